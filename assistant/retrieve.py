@@ -1,0 +1,139 @@
+"""Hybrid retrieval: BM25 (Dutch stemming) and dense embeddings, fused by weighted reciprocal rank.
+
+Exposed both as plain `search()` (ranked `Hit`s with their chunks) and as a LangChain `BaseRetriever`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.config import Settings
+from assistant.embeddings import get_embeddings
+from assistant.index import Index, lexical_tokens
+from assistant.schema import Chunk, SearchHit
+
+
+@dataclass
+class Filters:
+    """Restrict a search to some documents, kinds or a date range (ISO dates, inclusive)."""
+
+    doc_ids: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def allows(self, meta: dict[str, Any]) -> bool:
+        date = meta.get("date") or ""
+        return (
+            (not self.doc_ids or meta["doc_id"] in self.doc_ids)
+            and (not self.kinds or meta["kind"] in self.kinds)
+            and (not self.date_from or (date and date >= self.date_from))
+            and (not self.date_to or (date and date[: len(self.date_to)] <= self.date_to))
+        )
+
+
+@dataclass
+class Hit:
+    """A fused search result."""
+
+    chunk: Chunk
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+class Searcher:
+    """Holds the opened index and embedder so repeated queries pay no start-up cost."""
+
+    def __init__(self, settings: Settings, index: Index | None = None) -> None:
+        self.settings = settings
+        self.index = index or Index.open(settings)
+        self._embeddings = get_embeddings(settings.embeddings)
+
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
+            return None
+        docs = self.index.documents
+        ok = {doc_id for doc_id, d in docs.items() if filters.allows(d["meta"])}
+        return np.array([c.doc_id in ok for c in self.index.chunks], dtype=bool)
+
+    def lexical(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[int]:
+        """Chunk positions by BM25 score, best first (only chunks that share a term with the query)."""
+        tokens = lexical_tokens(query)
+        if not tokens or not self.index.chunks:
+            return []
+        scores = self.index.bm25.get_scores(tokens)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [int(i) for i in top if scores[i] > 0]
+
+    def dense(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[int]:
+        """Chunk positions by embedding similarity, best first."""
+        if not self.index.chunks:
+            return []
+        where = None
+        if allowed is not None:
+            ids = sorted({c.doc_id for c, ok in zip(self.index.chunks, allowed) if ok})
+            if not ids:
+                return []
+            where = {"doc_id": {"$in": ids}}
+        vector = self._embeddings.embed_query(query)
+        result = self.index.collection.query(
+            query_embeddings=[vector], n_results=min(n, len(self.index.chunks)), where=where, include=[]
+        )
+        return [self.index.position(cid) for cid in result["ids"][0]]
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        """The `k` best chunks for `query`, fused from both rankings."""
+        r = self.settings.retrieval
+        k = k or r.k
+        allowed = self._allowed(filters)
+        n = max(r.candidates, k)
+        lexical = self.lexical(query, n, allowed) if r.lexical_weight else []
+        dense = self.dense(query, n, allowed) if r.dense_weight else []
+        scores: dict[int, float] = {}
+        ranks: dict[int, list[int | None]] = {}
+        for which, (ranking, weight) in enumerate(((lexical, r.lexical_weight), (dense, r.dense_weight))):
+            for rank, pos in enumerate(ranking, 1):
+                scores[pos] = scores.get(pos, 0.0) + weight / (r.rrf_k + rank)
+                ranks.setdefault(pos, [None, None])[which] = rank
+        best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
+        return [Hit(self.index.chunks[p], scores[p], *ranks[p]) for p in best]
+
+    def to_search_hit(self, rank: int, hit: Hit) -> SearchHit:
+        meta = self.index.meta(hit.chunk.doc_id)
+        c = hit.chunk
+        return SearchHit(
+            rank=rank, score=round(hit.score, 6), chunk_id=c.chunk_id, doc_id=c.doc_id, title=meta.title,
+            identifier=meta.identifier, section=list(c.section), pages=list(c.pages), start=c.start, end=c.end,
+            text=c.text, footnotes=[{"number": f.number, "text": f.text} for f in c.footnotes],
+            lexical_rank=hit.lexical_rank, dense_rank=hit.dense_rank,
+        )
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over `Searcher`; each Document's metadata carries the chunk and its scores."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Searcher
+    k: int = 5
+    filters: Filters | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
+        hits = self.searcher.search(query, self.k, self.filters)
+        return [
+            LCDocument(page_content=h.chunk.text, id=h.chunk.chunk_id,
+                       metadata=self.searcher.to_search_hit(i, h).model_dump(exclude={"text"}))
+            for i, h in enumerate(hits, 1)
+        ]

@@ -1,0 +1,132 @@
+"""The values that cross stage boundaries: corpus -> Document -> Chunk -> Hit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AssistantError(Exception):
+    """A failure the user can act on; the CLI prints its message without a traceback."""
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote's text and the printed page it stands on."""
+
+    number: int
+    text: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Characters [start, end) of a document's clean text printed on page `number`."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading: its path from the top of the document and where its body starts in the clean text."""
+
+    path: tuple[str, ...]
+    start: int
+
+
+@dataclass
+class DocumentMeta:
+    """What the manifest (or inference, see `inferred`) says about a document."""
+
+    doc_id: str
+    title: str
+    kind: str = "document"
+    date: str | None = None
+    identifier: str | None = None
+    url: str | None = None
+    language: str = "nl"
+    ministry: str | None = None
+    status: str = "current"
+    replaced_by: str | None = None
+    files: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """One document, however many renderings it came from, as a single clean text with its structure."""
+
+    meta: DocumentMeta
+    text: str
+    pages: list[PageSpan]
+    sections: list[Section]
+    footnotes: dict[int, Footnote]
+    markers: list[tuple[int, int]]  # (offset in text, footnote number)
+    content_hash: str
+
+    def pages_between(self, start: int, end: int) -> tuple[int, ...]:
+        """Printed page numbers that characters [start, end) fall on."""
+        return tuple(p.number for p in self.pages if p.start < max(end, start + 1) and p.end > start)
+
+    def section_at(self, offset: int) -> tuple[str, ...]:
+        """Heading path in force at `offset`."""
+        path: tuple[str, ...] = ()
+        for section in self.sections:
+            if section.start > offset:
+                break
+            path = section.path
+        return path
+
+
+@dataclass
+class Chunk:
+    """A retrievable passage with everything a citation needs."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    section: tuple[str, ...]
+    pages: tuple[int, ...]
+    footnotes: tuple[Footnote, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        data = dict(data)
+        data["section"] = tuple(data["section"])
+        data["pages"] = tuple(data["pages"])
+        data["footnotes"] = tuple(Footnote(**f) for f in data.get("footnotes", ()))
+        return cls(**data)
+
+
+class SearchHit(BaseModel):
+    """One ranked passage as `search --json` prints it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rank: int
+    score: float = Field(description="Fused reciprocal-rank score; higher is better.")
+    chunk_id: str
+    doc_id: str
+    title: str
+    identifier: str | None
+    section: list[str]
+    pages: list[int]
+    start: int = Field(description="Offset of the passage in the document's clean text.")
+    end: int
+    text: str
+    footnotes: list[dict[str, Any]] = Field(default_factory=list)
+    lexical_rank: int | None = None
+    dense_rank: int | None = None

@@ -1,0 +1,113 @@
+"""Shared fixtures: real components in temporary directories, and no network beyond loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        if host in {"localhost", ""}:
+            return True
+        try:
+            return ipaddress.ip_address(host.split("%")[0]).is_loopback
+        except ValueError:
+            return False
+    return True  # AF_UNIX paths
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection that leaves the machine: the product must work with no network at all."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(which: Callable) -> Callable:
+        def connect(self: socket.socket, address: object) -> object:
+            if not _is_local(address):
+                raise AssertionError(f"network connection attempted to {address!r}")
+            return which(self, address)
+
+        return connect
+
+    monkeypatch.setattr(socket.socket, "connect", guard(real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guard(real_connect_ex))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting leaks in from the developer's environment or an `assistant.toml` in the checkout."""
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
+def make_settings(corpus_dir: Path, index_dir: Path, **overrides: object) -> Settings:
+    return Settings(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled corpus ingested once per test session into a temporary index (treat as read-only)."""
+    from assistant.ingest import ingest
+
+    base = tmp_path_factory.mktemp("bundled")
+    shutil.copytree(CORPUS, base / "corpus")
+    settings = make_settings(base / "corpus", base / "index")
+    report = ingest(settings)
+    assert not report.failed, report.failed
+    return settings
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Settings:
+    """An empty corpus and index of the test's own."""
+    (tmp_path / "corpus").mkdir()
+    return make_settings(tmp_path / "corpus", tmp_path / "index")
+
+
+def make_pdf(path: Path, pages: list[str], footnotes: dict[int, list[str]] | None = None,
+             footer: str | None = None, title: str | None = None) -> Path:
+    """A real PDF with known page texts, optional footnotes per page (index -> lines) and a footer line.
+
+    `footer` may contain `{page}`, e.g. "Tweede Kamer, vergaderjaar 2022-2023, 26 643, nr. 1055 {page}".
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(auto=False)
+    if title:
+        pdf.set_title(title)
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    if Path(font).exists():
+        pdf.add_font("dv", fname=font)
+        pdf.set_font("dv", size=10)
+    else:
+        pdf.set_font("helvetica", size=10)
+    for number, text in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.set_xy(20, 20)
+        pdf.multi_cell(170, 5, text)
+        if footnotes and number in footnotes:
+            pdf.set_xy(20, 240)
+            pdf.multi_cell(170, 4, "\n".join(footnotes[number]))
+        if footer:
+            pdf.set_xy(20, 280)
+            pdf.cell(170, 4, footer.format(page=number))
+    pdf.output(str(path))
+    return path
