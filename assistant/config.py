@@ -55,9 +55,9 @@ class ChunkingSettings(_Section):
 class RetrievalSettings(_Section):
     k: int = Field(5, ge=1, description="Passages returned by `search` and given to answering.")
     candidates: int = Field(30, ge=1, description="Candidates taken from each of the lexical and dense rankings.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant: higher flattens the rank weights.")
+    rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion constant: higher flattens the rank weights.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the embedding ranking in the fusion.")
+    dense_weight: float = Field(1.3, ge=0, description="Weight of the embedding ranking in the fusion.")
 
 
 class IngestSettings(_Section):

@@ -1,0 +1,75 @@
+"""Server mode: the same ingest and search code against a real `chroma run` on loopback."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.ingest import ingest
+from assistant.retrieve import Searcher
+from conftest import make_settings
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        chroma = Path(shutil.which("chroma") or "chroma")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start within 30 s")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_ingest_and_search_through_server(tmp_path: Path, chroma_server: int) -> None:
+    import chromadb
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Datacenters\n\nHet energieverbruik van datacenters is sterk gestegen.\n")
+    (corpus / "b.md").write_text("# Onderwijs\n\nHet Nationaal Onderwijslab werkt aan AI in het onderwijs.\n")
+    settings = make_settings(corpus, tmp_path / "index", chroma={"host": "127.0.0.1", "port": chroma_server})
+
+    first = ingest(settings)
+    assert not first.failed and first.embedded == 2
+    hits = Searcher(settings).search("energieverbruik datacenters", k=1)
+    assert hits[0].chunk.doc_id == "a"
+    assert not (settings.index_dir / first.generation / "chroma").exists(), "vectors must live on the server"
+
+    (corpus / "b.md").write_text("# Onderwijs\n\nLeraren en scholen onderzoeken intelligente technologie.\n")
+    second = ingest(settings)
+    assert second.embedded == 1, "only the changed document is embedded; the rest is copied server-side"
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    names = {c.name for c in client.list_collections()}
+    assert f"assistant-{second.generation}" in names
+    live = client.get_collection(f"assistant-{second.generation}")
+    assert live.count() == 2
+    assert Searcher(settings).search("intelligente technologie leraren", k=1)[0].chunk.doc_id == "b"
