@@ -288,6 +288,7 @@ class Writer:
         self.settings = settings
         self.index_dir = settings.index_dir
         live = None if rebuild else self._live_or_none()
+        self.index_dir.mkdir(parents=True, exist_ok=True)
         number = max((int(m.group(1)) for p in self.index_dir.iterdir() if (m := _GEN.match(p.name))), default=0)
         self.gen_dir = self.index_dir / f"gen-{number + 1:06d}"
         self._sweep(keep=live.gen_dir.name if live else None)
