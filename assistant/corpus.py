@@ -46,7 +46,9 @@ class ManifestEntry(BaseModel):
     title: str
     kind: str = Field("document", description="Kamerbrief, strategie, rapport, motie, ...")
     date: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    identifier: str | None = Field(None, description='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 1055".')
+    identifier: str | None = Field(
+        None, description='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 1055".'
+    )
     url: str | None = None
     language: str = "nl"
     ministry: str | None = None
@@ -118,7 +120,8 @@ def discover(corpus_dir: Path) -> tuple[list[DocumentSpec], list[tuple[str, str]
         if rel in listed or path.name in _IGNORED or any(part.startswith(".") for part in path.parts):
             continue
         if path.suffix.lower() not in SUPPORTED:
-            problems.append((rel, f"unsupported file type {path.suffix or '(none)'}; use {', '.join(sorted(SUPPORTED))}"))
+            kinds = ", ".join(sorted(SUPPORTED))
+            problems.append((rel, f"unsupported file type {path.suffix or '(none)'}; use {kinds}"))
             continue
         doc_id = slug(path.stem)
         while doc_id in taken:

@@ -88,7 +88,7 @@ def _mark_footnotes(text: str, footnotes: dict[int, Footnote]) -> tuple[str, lis
 def _own_pages(blocks: list[Block], offsets: list[int], length: int) -> list[PageSpan]:
     """Page spans of a paged rendering, from each block's page and the page breaks inside blocks."""
     starts: list[tuple[int, int]] = []
-    for block, offset in zip(blocks, offsets):
+    for block, offset in zip(blocks, offsets, strict=True):
         if block.page is not None:
             starts.append((offset, block.page))
         starts.extend((offset + at, page) for at, page in block.breaks)
@@ -152,7 +152,7 @@ def _sections(blocks: list[Block], offsets: list[int]) -> list[Section]:
     order: list[str] = []
     stack: list[tuple[int, str]] = []  # (level, title)
     sections: list[Section] = []
-    for index, (block, offset) in enumerate(zip(blocks, offsets)):
+    for index, (block, offset) in enumerate(zip(blocks, offsets, strict=True)):
         if block.kind != "heading" or index < first_para:
             continue
         title = block.text

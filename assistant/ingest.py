@@ -143,7 +143,8 @@ def ingest(
                                                  chunks=len(previous["chunk_ids"])))
                 continue
             todo.append((spec, content_hash, files))
-        removed = [doc_id for doc_id in known if doc_id not in keep and doc_id not in {s.meta.doc_id for s, _, _ in todo}]
+        keep |= {spec.meta.doc_id for spec, _, _ in todo}
+        removed = [doc_id for doc_id in known if doc_id not in keep]
         prepared = []
         for spec, content_hash, files in todo:
             name = ", ".join(p.name for p, _ in spec.files)
@@ -151,8 +152,6 @@ def ingest(
                 prepared.append((spec, files, *_prepare(spec, content_hash, settings)))
             except AssistantError as exc:
                 report.results.append(FileResult(name, "failed", spec.meta.doc_id, str(exc)))
-                if spec.meta.doc_id in known:
-                    removed = [d for d in removed if d != spec.meta.doc_id]
         if prepared or removed or rebuild or live is None:
             report.generation, report.embedded = _write(settings, rebuild or live is None, prepared, removed,
                                                          known, report, progress)

@@ -137,11 +137,11 @@ def _split_pages(text: str) -> list[str]:
 
 
 def _load_pdf(path: Path, data: bytes) -> Rendering:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     import io
     import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     if not data.lstrip().startswith(b"%PDF"):
@@ -191,7 +191,8 @@ def _paged(path: Path, fmt: str, pages: list[str]) -> Rendering:
                 first, second = re.split(r"\s*[-–]\s*", footer.group("year"))
                 metadata.setdefault(
                     "identifier",
-                    f"Kamerstukken II {first}/{second[2:]}, {footer.group('dossier').strip()}, nr. {footer.group('nr')}",
+                    f"Kamerstukken II {first}/{second[2:]}, {footer.group('dossier').strip()}, "
+                    f"nr. {footer.group('nr')}",
                 )
                 continue
             if line in furniture:
@@ -282,7 +283,7 @@ def _is_heading(line: str, prev: str | None, nxt: str | None, blank_style: bool,
     paragraphs by blank lines (PDF extracts), a heading has blank lines around it; elsewhere it must end before
     the line is full, so a wrapped sentence is never taken for one.
     """
-    if not line or len(line) > 90 or line[-1] in ".!?:;,-" or line[-1] in "’”»\"'" and line[-2:-1] in ".!?":
+    if not line or len(line) > 90 or line[-1] in ".!?:;,-" or (line[-1] in "’”»\"'" and line[-2:-1] in ".!?"):
         return False
     if _BULLET.match(line) and not _NUMBERED_HEADING.match(line):
         return False
@@ -380,7 +381,9 @@ def _load_markdown(path: Path, text: str) -> Rendering:
     return rendering
 
 
-_HTML_DROP = "script, style, nav, header, footer, aside, form, noscript, template, iframe, svg, button, [role=navigation]"
+_HTML_DROP = (
+    "script, style, nav, header, footer, aside, form, noscript, template, iframe, svg, button, [role=navigation]"
+)
 _HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "td", "th", "pre", "blockquote"]
 
 

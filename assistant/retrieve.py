@@ -81,7 +81,7 @@ class Searcher:
             return []
         where = None
         if allowed is not None:
-            ids = sorted({c.doc_id for c, ok in zip(self.index.chunks, allowed) if ok})
+            ids = sorted({c.doc_id for c, ok in zip(self.index.chunks, allowed, strict=True) if ok})
             if not ids:
                 return []
             where = {"doc_id": {"$in": ids}}

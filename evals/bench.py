@@ -51,7 +51,7 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _latency(settings: Settings, questions: list[str]) -> tuple[float, float]:

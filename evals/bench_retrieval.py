@@ -4,9 +4,10 @@ Usage (after `assistant ingest`):
 
     python evals/bench_retrieval.py [--set evals/gold.jsonl] [--index index] [--json]
 
-A passage (with its footnotes) counts as evidence when it contains the gold quote (after `match_key` normalisation), or at least
-60% of the quote's words when the quote runs across a chunk boundary. recall@k is the share of a question's
-evidence quotes found in the top k, averaged over questions; MRR uses the first passage holding any of them.
+A passage (with its footnotes) counts as evidence when it contains the gold quote (after `match_key`
+normalisation), or at least 60% of the quote's words when the quote runs across a chunk boundary. recall@k is
+the share of a question's evidence quotes found in the top k, averaged over questions; MRR uses the first
+passage holding any of them.
 A follow-up question is searched together with the question it follows (what condensing will give it).
 """
 
@@ -34,11 +35,11 @@ def holds(chunk_text: str, quote: str) -> bool:
     text, q = match_key(chunk_text), match_key(quote)
     if q in text:
         return True
-    words = re.findall(r"\w+", q)
-    present = set(re.findall(r"\w+", text))
-    return bool(words) and sum(w in present for w in words) / len(words) >= 0.6 and len(words) >= 5 and (
-        " ".join(words[:4]) in " ".join(re.findall(r"\w+", text)) or " ".join(words[-4:]) in " ".join(re.findall(r"\w+", text))
-    )
+    words, text_words = re.findall(r"\w+", q), re.findall(r"\w+", text)
+    if len(words) < 5 or sum(w in set(text_words) for w in words) / len(words) < 0.6:
+        return False
+    joined = " ".join(text_words)
+    return " ".join(words[:4]) in joined or " ".join(words[-4:]) in joined
 
 
 def queries(gold: list[dict]) -> list[tuple[dict, str]]:
