@@ -25,6 +25,7 @@ _NUMBERED = [
     ("num1", re.compile(r"^\d{1,2}\.?\s")),
     ("thema", re.compile(r"^(thema|onderdeel|pijler|actielijn)\s+\d+\s*[:.]", re.I)),
 ]
+_OPENERS = "•○◦▪■●–-*«„‘“\"'(["
 _MARKER_AFTER = r"(?:(?<=[^\W\d_])|(?<=[»”’\"')\].,;:])|(?<=\b(?:19|20)\d\d))"
 
 
@@ -130,7 +131,15 @@ def _aligned_pages(text: str, paged: Rendering) -> list[PageSpan]:
         for k in range(block.size):
             page = other_pages[bisect_right(page_starts, b_pos[block.b + k]) - 1].number
             starts.append((a_pos[block.a + k], page))
-    return _spans(starts, len(text))
+    spans = _spans(starts, len(text))
+    # Words align, but a page's first line may open with a bullet or quote mark: those belong to the new page.
+    for i in range(1, len(spans)):
+        start = spans[i].start
+        while start > spans[i - 1].start + 1 and (text[start - 1].isspace() or text[start - 1] in _OPENERS):
+            start -= 1
+        spans[i - 1] = PageSpan(spans[i - 1].number, spans[i - 1].start, start)
+        spans[i] = PageSpan(spans[i].number, start, spans[i].end)
+    return spans
 
 
 def _heading_class(title: str) -> str:

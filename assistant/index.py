@@ -129,6 +129,18 @@ class _Store:
                 "run `assistant ingest --rebuild`"
             ) from exc
 
+    def vectorstore(self, create: bool = False) -> Any:
+        """This generation's vectors as a LangChain `VectorStore`, embedding with the configured embedder."""
+        from langchain_chroma import Chroma
+
+        self.collection(create=create)  # a clear error when it is missing; created with cosine distance
+        return Chroma(
+            client=self.client(),
+            collection_name=self.collection_name,
+            embedding_function=get_embeddings(self.settings.embeddings),
+            create_collection_if_not_exists=False,
+        )
+
     def clone_into(self, target: _Store) -> None:
         """Copy this generation's vectors to `target` without embedding anything again."""
         if not self.settings.chroma.host:
@@ -172,7 +184,7 @@ class Index:
         self._by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._store = _Store(settings, gen_dir)
         self._bm25: Any = None
-        self._collection: Any = None
+        self._vectors: Any = None
 
     @classmethod
     def open(cls, settings: Settings) -> Index:
@@ -217,10 +229,11 @@ class Index:
         return self._by_id[chunk_id]
 
     @property
-    def collection(self) -> Any:
-        if self._collection is None:
-            self._collection = self._store.collection()
-        return self._collection
+    def vectors(self) -> Any:
+        """The dense side as a LangChain `VectorStore` (langchain-chroma over this generation's collection)."""
+        if self._vectors is None:
+            self._vectors = self._store.vectorstore()
+        return self._vectors
 
     @property
     def bm25(self) -> Any:
@@ -229,17 +242,6 @@ class Index:
 
             self._bm25 = bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=False)
         return self._bm25
-
-    def vectorstore(self) -> Any:
-        """The dense side as a LangChain `VectorStore` (langchain-chroma over this generation's collection)."""
-        from langchain_chroma import Chroma
-
-        return Chroma(
-            client=self._store.client(),
-            collection_name=self._store.collection_name,
-            embedding_function=get_embeddings(self.settings.embeddings),
-            create_collection_if_not_exists=False,
-        )
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -303,7 +305,7 @@ class Writer:
                 self.chunks.setdefault(chunk.doc_id, []).append(chunk)
             for doc_id in self.documents:
                 shutil.copy2(live.gen_dir / "docs" / f"{doc_id}.json", self.gen_dir / "docs" / f"{doc_id}.json")
-        self._collection = self.store.collection(create=True)
+        self._vectors = self.store.vectorstore(create=True)
         self.embedded = 0
 
     def _live_or_none(self) -> Index | None:
@@ -327,30 +329,26 @@ class Writer:
         """Drop a document from both indexes."""
         ids = [c.chunk_id for c in self.chunks.pop(doc_id, [])]
         for start in range(0, len(ids), 500):
-            self._collection.delete(ids=ids[start : start + 500])
+            self._vectors.delete(ids=ids[start : start + 500])
         self.documents.pop(doc_id, None)
         (self.gen_dir / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
 
     def add(self, doc: Document, chunks: list[Chunk], files: dict[str, str], progress: Any = None) -> None:
         """Replace `doc` (if present) with its new chunks, embedding them in batches."""
         self.remove(doc.meta.doc_id)
-        embeddings = get_embeddings(self.settings.embeddings)
         meta = doc.meta
         batch = self.settings.embeddings.batch_size
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]
-            texts = [indexed_text(c, meta) for c in part]
-            vectors = embeddings.embed_documents(texts)
-            self.embedded += len(part)
-            self._collection.add(
+            self._vectors.add_texts(
+                [indexed_text(c, meta) for c in part],
                 ids=[c.chunk_id for c in part],
-                embeddings=vectors,
-                documents=texts,
                 metadatas=[
                     {"doc_id": c.doc_id, "kind": meta.kind, "date": _date_number(meta.date), "ordinal": c.ordinal}
                     for c in part
                 ],
             )
+            self.embedded += len(part)
             if progress is not None:
                 progress(len(part))
         _write_json(self.gen_dir / "docs" / f"{meta.doc_id}.json", document_to_dict(doc))

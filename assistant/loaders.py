@@ -78,6 +78,17 @@ def decode(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    # Dutch text that is not UTF-8 is almost always Windows-1252 (a superset of Latin-1's printable range);
+    # detection alone takes short Dutch texts for Central European code pages ("geïnvesteerd" -> "geďnvesteerd").
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -171,6 +182,7 @@ def _load_pdf(path: Path, data: bytes) -> Rendering:
         value = str(info.get(key) or "").strip()
         if value:
             rendering.metadata[name] = value
+    _text_metadata(rendering)  # no /Title: the first heading; and a date from the text (PDF metadata has none)
     return rendering
 
 

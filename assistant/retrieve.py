@@ -15,7 +15,6 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
-from assistant.embeddings import get_embeddings
 from assistant.index import Index, lexical_tokens
 from assistant.schema import Chunk, SearchHit
 
@@ -55,7 +54,6 @@ class Searcher:
     def __init__(self, settings: Settings, index: Index | None = None) -> None:
         self.settings = settings
         self.index = index or Index.open(settings)
-        self._embeddings = get_embeddings(settings.embeddings)
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
@@ -85,11 +83,8 @@ class Searcher:
             if not ids:
                 return []
             where = {"doc_id": {"$in": ids}}
-        vector = self._embeddings.embed_query(query)
-        result = self.index.collection.query(
-            query_embeddings=[vector], n_results=min(n, len(self.index.chunks)), where=where, include=[]
-        )
-        return [self.index.position(cid) for cid in result["ids"][0]]
+        found = self.index.vectors.similarity_search(query, k=min(n, len(self.index.chunks)), filter=where)
+        return [self.index.position(d.id) for d in found]
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The `k` best chunks for `query`, fused from both rankings."""
