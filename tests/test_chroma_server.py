@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import make_settings
 
 from assistant.ingest import ingest
 from assistant.retrieve import Searcher
-from conftest import make_settings
 
 pytestmark = pytest.mark.slow
 
