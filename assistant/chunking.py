@@ -62,21 +62,25 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
     for section_start, section_end in _section_ranges(doc):
         sentences = sentence_spans(doc.text, section_start, section_end)
         i = 0
+        done = 0  # sentences[:done] are in earlier chunks
         while i < len(sentences):
             j = i
             size = 0
             while j < len(sentences):
-                length = sentences[j][1] - sentences[j][0]
-                if j > i and size + length > settings.max_chars:
+                if j > i and sentences[j][1] - sentences[i][0] > settings.max_chars:
                     break
                 size = sentences[j][1] - sentences[i][0]
                 j += 1
                 paragraph_end = j == len(sentences) or "\n\n" in doc.text[sentences[j - 1][1] : sentences[j][0]]
                 if size >= settings.target_chars or (paragraph_end and size >= 0.6 * settings.target_chars):
                     break
+            if j <= done:  # only overlap, nothing new: such a chunk would repeat part of the previous one
+                i = done
+                continue
             chunks.append(_make_chunk(doc, len(chunks), sentences[i][0], sentences[j - 1][1]))
             if j >= len(sentences):
                 break
+            done = j
             i = max(i + 1, j - settings.overlap_sentences)
     return chunks
 

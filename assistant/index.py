@@ -99,7 +99,9 @@ class _Store:
 
     @property
     def collection_name(self) -> str:
-        return f"{self.settings.chroma.collection}-{self.gen_dir.name}"
+        """Embedded, each generation has a Chroma folder of its own; on a server, a collection of its own."""
+        prefix = self.settings.chroma.collection
+        return f"{prefix}-{self.gen_dir.name}" if self.settings.chroma.host else prefix
 
     def client(self) -> Any:
         import chromadb

@@ -53,6 +53,9 @@ class IngestReport:
         return sum(1 for r in self.results if r.status in statuses)
 
 
+_EMPTY_HASH = hashlib.sha256(b"").hexdigest()
+
+
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -130,7 +133,8 @@ def ingest(
                 keep.add(spec.meta.doc_id)
                 continue
             files = {p.name: _file_hash(p) for p, _ in spec.files}
-            twin = next((seen_files[h] for h in files.values() if h in seen_files), None)
+            # empty files are all alike, yet no duplicates: each one fails on its own as "empty file"
+            twin = next((seen_files[h] for h in files.values() if h in seen_files and h != _EMPTY_HASH), None)
             if twin is not None:
                 report.results.append(FileResult(name, "skipped", spec.meta.doc_id, f"duplicate of {twin}"))
                 continue

@@ -111,3 +111,11 @@ def make_pdf(path: Path, pages: list[str], footnotes: dict[int, list[str]] | Non
             pdf.cell(170, 4, footer.format(page=number))
     pdf.output(str(path))
     return path
+
+
+def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for running `python -m assistant.cli` in a real subprocess against `settings`' directories."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_CORPUS_DIR=str(settings.corpus_dir), ASSISTANT_INDEX_DIR=str(settings.index_dir),
+               ANONYMIZED_TELEMETRY="False", COLUMNS="200", **extra)
+    return env
