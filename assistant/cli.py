@@ -151,6 +151,62 @@ def search(query: str, k: int | None, doc_ids: tuple[str, ...], kinds: tuple[str
 
 
 @cli.command()
+@click.argument("question", required=False)
+@click.option("--backend", type=click.Choice(["extractive"]), default="extractive", show_default=True,
+              help="How the answer is written: `extractive` quotes the best supporting sentences.")
+@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="The answer as one JSON object.")
+@click.option("--jsonl", is_flag=True, help="Read one question per line from stdin; one JSON object per line.")
+@_friendly
+def ask(question: str | None, backend: str, doc_ids: tuple[str, ...], index: Path | None, as_json: bool,
+        jsonl: bool) -> None:
+    """Answer QUESTION from the documents, with a numbered source for every sentence.
+
+    \b
+    Examples:
+      assistant ask "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten?"
+      assistant ask "Which institution runs a Centre of Expertise Applied AI?" --json
+      printf 'Vraag een\nVraag twee\n' | assistant ask --jsonl
+    """
+    from assistant.answer import Answerer
+    from assistant.retrieve import Filters
+
+    if jsonl == bool(question):
+        raise click.UsageError("give a QUESTION, or --jsonl with questions on stdin")
+    answerer = Answerer(_settings(index))
+    unknown = [d for d in doc_ids if d not in answerer.index.documents]
+    if unknown:
+        raise click.ClickException(f"unknown document id(s): {', '.join(unknown)}; see `assistant docs`")
+    filters = Filters(list(doc_ids))
+    if jsonl:
+        for line in sys.stdin:
+            if line.strip():
+                click.echo(answerer.ask(line, filters).model_dump_json())
+        return
+    if not question.strip():
+        raise click.UsageError("the question is empty")
+    answer = answerer.ask(question, filters)
+    if as_json:
+        click.echo(answer.model_dump_json())
+        return
+    for notice in answer.notices:
+        click.echo(f"note: {notice}", err=True)
+    click.echo(answer.answer)
+    sources = answer.citations or answer.related
+    if sources:
+        heading = "Bronnen" if answer.language == "nl" else "Sources"
+        if answer.abstained:
+            heading = "Misschien verwant" if answer.language == "nl" else "Maybe related"
+        click.secho(f"\n{heading}:", bold=True)
+    for c in sources:
+        where = ", ".join(x for x in (c.identifier or c.doc_id, f"p. {c.page}" if c.page else "",
+                                      f"voetnoot {c.footnote}" if c.footnote else "", c.section) if x)
+        click.echo(f"[{c.n}] {c.title} ({where})")
+        click.echo(f"    «{' '.join(c.quote.split())}»")
+
+
+@cli.command()
 @click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
 @_friendly

@@ -60,6 +60,26 @@ class RetrievalSettings(_Section):
     dense_weight: float = Field(1.3, ge=0, description="Weight of the embedding ranking in the fusion.")
 
 
+class AnswerSettings(_Section):
+    min_coverage: float = Field(
+        0.5, ge=0, le=1,
+        description="Answer when the best sentence covers this share of the question's idf-weighted terms "
+        "(calibrated on the gold set by `evals/calibrate.py`).",
+    )
+    min_similarity: float = Field(
+        0.86, ge=0, le=1,
+        description="...or when the best passage's embedding similarity reaches this (for questions whose words "
+        "the text does not share, such as English ones over Dutch text)...",
+    )
+    min_coverage_with_similarity: float = Field(
+        0.0, ge=0, le=1, description="...and the best sentence still covers this share of the question's terms."
+    )
+    max_sentences: int = Field(3, ge=1, description="Most evidence sentences in an extractive answer.")
+    keep_ratio: float = Field(
+        0.8, ge=0, le=1, description="Further sentences must score at least this share of the best one."
+    )
+
+
 class IngestSettings(_Section):
     max_file_mb: int = Field(100, ge=1, description="Files larger than this are refused.")
     lock_timeout_s: float = Field(
@@ -81,6 +101,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid search.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence choice and abstention.")
 
     @classmethod
     def settings_customise_sources(

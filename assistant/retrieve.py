@@ -46,6 +46,7 @@ class Hit:
     score: float
     lexical_rank: int | None = None
     dense_rank: int | None = None
+    similarity: float | None = None  # cosine similarity to the query, when among the dense candidates
 
 
 class Searcher:
@@ -75,6 +76,10 @@ class Searcher:
 
     def dense(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[int]:
         """Chunk positions by embedding similarity, best first."""
+        return [pos for pos, _ in self.dense_scored(query, n, allowed)]
+
+    def dense_scored(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(chunk position, cosine similarity) by similarity, best first."""
         if not self.index.chunks:
             return []
         where = None
@@ -83,8 +88,10 @@ class Searcher:
             if not ids:
                 return []
             where = {"doc_id": {"$in": ids}}
-        found = self.index.vectors.similarity_search(query, k=min(n, len(self.index.chunks)), filter=where)
-        return [self.index.position(d.id) for d in found]
+        found = self.index.vectors.similarity_search_with_score(
+            query, k=min(n, len(self.index.chunks)), filter=where
+        )
+        return [(self.index.position(d.id), 1.0 - distance) for d, distance in found]
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """The `k` best chunks for `query`, fused from both rankings."""
@@ -93,7 +100,9 @@ class Searcher:
         allowed = self._allowed(filters)
         n = max(r.candidates, k)
         lexical = self.lexical(query, n, allowed) if r.lexical_weight else []
-        dense = self.dense(query, n, allowed) if r.dense_weight else []
+        scored = self.dense_scored(query, n, allowed) if r.dense_weight else []
+        dense = [pos for pos, _ in scored]
+        similarity = dict(scored)
         scores: dict[int, float] = {}
         ranks: dict[int, list[int | None]] = {}
         for which, (ranking, weight) in enumerate(((lexical, r.lexical_weight), (dense, r.dense_weight))):
@@ -101,7 +110,7 @@ class Searcher:
                 scores[pos] = scores.get(pos, 0.0) + weight / (r.rrf_k + rank)
                 ranks.setdefault(pos, [None, None])[which] = rank
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
-        return [Hit(self.index.chunks[p], scores[p], *ranks[p]) for p in best]
+        return [Hit(self.index.chunks[p], scores[p], *ranks[p], similarity.get(p)) for p in best]
 
     def to_search_hit(self, rank: int, hit: Hit) -> SearchHit:
         meta = self.index.meta(hit.chunk.doc_id)

@@ -130,3 +130,40 @@ class SearchHit(BaseModel):
     footnotes: list[dict[str, Any]] = Field(default_factory=list)
     lexical_rank: int | None = None
     dense_rank: int | None = None
+
+
+class Citation(BaseModel):
+    """A numbered source of an answer: where the quote stands and the quote itself, copied from the index."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(description="The number the answer's [n] markers use.")
+    doc_id: str
+    title: str
+    identifier: str | None = Field(None, description="Official identifier of the document.")
+    page: int | None = Field(None, description="Printed page the quote starts on.")
+    section: str = Field("", description="Section path, levels joined by ' › '.")
+    quote: str = Field(description="Verbatim words of the source.")
+    chunk_id: str
+    url: str | None = None
+    start: int = Field(description="Offset of the quote in the document's clean text.")
+    end: int
+    footnote: int | None = Field(None, description="Footnote number when the quote is a footnote's text.")
+    status: str = Field("current", description="Document status; `replaced`/`withdrawn` deserve a warning.")
+
+
+class Answer(BaseModel):
+    """What `ask --json` prints: the contract other tools rely on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    answer: str = Field(description="Text with [n] markers that resolve to `citations`.")
+    abstained: bool = Field(description="True when the documents do not answer the question.")
+    citations: list[Citation] = Field(default_factory=list)
+    related: list[Citation] = Field(default_factory=list, description="Closest passages shown when abstaining.")
+    backend: str
+    model: str | None = None
+    language: str = "nl"
+    notices: list[str] = Field(default_factory=list, description="E.g. that a long question was truncated.")
+    timings: dict[str, float] = Field(default_factory=dict, description="retrieve_ms, generate_ms, total_ms.")

@@ -1,0 +1,195 @@
+"""Grounded answers: retrieve, choose evidence sentences, compose, cite, or abstain.
+
+The extractive backend composes the answer from the best supporting sentences themselves, so every sentence
+is a verbatim quote with its source. Evidence is chosen before anything is written: a sentence is scored by
+how much of the question's (idf-weighted, stemmed) content it covers, plus the rank of its passage.
+The documents are taken not to answer when neither the best sentence's coverage nor the best passage's
+embedding similarity reaches its calibrated threshold (`evals/calibrate.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from functools import cached_property
+
+from assistant.chunking import sentence_spans
+from assistant.config import Settings
+from assistant.index import lexical_tokens
+from assistant.retrieve import Filters, Hit, Searcher
+from assistant.schema import Answer, AssistantError, Chunk, Citation
+
+MAX_QUESTION_CHARS = 2000
+# Words that shape a question but say nothing about its subject.
+_QUESTION_WORDS = set(
+    lexical_tokens(
+        "welk welke wat wie waar waarom wanneer hoeveel hoe noem noemt geef beschrijf vertel leg uit "
+        "volgens brief agenda document documenten kabinet staatssecretaris "
+        "which what who where why when how many much name list describe explain according letter"
+    )
+)
+_BULLET = re.compile(r"[•○◦▪■●]?\s*")
+_EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
+_NL = set("de het een en van in is zijn wat welke wie hoe waarom wanneer waar met voor door op dit dat die er".split())
+
+
+def language_of(text: str) -> str:
+    """'en' or 'nl', from function words (the two languages the corpus and its users speak)."""
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
+
+
+@dataclass
+class Evidence:
+    """A candidate sentence (or footnote) with where it stands and how well it answers."""
+
+    hit_rank: int
+    chunk: Chunk
+    text: str
+    start: int
+    end: int
+    coverage: float
+    score: float
+    page: int | None
+    footnote: int | None = None
+
+
+class Answerer:
+    """Answers questions over an opened index; build once, ask many times."""
+
+    def __init__(self, settings: Settings, searcher: Searcher | None = None) -> None:
+        self.settings = settings
+        self.searcher = searcher or Searcher(settings)
+        self.index = self.searcher.index
+        self._page_cache: dict[str, list[tuple[int, int, int]]] = {}
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        """Inverse document frequency of every stem, read from the BM25 index's own statistics."""
+        bm25 = self.index.bm25
+        indptr = bm25.scores["indptr"]
+        n = max(len(self.index.chunks), 1)
+        return {  # bm25s keeps one column per token (the empty padding token has none)
+            t: math.log(1 + n / (indptr[i + 1] - indptr[i] + 0.5))
+            for t, i in bm25.vocab_dict.items()
+            if i + 1 < len(indptr)
+        }
+
+    def _coverage(self, terms: set[str], text: str) -> float:
+        if not terms:
+            return 0.0
+        present = set(lexical_tokens(text))
+        weight = {t: self._idf.get(t, math.log(1 + len(self.index.chunks) / 0.5)) for t in terms}
+        return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+
+    def evidence(self, question: str, hits: list[Hit]) -> list[Evidence]:
+        """Every sentence and footnote of the retrieved passages, best first."""
+        terms = set(lexical_tokens(question)) - _QUESTION_WORDS
+        candidates: list[Evidence] = []
+        for rank, hit in enumerate(hits, 1):
+            chunk = hit.chunk
+            prior = 1.0 / (rank + 1)
+            doc_pages = self._pages(chunk.doc_id)
+            for a, b in sentence_spans(chunk.text):
+                a += len(_BULLET.match(chunk.text, a).group())  # a list bullet is layout, not words to quote
+                text = chunk.text[a:b]
+                coverage = self._coverage(terms, text)
+                start = chunk.start + a
+                page = next((p for p, s, e in doc_pages if s <= start < e), chunk.pages[0] if chunk.pages else None)
+                candidates.append(Evidence(rank, chunk, text, start, chunk.start + b, coverage,
+                                           coverage + 0.3 * prior, page))
+            for note in chunk.footnotes:
+                coverage = self._coverage(terms, note.text)
+                candidates.append(Evidence(rank, chunk, note.text, chunk.start, chunk.start, coverage,
+                                           coverage + 0.3 * prior, note.page, note.number))
+        candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.start))
+        return candidates
+
+    def _pages(self, doc_id: str) -> list[tuple[int, int, int]]:
+        """(page, start, end) of a document, read once: a sentence's own page, not its chunk's first."""
+        if doc_id not in self._page_cache:
+            self._page_cache[doc_id] = [(p.number, p.start, p.end) for p in self.index.document(doc_id).pages]
+        return self._page_cache[doc_id]
+
+    def _citation(self, n: int, ev: Evidence) -> Citation:
+        meta = self.index.meta(ev.chunk.doc_id)
+        return Citation(
+            n=n, doc_id=meta.doc_id, title=meta.title, identifier=meta.identifier, page=ev.page,
+            section=" › ".join(ev.chunk.section), quote=ev.text, chunk_id=ev.chunk.chunk_id, url=meta.url,
+            start=ev.start, end=ev.end, footnote=ev.footnote, status=meta.status,
+        )
+
+    def ask(self, question: str, filters: Filters | None = None) -> Answer:
+        """Answer `question` from the index, or abstain with the closest passages as related."""
+        started = time.perf_counter()
+        notices: list[str] = []
+        question = " ".join(question.split())
+        if not question:
+            raise AssistantError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            question = question[:MAX_QUESTION_CHARS]
+            notices.append(f"question truncated to its first {MAX_QUESTION_CHARS} characters")
+        language = language_of(question)
+        hits = self.searcher.search(question, self.settings.retrieval.k, filters)
+        retrieved = time.perf_counter()
+        candidates = self.evidence(question, hits)
+        a = self.settings.answer
+        best_similarity = max((h.similarity or 0.0 for h in hits), default=0.0)
+        supported = bool(candidates) and (
+            candidates[0].coverage >= a.min_coverage
+            or (best_similarity >= a.min_similarity and candidates[0].coverage >= a.min_coverage_with_similarity)
+        )
+        chosen: list[Evidence] = []
+        if supported:
+            top = candidates[0].score
+            for ev in candidates:
+                if len(chosen) == a.max_sentences or ev.score < a.keep_ratio * top:
+                    break
+                if any(ev.text == c.text or (ev.footnote is None and c.footnote is None
+                                             and ev.start < c.end and c.start < ev.end) for c in chosen):
+                    continue
+                chosen.append(ev)
+            chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
+        citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
+        if citations:
+            text = _compose(citations, language)
+        else:
+            text = _abstention(language)
+        related = [] if citations else [self._citation(i, ev) for i, ev in enumerate(_first_per_chunk(candidates), 1)]
+        done = time.perf_counter()
+        replaced = sorted({c.doc_id for c in citations if c.status != "current"})
+        if replaced:
+            notices.append("cites documents that are no longer current: " + ", ".join(replaced))
+        return Answer(
+            question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
+            backend="extractive", model=None, language=language, notices=notices,
+            timings={"retrieve_ms": round((retrieved - started) * 1000, 1),
+                     "generate_ms": round((done - retrieved) * 1000, 1),
+                     "total_ms": round((done - started) * 1000, 1)},
+        )
+
+
+def _first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
+    seen: set[str] = set()
+    out = []
+    for ev in candidates:
+        if ev.chunk.chunk_id not in seen and ev.footnote is None:
+            seen.add(ev.chunk.chunk_id)
+            out.append(ev)
+    return out
+
+
+def _compose(citations: list[Citation], language: str) -> str:
+    """The answer text: each quoted sentence followed by its marker (English answers say the source is Dutch)."""
+    quotes = [(" ".join(c.quote.split()), c.n) for c in citations]
+    if language == "en":
+        return "The documents say (quoted in Dutch): " + " ".join(f"“{q}” [{n}]" for q, n in quotes)
+    return " ".join(f"{q} [{n}]" for q, n in quotes)
+
+
+def _abstention(language: str) -> str:
+    if language == "en":
+        return "The documents do not answer this question."
+    return "De documenten geven geen antwoord op deze vraag."
