@@ -149,7 +149,7 @@ def ingest(
             todo.append((spec, content_hash, files))
         keep |= {spec.meta.doc_id for spec, _, _ in todo}
         removed = [doc_id for doc_id in known if doc_id not in keep]
-        prepared = []
+        prepared: list[Prepared] = []
         for spec, content_hash, files in todo:
             name = ", ".join(p.name for p, _ in spec.files)
             try:
@@ -174,7 +174,19 @@ def _live(settings: Settings, rebuild: bool) -> Index | None:
         return None  # damaged or built by another embedder/schema: rebuilt from scratch
 
 
-def _write(settings, fresh, prepared, removed, known, report, progress) -> tuple[str, int]:
+Prepared = tuple[DocumentSpec, dict[str, str], Document, list[Chunk], int]
+
+
+def _write(
+    settings: Settings,
+    fresh: bool,
+    prepared: list[Prepared],
+    removed: list[str],
+    known: dict[str, dict],
+    report: IngestReport,
+    progress: Progress | None,
+) -> tuple[str, int]:
+    """Apply removals and additions to a new generation and make it live; abandon it on any failure."""
     writer = Writer(settings, rebuild=fresh)
     try:
         for doc_id in removed:
