@@ -19,7 +19,7 @@ from assistant.chunking import sentence_spans
 from assistant.config import Settings
 from assistant.index import lexical_tokens
 from assistant.retrieve import Filters, Hit, Searcher
-from assistant.schema import Answer, AssistantError, Chunk, Citation
+from assistant.schema import Answer, AssistantError, Chunk, Citation, Document
 
 MAX_QUESTION_CHARS = 2000
 # Words that shape a question but say nothing about its subject.
@@ -63,7 +63,7 @@ class Answerer:
         self.settings = settings
         self.searcher = searcher or Searcher(settings)
         self.index = self.searcher.index
-        self._page_cache: dict[str, list[tuple[int, int, int]]] = {}
+        self._documents: dict[str, Document] = {}
 
     @cached_property
     def _idf(self) -> dict[str, float]:
@@ -91,13 +91,13 @@ class Answerer:
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             prior = 1.0 / (rank + 1)
-            doc_pages = self._pages(chunk.doc_id)
+            doc = self._document(chunk.doc_id)
             for a, b in sentence_spans(chunk.text):
                 a += len(_BULLET.match(chunk.text, a).group())  # a list bullet is layout, not words to quote
                 text = chunk.text[a:b]
                 coverage = self._coverage(terms, text)
                 start = chunk.start + a
-                page = next((p for p, s, e in doc_pages if s <= start < e), chunk.pages[0] if chunk.pages else None)
+                page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
                 candidates.append(Evidence(rank, chunk, text, start, chunk.start + b, coverage,
                                            coverage + 0.3 * prior, page))
             for note in chunk.footnotes:
@@ -107,11 +107,11 @@ class Answerer:
         candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.start))
         return candidates
 
-    def _pages(self, doc_id: str) -> list[tuple[int, int, int]]:
-        """(page, start, end) of a document, read once: a sentence's own page, not its chunk's first."""
-        if doc_id not in self._page_cache:
-            self._page_cache[doc_id] = [(p.number, p.start, p.end) for p in self.index.document(doc_id).pages]
-        return self._page_cache[doc_id]
+    def _document(self, doc_id: str) -> Document:
+        """A document's pages and text, read from the index once per process."""
+        if doc_id not in self._documents:
+            self._documents[doc_id] = self.index.document(doc_id)
+        return self._documents[doc_id]
 
     def _citation(self, n: int, ev: Evidence) -> Citation:
         meta = self.index.meta(ev.chunk.doc_id)

@@ -117,8 +117,8 @@ class _Store:
             where = f"Chroma server {chroma.host}:{chroma.port}" if chroma.host else "the embedded Chroma index"
             raise AssistantError(f"cannot open {where}: {exc}") from exc
 
-    def collection(self, create: bool = False) -> Any:
-        client = self.client()
+    def collection(self, create: bool = False, client: Any = None) -> Any:
+        client = client or self.client()
         if create:
             return client.get_or_create_collection(
                 self.collection_name, embedding_function=None, metadata={"hnsw:space": "cosine"}
@@ -135,9 +135,10 @@ class _Store:
         """This generation's vectors as a LangChain `VectorStore`, embedding with the configured embedder."""
         from langchain_chroma import Chroma
 
-        self.collection(create=create)  # a clear error when it is missing; created with cosine distance
+        client = self.client()
+        self.collection(create=create, client=client)  # a clear error when missing; created with cosine distance
         return Chroma(
-            client=self.client(),
+            client=client,
             collection_name=self.collection_name,
             embedding_function=get_embeddings(self.settings.embeddings),
             create_collection_if_not_exists=False,

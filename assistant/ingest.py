@@ -53,7 +53,15 @@ class IngestReport:
         return sum(1 for r in self.results if r.status in statuses)
 
 
-_EMPTY_HASH = hashlib.sha256(b"").hexdigest()
+def _size_problem(spec: DocumentSpec, max_mb: int) -> str | None:
+    """Empty and oversized files fail before anything reads them."""
+    for path, _ in spec.files:
+        size = path.stat().st_size
+        if size == 0:
+            return f"{path.name}: empty file"
+        if size > max_mb * 1024 * 1024:
+            return f"{path.name}: larger than {max_mb} MB"
+    return None
 
 
 def _file_hash(path: Path) -> str:
@@ -116,7 +124,6 @@ def ingest(
             report.results.append(FileResult(str(path), "failed", message=str(exc)))
     specs, problems = discover(settings.corpus_dir)
     report.results += [FileResult(name, "failed", message=reason) for name, reason in problems]
-    max_bytes = settings.ingest.max_file_mb * 1024 * 1024
 
     with ingest_lock(settings):
         live = _live(settings, rebuild)
@@ -126,15 +133,13 @@ def ingest(
         keep: set[str] = set()
         for spec in specs:
             name = ", ".join(p.name for p, _ in spec.files)
-            too_big = [p.name for p, _ in spec.files if p.stat().st_size > max_bytes]
-            if too_big:
-                report.results.append(FileResult(name, "failed", spec.meta.doc_id,
-                                                 f"{too_big[0]}: larger than {settings.ingest.max_file_mb} MB"))
-                keep.add(spec.meta.doc_id)
+            bad = _size_problem(spec, settings.ingest.max_file_mb)
+            if bad:
+                report.results.append(FileResult(name, "failed", spec.meta.doc_id, bad))
+                keep.add(spec.meta.doc_id)  # a version already indexed stays
                 continue
             files = {p.name: _file_hash(p) for p, _ in spec.files}
-            # empty files are all alike, yet no duplicates: each one fails on its own as "empty file"
-            twin = next((seen_files[h] for h in files.values() if h in seen_files and h != _EMPTY_HASH), None)
+            twin = next((seen_files[h] for h in files.values() if h in seen_files), None)
             if twin is not None:
                 report.results.append(FileResult(name, "skipped", spec.meta.doc_id, f"duplicate of {twin}"))
                 continue
