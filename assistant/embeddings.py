@@ -11,7 +11,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import EmbeddingSettings
+from assistant.config import EmbeddingSettings, Settings
 from assistant.schema import AssistantError
 
 
@@ -63,9 +63,9 @@ def _load(backend: str, model: str, host: str) -> Any:
     return OllamaEmbeddings(model=model, base_url=host)
 
 
-def get_embeddings(settings: EmbeddingSettings) -> Embeddings:
+def get_embeddings(settings: Settings) -> Embeddings:
     """The configured embedder, loaded once per process."""
     try:
-        return _load(settings.backend, settings.ollama_model, settings.ollama_host)
+        return _load(settings.embeddings.backend, settings.embeddings.ollama_model, settings.ollama_host)
     except ImportError as exc:
-        raise AssistantError(f"embedder {settings.backend!r} is not installed: {exc}") from exc
+        raise AssistantError(f"embedder {settings.embeddings.backend!r} is not installed: {exc}") from exc

@@ -140,7 +140,7 @@ class _Store:
         return Chroma(
             client=client,
             collection_name=self.collection_name,
-            embedding_function=get_embeddings(self.settings.embeddings),
+            embedding_function=get_embeddings(self.settings),
             create_collection_if_not_exists=False,
         )
 

@@ -166,4 +166,7 @@ class Answer(BaseModel):
     model: str | None = None
     language: str = "nl"
     notices: list[str] = Field(default_factory=list, description="E.g. that a long question was truncated.")
+    fallback: str | None = Field(
+        None, description="Why the model's answer was replaced by the quoted evidence, when it was."
+    )
     timings: dict[str, float] = Field(default_factory=dict, description="retrieve_ms, generate_ms, total_ms.")

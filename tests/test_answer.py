@@ -25,7 +25,7 @@ CORPUS_KEYS = [match_key(p.read_text()) for p in CORPUS.glob("*.txt")]
 
 @pytest.fixture(scope="module")
 def answerer(bundled):
-    return Answerer(bundled)
+    return Answerer(bundled, "extractive")
 
 
 def test_answer_cites_the_network(answerer):
@@ -99,14 +99,15 @@ def test_instructions_inside_a_document_change_nothing(workspace):
         encoding="utf-8",
     )
     assert not ingest(workspace).failed
-    answer = Answerer(workspace).ask("Wat zegt de brief over het energieverbruik van datacenters?")
+    answer = Answerer(workspace, "extractive").ask("Wat zegt de brief over het energieverbruik van datacenters?")
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Het energieverbruik van datacenters")
     assert "geen energie verbruiken" not in answer.answer.split("[1]")[0]
 
 
 def test_cli_ask_json_contract(bundled):
-    result = CliRunner().invoke(cli, ["ask", "Welke vier thema's kent de agenda?", "--json"], env=cli_env(bundled))
+    result = CliRunner().invoke(cli, ["ask", "Welke vier thema's kent de agenda?", "--json", "--backend", "extractive"],
+                                env=cli_env(bundled))
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     for key, kind in {"question": str, "answer": str, "abstained": bool, "citations": list, "backend": str,
@@ -118,14 +119,16 @@ def test_cli_ask_json_contract(bundled):
 
 
 def test_cli_ask_human_output_lists_sources(bundled):
-    result = CliRunner().invoke(cli, ["ask", "Wat is de Basis Data Infrastructuur?"], env=cli_env(bundled))
+    result = CliRunner().invoke(cli, ["ask", "Wat is de Basis Data Infrastructuur?", "--backend", "extractive"],
+                                env=cli_env(bundled))
     assert result.exit_code == 0, result.output
     assert "Bronnen:" in result.output and "[1]" in result.output and "p. " in result.output
 
 
 def test_cli_jsonl_one_line_per_question_and_skips_empty_lines(bundled):
     questions = "Wie heeft de brief ondertekend?\n\n   \nWat is de hoofdstad van Australië?\n"
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--jsonl"], input=questions,
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--jsonl", "--backend", "extractive"],
+                          input=questions,
                           capture_output=True, text=True, env=cli_env(bundled), timeout=300)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()

