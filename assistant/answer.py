@@ -21,7 +21,7 @@ import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import cite, prompts
-from assistant.chunking import sentence_spans
+from assistant.chunking import sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
@@ -38,7 +38,11 @@ _QUESTION_WORDS = set(
         "which what who where why when how many much name list describe explain according letter"
     )
 )
-_BULLET = re.compile(r"[•○◦▪■●]?\s*")
+# A list item: a paragraph that starts with a bullet or a number ("1.", "•", "○").
+_LIST_ITEM = re.compile(r"\s*\n\s*(?:[•○◦▪■●-]|\d{1,2}\.)\s[^\n]*")
+_MAX_LIST_CHARS = 1200
+# How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.
+_CONTEXT_WEIGHT = 0.2
 # Words by which a follow-up question leans on the one before ("Wie is daarvoor verantwoordelijk?").
 _BACK_REFERENCE = re.compile(
     r"\b(?:daar\w*|hier(?:van|voor|mee|over|in|aan|bij|door|op|uit)|dit|deze|diens|hun|zij|ze|hij|"
@@ -75,6 +79,7 @@ class Evidence:
     score: float
     page: int | None
     footnote: int | None = None
+    similarity: float = 0.0  # embedding similarity to the question
 
 
 class Answerer:
@@ -100,33 +105,41 @@ class Answerer:
             if i + 1 < len(indptr)
         }
 
-    def _coverage(self, terms: set[str], text: str) -> float:
+    def _coverage(self, terms: dict[str, float], text: str) -> float:
+        """The (idf- and `terms`-weighted) share of the question's terms that `text` contains."""
         if not terms:
             return 0.0
         present = set(lexical_tokens(text))
-        weight = {t: self._idf.get(t, math.log(1 + len(self.index.chunks) / 0.5)) for t in terms}
+        weight = {t: w * self._idf.get(t, math.log(1 + len(self.index.chunks) / 0.5)) for t, w in terms.items()}
         return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
 
-    def evidence(self, question: str, hits: list[Hit]) -> list[Evidence]:
-        """Every sentence and footnote of the retrieved passages, best first."""
-        terms = set(lexical_tokens(question)) - _QUESTION_WORDS
+    def evidence(self, question: str, hits: list[Hit], context: str = "") -> list[Evidence]:
+        """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
+        terms = dict.fromkeys(set(lexical_tokens(context)) - _QUESTION_WORDS, _CONTEXT_WEIGHT)
+        terms.update(dict.fromkeys(set(lexical_tokens(question)) - _QUESTION_WORDS, 1.0))
+        a = self.settings.answer
+        asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
+        asked /= max(float(np.linalg.norm(asked)), 1e-12)
         candidates: list[Evidence] = []
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             prior = 1.0 / (rank + 1)
             doc = self._document(chunk.doc_id)
-            for a, b in sentence_spans(chunk.text):
-                a += len(_BULLET.match(chunk.text, a).group())  # a list bullet is layout, not words to quote
-                text = chunk.text[a:b]
+            vectors = self.index.sentence_vectors(chunk.doc_id)
+            for start, end in sentence_units(chunk):
+                end = _list_end(doc.text, end)
+                text = doc.text[start:end]
                 coverage = self._coverage(terms, text)
-                start = chunk.start + a
+                similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
-                candidates.append(Evidence(rank, chunk, text, start, chunk.start + b, coverage,
-                                           coverage + 0.3 * prior, page))
+                candidates.append(Evidence(rank, chunk, text, start, end, coverage,
+                                           coverage + 0.3 * prior + a.similarity_weight * similarity, page,
+                                           similarity=similarity))
             for note in chunk.footnotes:
                 coverage = self._coverage(terms, note.text)
                 candidates.append(Evidence(rank, chunk, note.text, chunk.start, chunk.start, coverage,
-                                           coverage + 0.3 * prior, note.page, note.number))
+                                           coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit),
+                                           note.page, note.number, hit_similarity(hit)))
         candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.start))
         return candidates
 
@@ -162,10 +175,10 @@ class Answerer:
             question = question[:MAX_QUESTION_CHARS]
             notices.append(f"question truncated to its first {MAX_QUESTION_CHARS} characters")
         language = language_of(question)
-        standalone = self.standalone(question, history)
-        hits = self.searcher.search(standalone, self.settings.retrieval.k, filters)
+        standalone, context = self.standalone(question, history)
+        hits = self.searcher.search(f"{context} {standalone}".strip(), self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
-        candidates = self.evidence(standalone, hits)
+        candidates = self.evidence(standalone, hits, context)
         chosen = self._choose(candidates, hits)
         timings: dict[str, float] = {}
         fallback = None
@@ -178,7 +191,7 @@ class Answerer:
         else:
             draft: list[str] = []
             try:
-                for piece in self._generate(standalone, chosen, language):
+                for piece in self._generate(f"{context} {standalone}".strip(), chosen, language):
                     if not draft:
                         timings["first_token_ms"] = round(_ms(started), 1)
                     draft.append(piece)
@@ -198,6 +211,8 @@ class Answerer:
             notices.append("cites documents that are no longer current: " + ", ".join(replaced))
         if standalone != question:
             notices.append(f"understood as: {standalone}")
+        elif context:
+            notices.append(f"read together with the previous question: {context}")
         yield Answer(
             question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
             backend=self.backend.name, model=self.backend.model, language=language, notices=notices,
@@ -227,13 +242,17 @@ class Answerer:
             chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
         return chosen
 
-    def standalone(self, question: str, history: Sequence[Turn]) -> str:
-        """A follow-up rewritten to stand on its own: by an instructed model when there is one (and its
-        rewrite keeps the follow-up's own terms), else by adding the previous question when this one leans
-        on it."""
+    def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """A follow-up made to stand on its own, and the earlier question it still leans on ("" if none).
+
+        An instructed model rewrites it (the rewrite is used only if it keeps the follow-up's own terms);
+        otherwise a follow-up that refers back ("daarvan", "deze", "it") is read together with the previous
+        question, whose words then count less in choosing evidence.
+        """
         if not history:
-            return question
+            return question, ""
         previous = history[-1].question
+        own = set(lexical_tokens(question)) - _QUESTION_WORDS
         if self.backend.chat is not None and self.backend.instructed:
             template = prompts.load(self.settings.prompts_dir, "condense", language_of(question))
             try:
@@ -242,13 +261,11 @@ class Answerer:
                 rewrite = " ".join(str(reply.content).split()).strip("\"'“”")
             except Exception:  # a failing rewrite is no reason to fail the answer
                 rewrite = ""
-            own = set(lexical_tokens(question)) - _QUESTION_WORDS
             if 0 < len(rewrite) <= 3 * len(question) + 200 and own <= set(lexical_tokens(rewrite)):
-                return rewrite
-        own_terms = set(lexical_tokens(question)) - _QUESTION_WORDS
-        if _BACK_REFERENCE.search(question) or len(own_terms) < 2:
-            return f"{previous} {question}"
-        return question
+                return rewrite, ""
+        if _BACK_REFERENCE.search(question) or len(own) < 2:
+            return question, previous
+        return question, ""
 
     def _generate(self, question: str, chosen: list[Evidence], language: str) -> Iterator[str]:
         assert self.backend.chat is not None
@@ -295,6 +312,24 @@ class Answerer:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
+
+
+def hit_similarity(hit: Hit) -> float:
+    """A footnote has no sentence vector of its own: its passage's similarity stands in."""
+    return hit.similarity or 0.0
+
+
+def _list_end(text: str, end: int) -> int:
+    """Where the evidence for a sentence ending at `end` ends: a sentence that announces a list ("drie
+    actielijnen:") takes the list's items along, since they are its answer."""
+    if not text[:end].rstrip().endswith(":"):
+        return end
+    announced = end
+    for item in _LIST_ITEM.finditer(text, end):
+        if item.start() != end or item.end() - announced > _MAX_LIST_CHARS:
+            break
+        end = item.end()
+    return end
 
 
 def _first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:

@@ -20,6 +20,7 @@ _ABBREVIATIONS = {
     "min", "max", "mln", "mld", "jr", "st", "mw", "dhr", "i.o.m", "n.a.v", "t.b.v", "i.c.m", "m.n", "v.w.b",
     "e.g", "i.e", "no", "fig", "vol", "al", "p", "pp", "kamerstukken", "stb", "stcrt",
 }
+_BULLET = re.compile(r"[•○◦▪■●]?\s*")
 _BOUNDARY = re.compile(r"[.!?…]+[»”’\"')\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?=\s+[\"«„‘“(\[•○]?[A-ZÀ-Þ0-9•○])")
 
 
@@ -100,3 +101,13 @@ def _make_chunk(doc: Document, ordinal: int, start: int, end: int) -> Chunk:
         pages=doc.pages_between(start, end),
         footnotes=tuple(doc.footnotes[n] for n in numbers if n in doc.footnotes),
     )
+
+
+def sentence_units(chunk: Chunk) -> list[tuple[int, int]]:
+    """A chunk's sentences as [start, end) offsets in the document's clean text, list bullets left out
+    (they are layout, not words to quote): the units evidence is chosen from."""
+    units = []
+    for a, b in sentence_spans(chunk.text):
+        a += len(_BULLET.match(chunk.text, a).group())
+        units.append((chunk.start + a, chunk.start + b))
+    return units

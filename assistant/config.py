@@ -70,6 +70,11 @@ class AnswerSettings(_Section):
     min_coverage_with_similarity: float = Field(
         0.0, ge=0, le=1, description="...and the best sentence still covers this share of the question's terms."
     )
+    similarity_weight: float = Field(
+        2.0, ge=0,
+        description="Weight of a sentence's embedding similarity to the question in choosing evidence (next to "
+        "its coverage of the question's words and its passage's rank).",
+    )
     max_sentences: int = Field(3, ge=1, description="Most evidence sentences in an extractive answer.")
     keep_ratio: float = Field(
         0.8, ge=0, le=1, description="Further sentences must score at least this share of the best one."

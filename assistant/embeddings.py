@@ -27,7 +27,11 @@ class E5Embeddings(Embeddings):
         return self._model.passage(list(texts)).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query([text])[0].tolist()
+        return list(self._query(text))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one embedder per process; search and evidence ask for the same query
+    def _query(self, text: str) -> tuple[float, ...]:
+        return tuple(self._model.query([text])[0].tolist())
 
 
 class USEEmbeddings(Embeddings):

@@ -25,11 +25,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from assistant.chunking import sentence_units
 from assistant.config import Settings
 from assistant.embeddings import embedder_identity, get_embeddings
 from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _GEN = re.compile(r"^gen-(\d{6})$")
 
 
@@ -188,6 +191,7 @@ class Index:
         self._store = _Store(settings, gen_dir)
         self._bm25: Any = None
         self._vectors: Any = None
+        self._sentences: dict[str, dict[int, np.ndarray]] = {}
 
     @classmethod
     def open(cls, settings: Settings) -> Index:
@@ -227,6 +231,14 @@ class Index:
 
     def chunk(self, chunk_id: str) -> Chunk:
         return self.chunks[self._by_id[chunk_id]]
+
+    def sentence_vectors(self, doc_id: str) -> dict[int, np.ndarray]:
+        """Unit-length embeddings of a document's sentences, by start offset (see `chunking.sentence_units`)."""
+        if doc_id not in self._sentences:
+            data = np.load(self.gen_dir / "docs" / f"{doc_id}.sentences.npz")
+            vectors = data["vectors"].astype(np.float32)
+            self._sentences[doc_id] = dict(zip(data["starts"].tolist(), vectors, strict=True))
+        return self._sentences[doc_id]
 
     def position(self, chunk_id: str) -> int:
         return self._by_id[chunk_id]
@@ -307,7 +319,8 @@ class Writer:
             for chunk in live.chunks:
                 self.chunks.setdefault(chunk.doc_id, []).append(chunk)
             for doc_id in self.documents:
-                shutil.copy2(live.gen_dir / "docs" / f"{doc_id}.json", self.gen_dir / "docs" / f"{doc_id}.json")
+                for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz"):
+                    shutil.copy2(live.gen_dir / "docs" / name, self.gen_dir / "docs" / name)
         self._vectors = self.store.vectorstore(create=True)
         self.embedded = 0
 
@@ -334,7 +347,8 @@ class Writer:
         for start in range(0, len(ids), 500):
             self._vectors.delete(ids=ids[start : start + 500])
         self.documents.pop(doc_id, None)
-        (self.gen_dir / "docs" / f"{doc_id}.json").unlink(missing_ok=True)
+        for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz"):
+            (self.gen_dir / "docs" / name).unlink(missing_ok=True)
 
     def add(self, doc: Document, chunks: list[Chunk], files: dict[str, str], progress: Any = None) -> None:
         """Replace `doc` (if present) with its new chunks, embedding them in batches."""
@@ -354,6 +368,7 @@ class Writer:
             self.embedded += len(part)
             if progress is not None:
                 progress(len(part))
+        self._embed_sentences(doc, chunks)
         _write_json(self.gen_dir / "docs" / f"{meta.doc_id}.json", document_to_dict(doc))
         self.chunks[meta.doc_id] = chunks
         self.documents[meta.doc_id] = {
@@ -363,6 +378,19 @@ class Writer:
             "chunk_ids": [c.chunk_id for c in chunks],
             "pages": len(doc.pages),
         }
+
+    def _embed_sentences(self, doc: Document, chunks: list[Chunk]) -> None:
+        """Embed every sentence once, so answering can weigh evidence by meaning (across languages too)
+        without embedding anything at question time."""
+        units = sorted({u for c in chunks for u in sentence_units(c)})
+        embedder = get_embeddings(self.settings)
+        batch = self.settings.embeddings.batch_size
+        vectors = [v for i in range(0, len(units), batch)
+                   for v in embedder.embed_documents([doc.text[a:b] for a, b in units[i : i + batch]])]
+        matrix = np.array(vectors, dtype=np.float32).reshape(len(units), -1)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        with open(self.gen_dir / "docs" / f"{doc.meta.doc_id}.sentences.npz", "wb") as fh:
+            np.savez(fh, starts=np.array([a for a, _ in units], dtype=np.int64), vectors=matrix.astype(np.float16))
 
     def commit(self) -> str:
         """Write the lexical index and state, then make this generation the live one."""

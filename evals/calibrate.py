@@ -1,12 +1,14 @@
-"""Calibrate and check the extractive answerer on the gold set: abstention thresholds and citation hits.
+"""Calibrate and check the answerer on the gold set: abstention thresholds, citation hits, keywords.
 
-Usage (after `assistant ingest`):  python evals/calibrate.py [--set evals/gold.jsonl] [--grid]
+Usage (after `assistant ingest`):  python evals/calibrate.py [--set evals/gold.jsonl] [--backend B] [--grid]
 
 Prints abstention accuracy (answer the answerable, abstain on the rest), citation hit (a citation's quote
 overlaps a gold evidence quote, over answered answerable questions), quote fidelity (every quote verbatim in
-the corpus files) and extractive latency. With --grid it searches the threshold pair that maximises balanced
-abstention accuracy (the mean of the answer rate on answerable questions and the abstention rate on the
-others), so neither answering everything nor abstaining everywhere can look good.
+the corpus files), keyword correctness (every keyword group of an answered question appears in the answer),
+how often a model's answer fell back to the quotes, and latency. Follow-up questions are asked with the
+question they follow as conversation history. With --grid (extractive) it searches the threshold pair that
+maximises balanced abstention accuracy (the mean of the answer rate on answerable questions and the
+abstention rate on the others), so neither answering everything nor abstaining everywhere can look good.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "evals"))
 
-from bench_retrieval import load_gold, queries  # noqa: E402
+from bench_retrieval import load_gold  # noqa: E402
 
-from assistant.answer import Answerer  # noqa: E402
+from assistant.answer import Answerer, Turn  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.textnorm import match_key  # noqa: E402
 
@@ -45,36 +47,50 @@ def corpus_key(corpus_dir: Path) -> str:
                     if p.is_file() and p.suffix in {".txt", ".md", ".html", ".htm"})
 
 
-def run(settings: Settings, gold: list[dict]) -> dict:
-    answerer = Answerer(settings)
-    answerable = {g["id"]: q for g, q in queries(gold)}
+def keywords_found(answer: str, groups: list[list[str]]) -> bool:
+    text = match_key(answer)
+    return all(any(match_key(k) in text for k in group) for group in groups)
+
+
+def run(settings: Settings, gold: list[dict], backend: str = "extractive", answerer: Answerer | None = None) -> dict:
+    answerer = answerer or Answerer(settings, backend)
+    by_id = {g["id"]: g for g in gold}
     corpus = corpus_key(settings.corpus_dir)
-    rows, latencies = [], []
+    rows, latencies, first_tokens = [], [], []
     for g in gold:
-        question = answerable.get(g["id"], g["question"])
+        earlier = by_id.get(g.get("follow_up_of") or "")
+        history = [Turn(earlier["question"])] if earlier else []
         t = time.perf_counter()
-        answer = answerer.ask(question)
+        answer = answerer.ask(g["question"], history)
         latencies.append((time.perf_counter() - t) * 1000)
+        if "first_token_ms" in answer.timings:
+            first_tokens.append(answer.timings["first_token_ms"])
         hit = any(overlaps(c.quote, e["quote"]) for c in answer.citations for e in g["evidence"])
         verbatim = all(match_key(c.quote) in corpus for c in answer.citations)
         rows.append((g, answer, hit, verbatim))
-    abstain_ok = [a.abstained == g["abstain"] for g, a, _, _ in rows]
-    answered = [(g, hit) for g, a, hit, _ in rows if not g["abstain"] and g["evidence"] and not a.abstained]
+    answerable = [g for g in gold if not g["abstain"] and g["evidence"]]
+    answered = [(g, a, hit) for g, a, hit, _ in rows if not g["abstain"] and g["evidence"] and not a.abstained]
     should = [a.abstained for g, a, _, _ in rows if g["abstain"]]
-    wrongly = [g["id"] for g, a, _, _ in rows if a.abstained != g["abstain"]]
-    misses = [g["id"] for g, hit in answered if not hit]
     answer_rate = len(answered) / max(len(answerable), 1)
     abstain_recall = sum(should) / max(len(should), 1)
+    with_model = [a for _, a, _, _ in rows if not a.abstained and a.model]
     return {
+        "backend": answerer.backend.name,
+        "model": answerer.backend.model,
         "balanced_abstention": round((answer_rate + abstain_recall) / 2, 3),
-        "abstention_accuracy": round(sum(abstain_ok) / len(rows), 3),
+        "abstention_accuracy": round(sum(a.abstained == g["abstain"] for g, a, _, _ in rows) / len(rows), 3),
         "abstain_recall": round(abstain_recall, 3),
         "answer_rate_on_answerable": round(answer_rate, 3),
-        "citation_hit": round(sum(h for _, h in answered) / max(len(answered), 1), 3),
+        "citation_hit": round(sum(h for *_, h in answered) / max(len(answered), 1), 3),
         "quote_fidelity": round(sum(v for *_, v in rows) / len(rows), 3),
+        "keyword_correct": round(sum(keywords_found(a.answer, g["keywords"]) for g, a, _ in answered)
+                                 / max(len(answered), 1), 3),
+        "fallback_rate": round(sum(bool(a.fallback) for a in with_model) / len(with_model), 3) if with_model else None,
         "latency_p50_ms": round(statistics.median(latencies), 1),
-        "wrong_abstention": wrongly,
-        "citation_misses": misses,
+        "latency_p95_ms": round(statistics.quantiles(latencies, n=20)[-1], 1),
+        "first_token_p50_ms": round(statistics.median(first_tokens), 1) if first_tokens else None,
+        "wrong_abstention": [g["id"] for g, a, _, _ in rows if a.abstained != g["abstain"]],
+        "citation_misses": [g["id"] for g, _, hit in answered if not hit],
         "n": len(rows),
     }
 
@@ -82,6 +98,7 @@ def run(settings: Settings, gold: list[dict]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", type=Path, default=ROOT / "evals" / "gold.jsonl")
+    parser.add_argument("--backend", default="extractive", choices=["auto", "ollama", "embedded", "extractive"])
     parser.add_argument("--grid", action="store_true")
     args = parser.parse_args()
     gold = load_gold(args.set)
@@ -97,7 +114,7 @@ def main() -> int:
                     best = (key, coverage, similarity)
         print(f"best: min_coverage={best[1]} min_similarity={best[2]}")
         return 0
-    result = run(Settings(), gold)
+    result = run(Settings(), gold, args.backend)
     for key, value in result.items():
         print(f"{key:28} {value}")
     return 0
