@@ -58,6 +58,12 @@ def language_of(text: str) -> str:
     return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
 
 
+def recognised(text: str) -> bool:
+    """Whether a question of several words uses any Dutch or English function word at all."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return len(words) < 4 or any(w in _EN or w in _NL for w in words)
+
+
 @dataclass
 class Turn:
     """An earlier exchange of the conversation."""
@@ -175,6 +181,8 @@ class Answerer:
             question = question[:MAX_QUESTION_CHARS]
             notices.append(f"question truncated to its first {MAX_QUESTION_CHARS} characters")
         language = language_of(question)
+        if not recognised(question):
+            notices.append("the question seems to be in neither Dutch nor English; answering in Dutch")
         standalone, context = self.standalone(question, history)
         hits = self.searcher.search(f"{context} {standalone}".strip(), self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
@@ -286,8 +294,10 @@ class Answerer:
         cross = language != "nl"
         result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
                              similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity)
-        if not result.claims:
+        written = " ".join(c.text for c in result.claims)
+        if not result.claims or language_of(written) != language:
             why = ("the model found no answer in the sources" if result.declined
+                   else "the model answered in another language" if result.claims
                    else "the model's answer did not match its sources")
             citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
             return _compose(citations, language), citations, why, len(result.removed)

@@ -277,7 +277,8 @@ def ask(question: str | None, backend: str | None, doc_ids: tuple[str, ...], ind
 def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> None:
     """A conversation in the terminal: follow-up questions build on the earlier ones.
 
-    Type a question and press Enter; an empty line starts a new conversation; Ctrl-D ends.
+    Type a question and press Enter; an empty line starts a new conversation; Ctrl-C stops an answer;
+    Ctrl-D ends.
     """
     from assistant.answer import Turn
 
@@ -298,6 +299,9 @@ def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> N
             answer = _stream_answer(answerer, question, history, filters)
         except AssistantError as exc:
             click.echo(f"error: {exc}", err=True)
+            continue
+        except KeyboardInterrupt:  # stops this answer, not the conversation
+            click.echo("\n(interrupted)", err=True)
             continue
         history.append(Turn(answer.question, answer.answer))
 

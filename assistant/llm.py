@@ -42,7 +42,7 @@ class LlamaCppChat(BaseChatModel):
     """A GGUF model run in-process by llama.cpp, loaded once per process and shared by every instance.
 
     A model with a chat template gets chat messages; a base model without one (the bundled Gemma 3 270M) gets
-    the messages as one plain text to continue, and its answer ends at the end of the line, as in the prompts'
+    the messages as one plain text to continue, and its answer is the first line it writes, as in the prompts'
     examples.
     """
 
@@ -76,14 +76,13 @@ class LlamaCppChat(BaseChatModel):
                       for c in self.llama.create_chat_completion(messages=turns, stop=stop, **options))
         else:
             prompt = "\n\n".join(str(m.content) for m in messages)
-            pieces = (c["choices"][0]["text"]
-                      for c in self.llama.create_completion(prompt, stop=[*(stop or []), "\n"], **options))
+            pieces = _first_line(c["choices"][0]["text"]
+                                 for c in self.llama.create_completion(prompt, stop=stop, **options))
         for piece in pieces:
-            if piece:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
-                if run_manager:
-                    run_manager.on_llm_new_token(piece, chunk=chunk)
-                yield chunk
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=piece))
+            if run_manager and piece:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk  # even an empty one: a model that writes nothing has still answered
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
@@ -101,6 +100,24 @@ try:
     _quiet = llama_log_callback(_discard_log)  # kept at module level: llama.cpp holds on to the pointer
 except ImportError:  # reported when the embedded backend is asked for
     _quiet = None
+
+
+def _first_line(pieces: Iterator[str]) -> Iterator[str]:
+    """A base model's answer: its first non-empty line (it goes on continuing the prompt's pattern after)."""
+    started = False
+    for piece in pieces:
+        if started and "\n" in piece:
+            yield piece.split("\n", 1)[0]
+            return
+        if not started:
+            if not piece.strip():
+                continue
+            piece, started = piece.lstrip(), True
+            if "\n" in piece:
+                yield piece.split("\n", 1)[0]
+                return
+        yield piece
+    yield ""
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, cli_env
 
-from assistant.answer import Answerer, language_of
+from assistant.answer import Answerer, Turn, language_of
+from assistant.chunking import sentence_units
 from assistant.cli import cli
 from assistant.ingest import ingest
 from assistant.schema import AssistantError
@@ -144,3 +145,46 @@ def test_cli_ask_needs_a_question_or_jsonl(bundled):
 def test_cli_ask_without_index(workspace):
     result = CliRunner().invoke(cli, ["ask", "Wat is NOLAI?"], env=cli_env(workspace))
     assert result.exit_code == 1 and "assistant ingest" in result.output
+
+
+def test_a_sentence_that_announces_a_list_is_quoted_with_its_items(answerer):
+    answer = answerer.ask("Aan welke actielijnen werkt de coalitie voor digitale ethiek?")
+    listed = [c for c in answer.citations if "drie actielijnen:" in c.quote]
+    assert listed, answer.answer
+    quote = listed[0].quote
+    assert "1. Bestuurlijk en maatschappelijk bewustzijn" in quote and "3. Kaderstelling en standaardisering" in quote
+    document = answerer.index.document(listed[0].doc_id)
+    assert document.text[listed[0].start : listed[0].end] == quote, "the list is one verbatim span"
+
+
+def test_follow_up_that_refers_back_is_read_with_the_previous_question(answerer):
+    first = "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten in de publieke dienstverlening?"
+    follow_up = "Met wie gaat de staatssecretaris de aanpak daarvan coördineren?"
+    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
+    answer = answerer.ask(follow_up, [Turn(first, "…")])
+    assert any("regeringscommissaris informatiehuishouding" in c.quote for c in answer.citations), answer.answer
+    assert any("previous question" in n for n in answer.notices)
+    # a question that stands on its own is not mixed with the one before
+    assert answerer.standalone("Wat is de Basis Data Infrastructuur?", [Turn(first)]) == (
+        "Wat is de Basis Data Infrastructuur?", "")
+
+
+def test_english_question_finds_dutch_evidence_by_meaning(answerer):
+    # the question shares almost no words with the Dutch sentence; sentence embeddings find it
+    answer = answerer.ask("Who will take part in the sessions, including a Catshuis session, on generative AI?")
+    assert not answer.abstained
+    assert any("Catshuissessie, georganiseerd met experts" in c.quote for c in answer.citations), answer.answer
+
+
+def test_question_in_another_language_gets_a_notice(answerer):
+    answer = answerer.ask("Quelle est la stratégie numérique du gouvernement néerlandais pour l'avenir?")
+    assert any("neither Dutch nor English" in n for n in answer.notices)
+
+
+def test_every_sentence_has_a_unit_length_vector(answerer):
+    for doc_id in answerer.index.documents:
+        vectors = answerer.index.sentence_vectors(doc_id)
+        chunks = [c for c in answerer.index.chunks if c.doc_id == doc_id]
+        starts = {a for c in chunks for a, _ in sentence_units(c)}
+        assert starts == set(vectors)
+        assert all(abs(float((v @ v) ** 0.5) - 1) < 0.01 for v in vectors.values())
