@@ -30,6 +30,14 @@ from assistant.retrieve import Filters, Hit, Searcher
 from assistant.schema import Answer, AssistantError, Chunk, Citation, Document
 
 MAX_QUESTION_CHARS = 2000
+DECLINED = "the model found no answer in the sources"
+# A sentence that addresses an assistant with instructions is no evidence about policy, whatever it says.
+_INSTRUCTION = re.compile(
+    r"\b(?:negeer|vergeet|ignore|disregard|forget)\b[^.]{0,80}\b(?:instructies?|opdrachten|regels|prompts?|"
+    r"instructions?|rules)\b|\b(?:systeemprompt|system ?prompt|ontwikkelaarsmodus|developer mode|"
+    r"you are now|je bent nu|jij bent nu)\b",
+    re.IGNORECASE,
+)
 # Words that shape a question but say nothing about its subject.
 _QUESTION_WORDS = set(
     lexical_tokens(
@@ -135,6 +143,8 @@ class Answerer:
             for start, end in sentence_units(chunk):
                 end = _list_end(doc.text, end)
                 text = doc.text[start:end]
+                if _INSTRUCTION.search(text):
+                    continue
                 coverage = self._coverage(terms, text)
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
@@ -142,6 +152,8 @@ class Answerer:
                                            coverage + 0.3 * prior + a.similarity_weight * similarity, page,
                                            similarity=similarity))
             for note in chunk.footnotes:
+                if _INSTRUCTION.search(note.text):
+                    continue
                 coverage = self._coverage(terms, note.text)
                 candidates.append(Evidence(rank, chunk, note.text, chunk.start, chunk.start, coverage,
                                            coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit),
@@ -200,15 +212,21 @@ class Answerer:
             draft: list[str] = []
             try:
                 for piece in self._generate(f"{context} {standalone}".strip(), chosen, language):
-                    if not draft:
-                        timings["first_token_ms"] = round(_ms(started), 1)
-                    draft.append(piece)
-                    yield piece
+                    if piece:
+                        timings.setdefault("first_token_ms", round(_ms(started), 1))
+                        draft.append(piece)
+                        yield piece
             except Exception as exc:  # the model server died or refused mid-answer: the evidence still stands
                 fallback = f"the model failed ({type(exc).__name__}: {str(exc)[:200]})"
-            text, citations, why, removed = self._verified("".join(draft), standalone, chosen, language)
-            fallback = fallback or why
-            if fallback:
+            removed = 0
+            if fallback is None:
+                text, citations, fallback, removed = self._verified("".join(draft), standalone, chosen, language)
+            if fallback == DECLINED:  # an instructed model judged the evidence beside the point
+                text, citations = _abstention(language), []
+                notices.append(DECLINED)
+            elif fallback:
+                citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
+                text = _compose(citations, language)
                 notices.append(f"{fallback}; the answer quotes the sources instead")
             elif removed:
                 notices.append(f"{removed} sentence(s) of the model's answer left out: the sources do not support them")
@@ -253,14 +271,14 @@ class Answerer:
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """A follow-up made to stand on its own, and the earlier question it still leans on ("" if none).
 
-        An instructed model rewrites it (the rewrite is used only if it keeps the follow-up's own terms);
+        An instructed model rewrites it (used only if it keeps two thirds of the follow-up's own terms);
         otherwise a follow-up that refers back ("daarvan", "deze", "it") is read together with the previous
         question, whose words then count less in choosing evidence.
         """
         if not history:
             return question, ""
         previous = history[-1].question
-        own = set(lexical_tokens(question)) - _QUESTION_WORDS
+        own = set(lexical_tokens(_BACK_REFERENCE.sub(" ", question))) - _QUESTION_WORDS
         if self.backend.chat is not None and self.backend.instructed:
             template = prompts.load(self.settings.prompts_dir, "condense", language_of(question))
             try:
@@ -269,7 +287,8 @@ class Answerer:
                 rewrite = " ".join(str(reply.content).split()).strip("\"'“”")
             except Exception:  # a failing rewrite is no reason to fail the answer
                 rewrite = ""
-            if 0 < len(rewrite) <= 3 * len(question) + 200 and own <= set(lexical_tokens(rewrite)):
+            kept = len(own & set(lexical_tokens(rewrite))) / max(len(own), 1)
+            if 0 < len(rewrite) <= 3 * len(question) + 200 and kept >= 2 / 3:
                 return rewrite, ""
         if _BACK_REFERENCE.search(question) or len(own) < 2:
             return question, previous
@@ -287,8 +306,8 @@ class Answerer:
 
     def _verified(self, draft: str, question: str, chosen: list[Evidence], language: str
                   ) -> tuple[str, list[Citation], str | None, int]:
-        """The model's draft reduced to what the evidence supports, renumbered; or the extractive answer and
-        why it was used instead. Also how many of the draft's sentences were left out."""
+        """The model's draft reduced to what the evidence supports, renumbered, or why it cannot stand; and how
+        many of its sentences were left out."""
         a = self.settings.answer
         quotes = [ev.text for ev in chosen]
         cross = language != "nl"
@@ -296,11 +315,9 @@ class Answerer:
                              similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity)
         written = " ".join(c.text for c in result.claims)
         if not result.claims or language_of(written) != language:
-            why = ("the model found no answer in the sources" if result.declined
-                   else "the model answered in another language" if result.claims
+            why = (DECLINED if result.declined else "the model answered in another language" if result.claims
                    else "the model's answer did not match its sources")
-            citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
-            return _compose(citations, language), citations, why, len(result.removed)
+            return "", [], why, len(result.removed)
         number: dict[int, int] = {}
         for claim in result.claims:
             for i in claim.sources:

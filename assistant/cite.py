@@ -120,7 +120,7 @@ def verify(text: str, quotes: Sequence[str], question: str, *, min_support: floa
     seen = [_terms(question)]  # a sentence that only restates the question, or an earlier sentence, adds nothing
     for sentence, numbers in _sentences(text):
         terms = _terms(sentence)
-        if not terms or any(terms <= s for s in seen):
+        if not any(t.isalpha() for t in terms) or any(terms <= s for s in seen):  # no words, or nothing new
             continue
         shared = [len(terms & q) for q in check.terms]
         similar = similarity(sentence, quotes) if similarity else [0.0] * len(quotes)
