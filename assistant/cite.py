@@ -9,7 +9,7 @@ user as a cited claim. The check is deterministic and runs offline:
   another language than the quotes (English over Dutch) the embedding similarity of sentence and quote counts
   instead;
 * a sentence must add something to the question: one that only restates it is no answer;
-* every number and link in the sentence must occur in the quotes it cites;
+* every number (in digits or spelled out) and link in the sentence must occur in the quotes it cites;
 * a cited quote that shares nothing with its sentence is dropped; a sentence without a (valid) marker is
   attributed to the quote that supports it best; a sentence no quote supports is removed.
 """
@@ -30,6 +30,14 @@ Similarity = Callable[[str, Sequence[str]], list[float]]
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _FOOTNOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Numbers a model may spell out: checked like digits ("vijf labs" is not supported by "zeven labs").
+_NUMBER_WORDS = {w: str(n) for n, words in enumerate([
+    "", "", "twee two", "drie three", "vier four", "vijf five", "zes six", "zeven seven", "acht eight",
+    "negen nine", "tien ten", "elf eleven", "twaalf twelve", "dertien thirteen", "veertien fourteen",
+    "vijftien fifteen", "zestien sixteen", "zeventien seventeen", "achttien eighteen", "negentien nineteen",
+    "twintig twenty"]) for w in words.split()}
+# A marker group after the full stop ("… labs. [2]" or "… labs.[2]") belongs to the sentence before it.
+_TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 NO_ANSWER = ("GEEN ANTWOORD", "NO ANSWER")
 
@@ -61,8 +69,15 @@ def _pairs(text: str) -> set[tuple[str, str]]:
     return set(pairwise(lexical_tokens(_plain(text))))
 
 
+def _numbers(text: str) -> set[str]:
+    """The numbers in a text, in digits or spelled out."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return set(_NUMBER.findall(text)) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+
+
 def _sentences(text: str) -> list[tuple[str, list[int]]]:
     """Sentences with the marker numbers they carry; a marker standing after the full stop still belongs."""
+    text = _TRAILING_MARKERS.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", text)
     out: list[tuple[str, list[int]]] = []
     for a, b in sentence_spans(text):
         piece = text[a:b]
@@ -92,7 +107,7 @@ class _Quotes:
         if not cited:
             return False
         together = " ".join(self.plain[i] for i in cited)
-        if set(_NUMBER.findall(_plain(sentence))) - set(_NUMBER.findall(together)):
+        if _numbers(_plain(sentence)) - _numbers(together):
             return False
         if any(link.lower().rstrip(".,;)") not in together for link in _LINK.findall(sentence)):
             return False

@@ -23,9 +23,12 @@ def load(prompts_dir: Path, name: str, language: str) -> str:
     else:
         raise AssistantError(f"prompt {name!r} for language {language!r} not found in {prompts_dir}")
     try:
-        fields = {f for _, f, _, _ in Formatter().parse(template) if f is not None}
+        parsed = [(f, spec, conversion) for _, f, spec, conversion in Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise AssistantError(f"prompt {path}: {exc} (write a literal brace as {{{{ or }}}})") from exc
+    if any(spec or conversion for _, spec, conversion in parsed):
+        raise AssistantError(f"prompt {path}: placeholders take no conversion or format (write {{question}})")
+    fields = {f for f, _, _ in parsed}
     if fields != PLACEHOLDERS[name]:
         want = ", ".join(f"{{{f}}}" for f in sorted(PLACEHOLDERS[name])) or "none"
         raise AssistantError(f"prompt {path} uses placeholders {sorted(fields)}; it must use {want}")
