@@ -314,9 +314,11 @@ class Answerer:
         result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
                              similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity)
         written = " ".join(c.text for c in result.claims)
-        if not result.claims or language_of(written) != language:
+        best = chosen.index(max(chosen, key=lambda ev: ev.score))
+        if not result.claims or language_of(written) != language or all(best not in c.sources for c in result.claims):
             why = (DECLINED if result.declined else "the model answered in another language" if result.claims
-                   else "the model's answer did not match its sources")
+                   and language_of(written) != language else "the model's answer leaves out the best evidence"
+                   if result.claims else "the model's answer did not match its sources")
             return "", [], why, len(result.removed)
         number: dict[int, int] = {}
         for claim in result.claims:

@@ -367,7 +367,7 @@ def test_a_good_model_streams_a_verified_cited_answer(answerer, server):
 def test_a_model_without_markers_is_attributed_to_the_right_sources(answerer, server):
     def unmarked(request: dict[str, Any]) -> str:
         src = sources(request)
-        return f"{src[len(src)]} {src[1]}"  # the last source's sentence, then the first's, with no marker at all
+        return " ".join(src[n] for n in sorted(src, reverse=True))  # every source, last first, no marker at all
 
     server.reply = unmarked
     _, answer = run(answerer, FOLLOW_UP)
@@ -377,8 +377,25 @@ def test_a_model_without_markers_is_attributed_to_the_right_sources(answerer, se
     assert answer.fallback is None and answer.notices == []
     by_n = {c.n: flat(c.quote) for c in answer.citations}
     assert [(body, by_n[n]) for body, n in claims(answer)] == [
-        (src[len(src)].rstrip("."), flat(src[len(src)])), (src[1].rstrip("."), flat(src[1]))]
+        (src[n].rstrip("."), flat(src[n])) for n in sorted(src, reverse=True)]
     assert_cites_the_sources_sent(answer, request, answerer)
+
+
+def test_an_answer_that_leaves_out_the_best_evidence_quotes_the_sources(answerer, server):
+    standalone, context = answerer.standalone(FOLLOW_UP, ())
+    hits = answerer.searcher.search(standalone, answerer.settings.retrieval.k)
+    score = {flat(ev.text): ev.score for ev in answerer.evidence(standalone, hits, context)}
+
+    def beside_the_point(request: dict[str, Any]) -> str:
+        src = sources(request)
+        return min(src.values(), key=lambda text: score[flat(text)])  # only the weakest source
+
+    server.reply = beside_the_point
+    _, answer = run(answerer, FOLLOW_UP)
+    [request] = server.chats
+    assert len(sources(request)) >= 2
+    assert answer.fallback == "the model's answer leaves out the best evidence"
+    assert answer.answer == quoted(answer)
 
 
 def test_invented_sources_numbers_and_links_do_not_survive(answerer, server):
