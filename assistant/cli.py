@@ -307,6 +307,58 @@ def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> N
 
 
 @cli.command()
+@click.option("--host", default=None, help="Address to bind (default: settings, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: settings, 7860).")
+@_BACKEND
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@_friendly
+def serve(host: str | None, port: int | None, backend: str | None, open_browser: bool) -> None:
+    """The web interface: ingests the corpus first (only what changed), then serves on http://HOST:PORT.
+
+    \b
+    Examples:
+      assistant serve
+      assistant serve --port 8080 --backend extractive
+    """
+    from rich.console import Console
+
+    settings = _settings()
+    host, port = host or settings.ui.host, port or settings.ui.port
+    if host not in {"127.0.0.1", "localhost", "::1"} and not settings.ui.users:
+        raise click.ClickException(
+            f"serving on {host} needs users: add [ui.users] name = \"<hash from `assistant hash-password`>\" to "
+            "assistant.toml (or ASSISTANT_UI__USERS), or bind to 127.0.0.1")
+    console = Console(stderr=True)
+    with console.status("indexing the corpus (only new or changed documents)…"):
+        from assistant.ingest import ingest as run_ingest
+
+        report = run_ingest(settings)
+    console.print(f"index {report.generation}: {report.count('added', 'updated', 'unchanged')} documents, "
+                  f"{len(report.failed)} failed, {report.seconds:.1f} s")
+    for r in report.failed:
+        click.echo(f"error: {r.name}: {r.message}", err=True)
+    from assistant.ui import App
+    from assistant.ui import serve as run
+
+    app = App(settings, backend)
+    for notice in app.answerer.backend.notices:
+        click.echo(f"note: {notice}", err=True)
+    click.echo(f"serving on http://{host}:{port} ({app.answerer.backend.name}); Ctrl-C stops", err=True)
+    run(app, host, port, settings.ui.users, open_browser)
+
+
+@cli.command("hash-password")
+def hash_password() -> None:
+    """Print the hash of a password (asked twice, not echoed) for the `ui.users` setting."""
+    from assistant.ui import hash_password as make
+
+    password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    if len(password) < 8:
+        raise click.ClickException("use at least 8 characters")
+    click.echo(make(password))
+
+
+@cli.command()
 @click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
 @_friendly

@@ -120,6 +120,18 @@ class LLMSettings(_Section):
     timeout_s: float = Field(120, gt=0, description="How long to wait for Ollama before giving up on an answer.")
 
 
+class UISettings(_Section):
+    host: str = Field("127.0.0.1", description="Address `serve` binds to; anything but this machine needs `users`.")
+    port: int = Field(7860, ge=1, le=65535, description="Port `serve` listens on.")
+    users: dict[str, str] = Field(
+        default_factory=dict,
+        description="Who may log in: name = password hash from `assistant hash-password` (never a password).",
+    )
+    feedback_path: Path = Field(
+        Path("feedback/feedback.jsonl"), description="Where ratings of answers are appended (stays on this machine)."
+    )
+
+
 class IngestSettings(_Section):
     max_file_mb: int = Field(100, ge=1, description="Files larger than this are refused.")
     lock_timeout_s: float = Field(
@@ -152,6 +164,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence choice and abstention.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer-writing model.")
+    ui: UISettings = Field(default_factory=UISettings, description="Web interface.")
 
     @classmethod
     def settings_customise_sources(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -145,3 +146,63 @@ def add_to_corpus(corpus_dir: Path, source: Path) -> Path:
     corpus_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, target)
     return target
+
+
+def record(corpus_dir: Path, entry: ManifestEntry) -> None:
+    """Add (or replace) a document's entry in the manifest, keeping the file's comments and layout."""
+    import tomlkit
+
+    path = corpus_dir / MANIFEST
+    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    tables = doc.setdefault("document", tomlkit.aot())
+    for i in reversed(range(len(tables))):
+        if tables[i].get("id") == entry.id:
+            del tables[i]
+    table = tomlkit.table()
+    for key, value in entry.model_dump(exclude_none=True, exclude_defaults=False).items():
+        if key == "files":
+            value = [{k: v for k, v in f.items() if v is not None} for f in value]
+        table[key] = value
+    tables.append(table)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    load_manifest_text(tmp)
+    tmp.replace(path)
+
+
+def load_manifest_text(path: Path) -> None:
+    """Refuse to write a manifest that would not load."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        [ManifestEntry(**d) for d in data.get("document", [])]
+    except (tomllib.TOMLDecodeError, ValidationError, TypeError) as exc:
+        path.unlink(missing_ok=True)
+        raise AssistantError(f"the manifest would become invalid: {exc}") from exc
+
+
+def remove_document(corpus_dir: Path, doc_id: str, files: list[str]) -> list[str]:
+    """Take a document out of the corpus: its manifest entry goes, its files move to `.removed/` (never
+    deleted, so a mistake can be undone). Returns the files moved."""
+    import tomlkit
+
+    path = corpus_dir / MANIFEST
+    if path.exists():
+        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+        tables = doc.get("document", [])
+        for i in reversed(range(len(tables))):
+            if tables[i].get("id") == doc_id:
+                del tables[i]
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        load_manifest_text(tmp)
+        tmp.replace(path)
+    moved = []
+    trash = corpus_dir / ".removed"
+    for rel in files:
+        source = (corpus_dir / rel).resolve()
+        if source.is_file() and source.is_relative_to(corpus_dir.resolve()):
+            trash.mkdir(exist_ok=True)
+            target = trash / f"{time.strftime('%Y%m%d-%H%M%S')}-{source.name}"
+            source.replace(target)
+            moved.append(rel)
+    return moved

@@ -1,0 +1,390 @@
+"""The web interface (Gradio): cited answers that stream in, the sources they rest on, and the documents.
+
+Everything is rendered from escaped text: document text and model output never reach the browser as markup.
+The page loads nothing from outside this server: system fonts, no analytics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import os
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import gradio as gr
+
+from assistant.answer import Answerer, Turn
+from assistant.config import Settings
+from assistant.corpus import ManifestEntry, record, remove_document, slug
+from assistant.ingest import ingest
+from assistant.loaders import SUPPORTED
+from assistant.retrieve import Filters
+from assistant.schema import Answer, AssistantError, Citation
+
+EXAMPLES = {
+    "nl": ["Welke vier thema's kent de agenda Coalities voor de digitale samenleving?",
+           "Wat is de Basis Data Infrastructuur?",
+           "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten in de publieke dienstverlening?",
+           "Wanneer stemde het Europees Parlement in met de AI-verordening?"],
+    "en": ["Which institution runs a Centre of Expertise Applied AI?",
+           "What are the two goals of the agenda 'Coalities voor de digitale samenleving'?"],
+}
+TEXT = {
+    "nl": {"title": "Beleidsassistent digitalisering", "ask": "Stel een vraag over de documenten",
+           "send": "Vraag", "new": "Nieuw gesprek", "docs": "Documenten", "filter": "Alleen in deze documenten",
+           "sources": "Bronnen", "copy": "Antwoord met bronnen (om te kopiëren)", "chat": "Vragen",
+           "upload": "Document toevoegen (PDF, HTML, TXT, MD)", "doc_title": "Titel", "kind": "Soort",
+           "date": "Datum (JJJJ-MM-DD)", "add": "Toevoegen en indexeren", "remove": "Verwijderen",
+           "remove_which": "Document om te verwijderen", "comment": "Toelichting bij uw beoordeling (optioneel)",
+           "send_feedback": "Beoordeling versturen", "maybe": "Misschien verwant", "page": "p.",
+           "footnote": "Voetnoot", "official": "Officiële publicatie", "local": "Lokale PDF, pagina",
+           "none": "Nog geen bronnen: stel een vraag.", "backend": "Antwoorden door", "good": "Goed antwoord",
+           "bad": "Slecht antwoord", "examples": "Voorbeeldvragen"},
+    "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
+           "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
+           "sources": "Sources", "copy": "Answer with references (to copy)", "chat": "Ask",
+           "upload": "Add a document (PDF, HTML, TXT, MD)", "doc_title": "Title", "kind": "Kind",
+           "date": "Date (YYYY-MM-DD)", "add": "Add and index", "remove": "Remove",
+           "remove_which": "Document to remove", "comment": "Comment on your rating (optional)",
+           "send_feedback": "Send rating", "maybe": "Maybe related", "page": "p.",
+           "footnote": "Footnote", "official": "Official publication", "local": "Local PDF, page",
+           "none": "No sources yet: ask a question.", "backend": "Answers by", "good": "Good answer",
+           "bad": "Bad answer", "examples": "Example questions"},
+}
+CSS = """
+.sources .source { border-left: 3px solid #1f4e79; padding: .4em .8em; margin: .6em 0; }
+.sources .source:target { background: #fff7d6; }
+.sources mark { background: #ffe58a; }
+.sources .where { color: #444; font-size: .9em; }
+a.cite { text-decoration: none; font-weight: 600; }
+@media (max-width: 700px) { .gradio-container { padding: 4px !important; } }
+"""
+THEME = gr.themes.Base(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+                       font_mono=["ui-monospace", "Consolas", "monospace"])
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def hash_password(password: str, salt: str | None = None, rounds: int = 200_000) -> str:
+    """A PBKDF2-SHA256 hash in the form the `ui.users` setting stores (`pbkdf2_sha256$rounds$salt$hex`)."""
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), rounds).hex()
+    return f"pbkdf2_sha256${rounds}${salt}${digest}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, rounds, salt, _ = stored.split("$")
+    except ValueError:
+        return False
+    return scheme == "pbkdf2_sha256" and hmac.compare_digest(hash_password(password, salt, int(rounds)), stored)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The paragraph around [start, end): (before, quote, after)."""
+    left = text.rfind("\n\n", 0, start)
+    right = text.find("\n\n", end)
+    left = 0 if left < 0 else left + 2
+    right = len(text) if right < 0 else right
+    return text[left:start], text[start:end], text[end:right]
+
+
+class App:
+    """The state shared by all browser sessions: one answerer (models loaded once), the settings."""
+
+    def __init__(self, settings: Settings, backend: str | None = None) -> None:
+        self.settings = settings
+        self.backend_name = backend
+        self.answerer = Answerer(settings, backend)
+        self._lock = threading.Lock()  # one ingest at a time, and no answer against a half-swapped index
+
+    def reload(self) -> None:
+        """A new answerer over the newly committed index (the model stays loaded: it is cached per process)."""
+        self.answerer = Answerer(self.settings, self.answerer.backend)
+
+    # -- rendering -------------------------------------------------------------------------------------------
+
+    def answer_markdown(self, answer: Answer) -> str:
+        """The answer as escaped text whose [n] markers link to the sources panel."""
+        body = html.escape(answer.answer)
+        if answer.citations:
+            body = _MARKER.sub(lambda m: f'<a class="cite" href="#src-{m.group(1)}">[{m.group(1)}]</a>', body)
+        notes = "".join(f"<br><small>{html.escape(n)}</small>" for n in answer.notices)
+        return body + notes
+
+    def sources_html(self, answer: Answer | None, lang: str) -> str:
+        t = TEXT[lang]
+        if answer is None:
+            return f'<div class="sources"><p>{t["none"]}</p></div>'
+        shown = answer.citations or answer.related
+        heading = t["sources"] if answer.citations else t["maybe"]
+        parts = [f'<div class="sources"><h3>{heading}</h3>']
+        for c in shown:
+            parts.append(self._source_html(c, t, anchor=bool(answer.citations)))
+        parts.append("</div>")
+        return "".join(parts)
+
+    def _source_html(self, c: Citation, t: dict[str, str], anchor: bool) -> str:
+        esc = html.escape
+        index = self.answerer.index
+        if c.footnote is None:
+            before, quote, after = _paragraph(index.document(c.doc_id).text, c.start, c.end)
+            context = f"{esc(_plain(before))} <mark>{esc(_plain(quote))}</mark> {esc(_plain(after))}"
+        else:
+            context = f"<b>{t['footnote']} {c.footnote}:</b> <mark>{esc(_plain(c.quote))}</mark>"
+        notes = [f for f in index.chunk(c.chunk_id).footnotes if c.footnote is None and f"{f.number}" in context]
+        footnotes = "".join(f"<div class='where'>{t['footnote']} {f.number}: {esc(f.text)}</div>" for f in notes)
+        where = " · ".join(esc(x) for x in (c.identifier or c.doc_id, c.section) if x)
+        page = f" · {t['page']} {c.page}" if c.page else ""
+        links = []
+        if c.url and c.url.startswith(("https://", "http://")):
+            links.append(f'<a href="{esc(c.url)}" target="_blank" rel="noopener noreferrer">{t["official"]}</a>')
+        pdf = self._local_pdf(c.doc_id)
+        if pdf and c.page:
+            links.append(f'<a href="/gradio_api/file={esc(str(pdf))}#page={c.page}" target="_blank">'
+                         f'{t["local"]} {c.page}</a>')
+        ident = f' id="src-{c.n}"' if anchor else ""
+        return (f'<div class="source"{ident}><b>[{c.n}] {esc(c.title)}</b><div class="where">{where}{page}</div>'
+                f"<p>{context}</p>{footnotes}<div>{' · '.join(links)}</div></div>")
+
+    def _local_pdf(self, doc_id: str) -> Path | None:
+        files = self.answerer.index.documents.get(doc_id, {}).get("meta", {}).get("files", [])
+        pdfs = [self.settings.corpus_dir / f for f in files if f.lower().endswith(".pdf")]
+        return pdfs[0].resolve() if pdfs else None
+
+    def plain_text(self, answer: Answer, lang: str) -> str:
+        """The answer with a formatted reference list, for pasting into a note or an e-mail."""
+        lines = [answer.answer, "", TEXT[lang]["sources"] + ":"] if answer.citations else [answer.answer]
+        for c in answer.citations:
+            where = ", ".join(x for x in (c.identifier, f"p. {c.page}" if c.page else "", c.section) if x)
+            lines.append(f"[{c.n}] {c.title} ({where}): “{_plain(c.quote)}”" + (f" {c.url}" if c.url else ""))
+        return "\n".join(lines)
+
+    def documents_table(self) -> list[list[Any]]:
+        rows = []
+        for doc_id, d in sorted(self.answerer.index.documents.items()):
+            m = d["meta"]
+            rows.append([doc_id, m["title"], m["kind"], m["date"] or "", m["identifier"] or "", d.get("pages", 0),
+                         len(d["chunk_ids"]), ", ".join(m["files"]), m["status"]])
+        return rows
+
+    # -- actions ---------------------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: list[dict], turns: list[Turn], doc_ids: list[str], lang: str
+            ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, then show it verified, with its sources."""
+        if not question or not question.strip():
+            yield history, turns, gr.update(), gr.update(), None, ""
+            return
+        history = [*history, {"role": "user", "content": html.escape(question)},
+                   {"role": "assistant", "content": "…"}]
+        draft = ""
+        try:
+            for event in self.answerer.stream(question, turns, Filters(list(doc_ids or []))):
+                if isinstance(event, Answer):
+                    history[-1] = {"role": "assistant", "content": self.answer_markdown(event)}
+                    turns = [*turns, Turn(event.question, event.answer)]
+                    yield (history, turns, self.sources_html(event, lang), self.plain_text(event, lang),
+                           event.model_dump(), "")
+                    return
+                draft += event
+                history[-1] = {"role": "assistant", "content": html.escape(draft)}
+                yield history, turns, gr.update(), gr.update(), None, ""
+        except AssistantError as exc:
+            history[-1] = {"role": "assistant", "content": html.escape(f"⚠ {exc}")}
+            yield history, turns, gr.update(), gr.update(), None, ""
+
+    def feedback(self, answer: dict | None, rating: str, comment: str) -> str:
+        """Append a rating of the last answer, with its question and citations, to the local feedback file."""
+        if not answer:
+            return "—"
+        path = self.settings.ui.feedback_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "rating": rating, "comment": (comment or "")[:2000],
+               "question": answer["question"], "answer": answer["answer"], "abstained": answer["abstained"],
+               "citations": [{k: c[k] for k in ("n", "doc_id", "page", "section", "quote", "chunk_id")}
+                             for c in answer["citations"]],
+               "backend": answer["backend"], "model": answer["model"]}
+        with self._lock, open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return f"✓ {rating}"
+
+    def upload(self, file: str | None, title: str, kind: str, date: str, progress: gr.Progress | None = None
+               ) -> tuple[str, list[list[Any]], Any]:
+        """Check an uploaded file by content and size, put it in the corpus with its metadata, and ingest."""
+        if not file:
+            return "Geen bestand gekozen / no file chosen", self.documents_table(), gr.update()
+        source = Path(file)
+        problem = _upload_problem(source, self.settings.ingest.max_file_mb)
+        if problem:
+            return f"✗ {html.escape(source.name)}: {problem}", self.documents_table(), gr.update()
+        corpus = self.settings.corpus_dir
+        name = slug(source.stem) + source.suffix.lower()  # no path separators or tricks survive
+        target = corpus / name
+        if target.exists():
+            return f"✗ {name}: the corpus already has a file with this name", self.documents_table(), gr.update()
+        try:
+            entry = ManifestEntry(id=slug(source.stem), title=title.strip() or source.stem,
+                                  kind=kind.strip() or "document", date=date.strip() or None,
+                                  files=[{"path": name}])
+        except ValueError as exc:
+            return f"✗ {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}", self.documents_table(), gr.update()
+        with self._lock:
+            target.write_bytes(source.read_bytes())
+            try:
+                record(corpus, entry)
+            except AssistantError as exc:
+                target.unlink(missing_ok=True)
+                return f"✗ {exc}", self.documents_table(), gr.update()
+            report = self._ingest(progress)
+        result = next((r for r in report.results if entry.id == r.doc_id), None)
+        status = f"{result.status}: {result.pages} pages, {result.chunks} chunks" if result else "not ingested"
+        if result and result.status == "failed":
+            status = f"failed: {result.message}"
+        return f"{'✗' if result is None or result.status == 'failed' else '✓'} {name}: {status}", \
+            self.documents_table(), gr.update(choices=list(self.answerer.index.documents))
+
+    def remove(self, doc_id: str | None, progress: gr.Progress | None = None) -> tuple[str, list[list[Any]], Any]:
+        documents = self.answerer.index.documents
+        if not doc_id or doc_id not in documents:
+            return "Kies een document / choose a document", self.documents_table(), gr.update()
+        with self._lock:
+            moved = remove_document(self.settings.corpus_dir, doc_id, documents[doc_id]["meta"]["files"])
+            self._ingest(progress)
+        return (f"✓ {doc_id} removed; files kept in corpus/.removed: {', '.join(moved)}", self.documents_table(),
+                gr.update(choices=list(self.answerer.index.documents), value=None))
+
+    def _ingest(self, progress: gr.Progress | None) -> Any:
+        def report(what: str, done: int, total: int) -> None:
+            if progress is not None:
+                progress((done, total) if total else None, desc=what)
+
+        result = ingest(self.settings, progress=report)
+        self.reload()
+        return result
+
+
+def _upload_problem(path: Path, max_mb: int) -> str | None:
+    """Why an upload is refused: type (by its content, not only its name) or size."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        return f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED))}"
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty"
+    if size > max_mb * 1024 * 1024:
+        return f"larger than {max_mb} MB"
+    head = path.read_bytes()[:2048]
+    if suffix == ".pdf" and not head.startswith(b"%PDF-"):
+        return "not a PDF (its content does not start with %PDF-)"
+    if suffix != ".pdf" and (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return "binary content in a text file"
+    return None
+
+
+def build(app: App) -> gr.Blocks:
+    """The interface: a chat page with sources, and a documents page."""
+    t = TEXT["nl"]
+    backend = app.answerer.backend
+    with gr.Blocks(title=t["title"], analytics_enabled=False) as blocks:
+        lang = gr.State("nl")
+        turns = gr.State([])
+        last = gr.State(None)
+        with gr.Row():
+            heading = gr.Markdown(f"## {t['title']}")
+            language = gr.Radio(["Nederlands", "English"], value="Nederlands", show_label=False, scale=0)
+        indicator = gr.Markdown(f"{t['backend']}: **{backend.name}** ({backend.model or 'geen model'})")
+        with gr.Tab(t["chat"]) as chat_tab:
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True)
+                    question = gr.Textbox(label=t["ask"], lines=2, max_lines=6, max_length=20_000)
+                    with gr.Row():
+                        send = gr.Button(t["send"], variant="primary")
+                        new = gr.Button(t["new"])
+                    gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=question, label=t["examples"])
+                    docs = gr.Dropdown(choices=list(app.answerer.index.documents), multiselect=True,
+                                       label=t["filter"])
+                    copy = gr.Textbox(label=t["copy"], lines=4, interactive=False, buttons=["copy"])
+                    with gr.Row():
+                        up = gr.Button(t["good"])
+                        down = gr.Button(t["bad"])
+                    comment = gr.Textbox(label=t["comment"], lines=1)
+                    thanks = gr.Markdown()
+                with gr.Column(scale=2):
+                    sources = gr.HTML(app.sources_html(None, "nl"))
+        with gr.Tab(t["docs"]) as docs_tab:
+            table = gr.Dataframe(app.documents_table(), interactive=False, wrap=True,
+                                 headers=["id", "title", "kind", "date", "identifier", "pages", "chunks", "files",
+                                          "status"])
+            upload = gr.File(label=t["upload"], file_types=sorted(SUPPORTED), type="filepath")
+            with gr.Row():
+                title = gr.Textbox(label=t["doc_title"])
+                kind = gr.Textbox(label=t["kind"], value="document")
+                date = gr.Textbox(label=t["date"])
+            add = gr.Button(t["add"], variant="primary")
+            result = gr.Markdown()
+            which = gr.Dropdown(choices=list(app.answerer.index.documents), label=t["remove_which"])
+            remove = gr.Button(t["remove"], variant="stop")
+
+        outputs = [chat, turns, sources, copy, last, question]
+
+        def ask(q: str, h: list[dict], tr: list[Turn], d: list[str], lg: str) -> Iterator[tuple[Any, ...]]:
+            for out in app.ask(q, h, tr, d, lg):
+                h, tr, src, cp, ans, cleared = out
+                yield h, tr, src, cp, ans if ans is not None else gr.update(), cleared
+
+        question.submit(ask, [question, chat, turns, docs, lang], outputs)
+        send.click(ask, [question, chat, turns, docs, lang], outputs)
+        new.click(lambda lg: ([], [], app.sources_html(None, lg), "", None, ""), [lang], outputs)
+        up.click(lambda a, c: app.feedback(a, "up", c), [last, comment], thanks)
+        down.click(lambda a, c: app.feedback(a, "down", c), [last, comment], thanks)
+        add.click(app.upload, [upload, title, kind, date], [result, table, which])
+        remove.click(app.remove, [which], [result, table, which])
+
+        def switch(choice: str) -> tuple[Any, ...]:
+            lg = "en" if choice == "English" else "nl"
+            tx = TEXT[lg]
+            return (lg, f"## {tx['title']}", gr.update(label=tx["ask"]), gr.update(value=tx["send"]),
+                    gr.update(value=tx["new"]), gr.update(label=tx["filter"]), gr.update(label=tx["copy"]),
+                    gr.update(label=tx["comment"]), gr.update(label=tx["chat"]), gr.update(label=tx["chat"]),
+                    gr.update(label=tx["docs"]), gr.update(label=tx["upload"]), gr.update(label=tx["doc_title"]),
+                    gr.update(label=tx["kind"]), gr.update(label=tx["date"]), gr.update(value=tx["add"]),
+                    gr.update(label=tx["remove_which"]), gr.update(value=tx["remove"]),
+                    gr.update(value=tx["good"]), gr.update(value=tx["bad"]),
+                    f"{tx['backend']}: **{backend.name}** ({backend.model or '—'})")
+
+        language.change(switch, [language], [lang, heading, question, send, new, docs, copy, comment, chat,
+                                             chat_tab, docs_tab, upload, title, kind, date, add, which, remove,
+                                             up, down, indicator])
+    return blocks
+
+
+def serve(app: App, host: str, port: int, users: dict[str, str], open_browser: bool = False) -> None:
+    """Run the interface; anywhere but on this machine only for the configured users."""
+    local = host in {"127.0.0.1", "localhost", "::1"}
+    if not local and not users:
+        raise AssistantError(
+            f"serving on {host} needs users: add `ui.users` (name = hash from `assistant hash-password`) to "
+            "assistant.toml, or bind to 127.0.0.1")
+    auth = None if local and not users else (lambda name, password: name in users
+                                             and check_password(password, users[name]))
+    pdfs = [str(app.settings.corpus_dir.resolve())]
+    build(app).launch(server_name=host, server_port=port, auth=auth, inbrowser=open_browser, share=False,
+                      theme=THEME, css=CSS, allowed_paths=pdfs, footer_links=[], quiet=False,
+                      max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False, pwa=False,
+                      mcp_server=False, ssr_mode=False, enable_monitoring=False)
