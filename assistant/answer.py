@@ -199,7 +199,7 @@ class Answerer:
         hits = self.searcher.search(f"{context} {standalone}".strip(), self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
         candidates = self.evidence(standalone, hits, context)
-        chosen = self._choose(candidates, hits)
+        chosen = self._choose(candidates, hits, language)
         timings: dict[str, float] = {}
         fallback = None
         if not chosen:
@@ -247,13 +247,19 @@ class Answerer:
                      "generate_ms": round(_ms(retrieved), 1), **timings, "total_ms": round(_ms(started), 1)},
         )
 
-    def _choose(self, candidates: list[Evidence], hits: list[Hit]) -> list[Evidence]:
-        """The evidence sentences an answer rests on, in document order; none when the documents do not answer."""
+    def _choose(self, candidates: list[Evidence], hits: list[Hit], language: str) -> list[Evidence]:
+        """The evidence sentences an answer rests on, in document order; none when the documents do not answer.
+
+        A question in another language than the documents shares few words with them; its best sentence's
+        embedding similarity stands in for the word coverage it cannot have."""
         a = self.settings.answer
         best_similarity = max((h.similarity or 0.0 for h in hits), default=0.0)
+        best_sentence = max((ev.similarity for ev in candidates if ev.footnote is None), default=0.0)
+        other_language = bool(hits) and all(self.index.meta(h.chunk.doc_id).language != language for h in hits)
         supported = bool(candidates) and (
             candidates[0].coverage >= a.min_coverage
             or (best_similarity >= a.min_similarity and candidates[0].coverage >= a.min_coverage_with_similarity)
+            or (other_language and best_sentence >= a.min_cross_evidence_similarity)
         )
         chosen: list[Evidence] = []
         if supported:

@@ -70,6 +70,11 @@ class AnswerSettings(_Section):
     min_coverage_with_similarity: float = Field(
         0.0, ge=0, le=1, description="...and the best sentence still covers this share of the question's terms."
     )
+    min_cross_evidence_similarity: float = Field(
+        0.82, ge=0, le=1,
+        description="...or, for a question in another language than the documents (English over Dutch), when "
+        "its best sentence's embedding similarity reaches this.",
+    )
     similarity_weight: float = Field(
         2.0, ge=0,
         description="Weight of a sentence's embedding similarity to the question in choosing evidence (next to "

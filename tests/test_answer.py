@@ -188,3 +188,11 @@ def test_every_sentence_has_a_unit_length_vector(answerer):
         starts = {a for c in chunks for a, _ in sentence_units(c)}
         assert starts == set(vectors)
         assert all(abs(float((v @ v) ** 0.5) - 1) < 0.01 for v in vectors.values())
+
+
+def test_english_question_is_answered_on_sentence_similarity_and_off_topic_ones_are_not(answerer):
+    # "supervisor established" shares no words with "algoritmetoezichthouder opgericht"
+    answer = answerer.ask("Which new algorithm supervisor was established this year, according to the letter?")
+    assert not answer.abstained
+    assert any("algoritmetoezichthouder opgericht" in c.quote for c in answer.citations), answer.answer
+    assert answerer.ask("What is the capital of Australia?").abstained
