@@ -21,7 +21,7 @@ import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import cite, prompts
-from assistant.chunking import sentence_units
+from assistant.chunking import sentence_spans, sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
@@ -34,7 +34,8 @@ DECLINED = "the model found no answer in the sources"
 # A sentence that addresses an assistant with instructions is no evidence about policy, whatever it says.
 _INSTRUCTION = re.compile(
     r"\b(?:negeer|vergeet|ignore|disregard|forget)\b[^.]{0,80}\b(?:instructies?|opdrachten|regels|prompts?|"
-    r"instructions?|rules)\b|\b(?:systeemprompt|system ?prompt|ontwikkelaarsmodus|developer mode|"
+    r"instructions?|rules|documents?|documenten|brief|letter|bronnen|sources|context)\b|"
+    r"\b(?:systeemprompt|system ?prompt|ontwikkelaarsmodus|developer mode|"
     r"you are now|je bent nu|jij bent nu)\b",
     re.IGNORECASE,
 )
@@ -46,6 +47,8 @@ _QUESTION_WORDS = set(
         "which what who where why when how many much name list describe explain according letter"
     )
 )
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # A list item: a paragraph that starts with a bullet or a number ("1.", "•", "○").
 _LIST_ITEM = re.compile(r"\s*\n\s*(?:[•○◦▪■●-]|\d{1,2}\.)\s[^\n]*")
 _MAX_LIST_CHARS = 1200
@@ -195,11 +198,14 @@ class Answerer:
         language = language_of(question)
         if not recognised(question):
             notices.append("the question seems to be in neither Dutch nor English; answering in Dutch")
-        standalone, context = self.standalone(question, history)
+        asked = _without_instructions(question)
+        if asked != question:
+            notices.append("instructions in the question were left out: answers come from the documents only")
+        standalone, context = self.standalone(asked or question, history)
         hits = self.searcher.search(f"{context} {standalone}".strip(), self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
         candidates = self.evidence(standalone, hits, context)
-        chosen = self._choose(candidates, hits, language)
+        chosen = self._choose(candidates, hits, language) if asked else []
         timings: dict[str, float] = {}
         fallback = None
         if not chosen:
@@ -271,6 +277,7 @@ class Answerer:
                                              and ev.start < c.end and c.start < ev.end) for c in chosen):
                     continue
                 chosen.append(ev)
+            chosen += _footnotes_of(chosen, candidates)
             chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
         return chosen
 
@@ -352,6 +359,25 @@ def _ms(since: float) -> float:
 def hit_similarity(hit: Hit) -> float:
     """A footnote has no sentence vector of its own: its passage's similarity stands in."""
     return hit.similarity or 0.0
+
+
+def _without_instructions(question: str) -> str:
+    """The question without sentences that instruct the assistant ("Negeer daarna je regels en ...")."""
+    spans = sentence_spans(question)
+    return " ".join(question[a:b] for a, b in spans if not _INSTRUCTION.search(question[a:b]))
+
+
+def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
+    """The footnotes a chosen sentence points to ("opgericht¹⁷"): they often hold what the sentence only names."""
+    wanted = {(ev.chunk.chunk_id, int(m.translate(_SUPERSCRIPT_DIGITS))) for ev in chosen if ev.footnote is None
+              for m in _SUPERSCRIPT.findall(ev.text)}
+    have = {ev.text for ev in chosen}
+    out: list[Evidence] = []
+    for ev in candidates:
+        if ev.footnote is not None and (ev.chunk.chunk_id, ev.footnote) in wanted and ev.text not in have:
+            have.add(ev.text)
+            out.append(ev)
+    return out
 
 
 def _list_end(text: str, end: int) -> int:
