@@ -23,6 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
+from pydantic import ValidationError
 
 from assistant.answer import Answerer, Turn
 from assistant.config import Settings
@@ -118,15 +119,15 @@ class App:
 
     # -- rendering -------------------------------------------------------------------------------------------
 
-    def answer_markdown(self, answer: Answer) -> str:
-        """The answer as escaped text whose [n] markers link to the sources panel."""
+    def answer_markdown(self, answer: Answer, turn: int) -> str:
+        """The answer as escaped text whose [n] markers link to this turn's sources in the sources panel."""
         body = html.escape(answer.answer)
         if answer.citations:
-            body = _MARKER.sub(lambda m: f'<a class="cite" href="#src-{m.group(1)}">[{m.group(1)}]</a>', body)
+            body = _MARKER.sub(lambda m: f'<a class="cite" href="#src-{turn}-{m.group(1)}">[{m.group(1)}]</a>', body)
         notes = "".join(f"<br><small>{html.escape(n)}</small>" for n in answer.notices)
         return body + notes
 
-    def sources_html(self, answer: Answer | None, lang: str) -> str:
+    def sources_html(self, answer: Answer | None, lang: str, turn: int = 0) -> str:
         t = TEXT[lang]
         if answer is None:
             return f'<div class="sources"><p>{t["none"]}</p></div>'
@@ -134,11 +135,11 @@ class App:
         heading = t["sources"] if answer.citations else t["maybe"]
         parts = [f'<div class="sources"><h3>{heading}</h3>']
         for c in shown:
-            parts.append(self._source_html(c, t, anchor=bool(answer.citations)))
+            parts.append(self._source_html(c, t, f"src-{turn}-{c.n}" if answer.citations else None))
         parts.append("</div>")
         return "".join(parts)
 
-    def _source_html(self, c: Citation, t: dict[str, str], anchor: bool) -> str:
+    def _source_html(self, c: Citation, t: dict[str, str], anchor: str | None) -> str:
         esc = html.escape
         index = self.answerer.index
         if c.footnote is None:
@@ -157,7 +158,7 @@ class App:
         if pdf and c.page:
             links.append(f'<a href="/gradio_api/file={esc(str(pdf))}#page={c.page}" target="_blank">'
                          f'{t["local"]} {c.page}</a>')
-        ident = f' id="src-{c.n}"' if anchor else ""
+        ident = f' id="{anchor}"' if anchor else ""
         return (f'<div class="source"{ident}><b>[{c.n}] {esc(c.title)}</b><div class="where">{where}{page}</div>'
                 f"<p>{context}</p>{footnotes}<div>{' · '.join(links)}</div></div>")
 
@@ -196,9 +197,9 @@ class App:
         try:
             for event in self.answerer.stream(question, turns, Filters(list(doc_ids or []))):
                 if isinstance(event, Answer):
-                    history[-1] = {"role": "assistant", "content": self.answer_markdown(event)}
                     turns = [*turns, Turn(event.question, event.answer)]
-                    yield (history, turns, self.sources_html(event, lang), self.plain_text(event, lang),
+                    history[-1] = {"role": "assistant", "content": self.answer_markdown(event, len(turns))}
+                    yield (history, turns, self.sources_html(event, lang, len(turns)), self.plain_text(event, lang),
                            event.model_dump(), "")
                     return
                 draft += event
@@ -237,12 +238,15 @@ class App:
         target = corpus / name
         if target.exists():
             return f"✗ {name}: the corpus already has a file with this name", self.documents_table(), gr.update()
+        doc_id = slug(source.stem)
+        if doc_id in self.answerer.index.documents:
+            return f"✗ {name}: a document with id {doc_id} exists; rename the file", self.documents_table(), gr.update()
         try:
-            entry = ManifestEntry(id=slug(source.stem), title=title.strip() or source.stem,
-                                  kind=kind.strip() or "document", date=date.strip() or None,
-                                  files=[{"path": name}])
-        except ValueError as exc:
-            return f"✗ {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}", self.documents_table(), gr.update()
+            entry = ManifestEntry(id=doc_id, title=title.strip() or source.stem, kind=kind.strip() or "document",
+                                  date=date.strip() or None, files=[{"path": name}])
+        except ValidationError as exc:
+            problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+            return f"✗ {name}: {problems}", self.documents_table(), gr.update()
         with self._lock:
             target.write_bytes(source.read_bytes())
             try:
