@@ -74,6 +74,7 @@ a.cite { text-decoration: none; font-weight: 600; }
 THEME = gr.themes.Base(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
                        font_mono=["ui-monospace", "Consolas", "monospace"])
 _MARKER = re.compile(r"\[(\d+)\]")
+_PROGRESS = gr.Progress()  # as a default value it makes Gradio show a progress bar for the ingest
 
 
 def hash_password(password: str, salt: str | None = None, rounds: int = 200_000) -> str:
@@ -86,9 +87,23 @@ def hash_password(password: str, salt: str | None = None, rounds: int = 200_000)
 def check_password(password: str, stored: str) -> bool:
     try:
         scheme, rounds, salt, _ = stored.split("$")
-    except ValueError:
+        return scheme == "pbkdf2_sha256" and hmac.compare_digest(hash_password(password, salt, int(rounds)), stored)
+    except ValueError:  # a malformed stored value matches no password
         return False
-    return scheme == "pbkdf2_sha256" and hmac.compare_digest(hash_password(password, salt, int(rounds)), stored)
+
+
+def shown(text: str) -> str:
+    """Text for the chat (which renders HTML, not Markdown): a document's `<script>` or `![img](http://…)` is
+    shown as written, never run or fetched."""
+    return html.escape(text, quote=False)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def status(text: str) -> str:
+    """A result line for a Markdown component: file names and messages shown as written, not as markup."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _plain(text: str) -> str:
@@ -121,10 +136,13 @@ class App:
 
     def answer_markdown(self, answer: Answer, turn: int) -> str:
         """The answer as escaped text whose [n] markers link to this turn's sources in the sources panel."""
-        body = html.escape(answer.answer)
-        if answer.citations:
-            body = _MARKER.sub(lambda m: f'<a class="cite" href="#src-{turn}-{m.group(1)}">[{m.group(1)}]</a>', body)
-        notes = "".join(f"<br><small>{html.escape(n)}</small>" for n in answer.notices)
+        if not answer.citations:
+            body = shown(answer.answer)
+        else:
+            pieces = _MARKER.split(answer.answer)  # text, number, text, number, ..., text
+            body = "".join(shown(p) if i % 2 == 0 else f'<a class="cite" href="#src-{turn}-{p}">[{p}]</a>'
+                           for i, p in enumerate(pieces))
+        notes = "".join(f"<br><small>{shown(n)}</small>" for n in answer.notices)
         return body + notes
 
     def sources_html(self, answer: Answer | None, lang: str, turn: int = 0) -> str:
@@ -175,6 +193,11 @@ class App:
             lines.append(f"[{c.n}] {c.title} ({where}): “{_plain(c.quote)}”" + (f" {c.url}" if c.url else ""))
         return "\n".join(lines)
 
+    def document_choices(self) -> tuple[list[list[Any]], Any, Any]:
+        """The documents table and both document pickers (filter, removal) as the index now has them."""
+        ids = list(self.answerer.index.documents)
+        return self.documents_table(), gr.update(choices=ids), gr.update(choices=ids, value=None)
+
     def documents_table(self) -> list[list[Any]]:
         rows = []
         for doc_id, d in sorted(self.answerer.index.documents.items()):
@@ -191,7 +214,7 @@ class App:
         if not question or not question.strip():
             yield history, turns, gr.update(), gr.update(), None, ""
             return
-        history = [*history, {"role": "user", "content": html.escape(question)},
+        history = [*history, {"role": "user", "content": shown(question)},
                    {"role": "assistant", "content": "…"}]
         draft = ""
         try:
@@ -203,10 +226,10 @@ class App:
                            event.model_dump(), "")
                     return
                 draft += event
-                history[-1] = {"role": "assistant", "content": html.escape(draft)}
+                history[-1] = {"role": "assistant", "content": shown(draft)}
                 yield history, turns, gr.update(), gr.update(), None, ""
         except AssistantError as exc:
-            history[-1] = {"role": "assistant", "content": html.escape(f"⚠ {exc}")}
+            history[-1] = {"role": "assistant", "content": shown(f"⚠ {exc}")}
             yield history, turns, gr.update(), gr.update(), None, ""
 
     def feedback(self, answer: dict | None, rating: str, comment: str) -> str:
@@ -224,53 +247,55 @@ class App:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         return f"✓ {rating}"
 
-    def upload(self, file: str | None, title: str, kind: str, date: str, progress: gr.Progress | None = None
-               ) -> tuple[str, list[list[Any]], Any]:
+    def upload(self, file: str | None, title: str, kind: str, date: str, progress: gr.Progress = _PROGRESS
+               ) -> tuple[Any, ...]:
         """Check an uploaded file by content and size, put it in the corpus with its metadata, and ingest."""
         if not file:
-            return "Geen bestand gekozen / no file chosen", self.documents_table(), gr.update()
+            return status("Geen bestand gekozen / no file chosen"), *self.document_choices()
         source = Path(file)
         problem = _upload_problem(source, self.settings.ingest.max_file_mb)
         if problem:
-            return f"✗ {html.escape(source.name)}: {problem}", self.documents_table(), gr.update()
+            return status(f"✗ {source.name}: {problem}"), *self.document_choices()
         corpus = self.settings.corpus_dir
         name = slug(source.stem) + source.suffix.lower()  # no path separators or tricks survive
         target = corpus / name
         if target.exists():
-            return f"✗ {name}: the corpus already has a file with this name", self.documents_table(), gr.update()
+            return status(f"✗ {name}: the corpus already has a file with this name"), *self.document_choices()
         doc_id = slug(source.stem)
         if doc_id in self.answerer.index.documents:
-            return f"✗ {name}: a document with id {doc_id} exists; rename the file", self.documents_table(), gr.update()
+            return status(f"✗ {name}: a document with id {doc_id} exists; rename the file"), *self.document_choices()
         try:
             entry = ManifestEntry(id=doc_id, title=title.strip() or source.stem, kind=kind.strip() or "document",
                                   date=date.strip() or None, files=[{"path": name}])
         except ValidationError as exc:
             problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
-            return f"✗ {name}: {problems}", self.documents_table(), gr.update()
+            return status(f"✗ {name}: {problems}"), *self.document_choices()
         with self._lock:
             target.write_bytes(source.read_bytes())
             try:
                 record(corpus, entry)
             except AssistantError as exc:
                 target.unlink(missing_ok=True)
-                return f"✗ {exc}", self.documents_table(), gr.update()
+                return status(f"✗ {exc}"), *self.document_choices()
             report = self._ingest(progress)
-        result = next((r for r in report.results if entry.id == r.doc_id), None)
-        status = f"{result.status}: {result.pages} pages, {result.chunks} chunks" if result else "not ingested"
-        if result and result.status == "failed":
-            status = f"failed: {result.message}"
-        return f"{'✗' if result is None or result.status == 'failed' else '✓'} {name}: {status}", \
-            self.documents_table(), gr.update(choices=list(self.answerer.index.documents))
+            result = next((r for r in report.results if entry.id == r.doc_id), None)
+            if result is None or result.status == "failed":  # take it out again: nothing half-added stays behind
+                remove_document(corpus, entry.id, [name])
+                self._ingest(None)
+                why = f"failed: {result.message}" if result else "failed: not ingested"
+                return status(f"✗ {name}: {why}"), *self.document_choices()
+        done = f"✓ {name}: {result.status}: {result.pages} pages, {result.chunks} chunks"
+        return status(done), *self.document_choices()
 
-    def remove(self, doc_id: str | None, progress: gr.Progress | None = None) -> tuple[str, list[list[Any]], Any]:
+    def remove(self, doc_id: str | None, progress: gr.Progress = _PROGRESS) -> tuple[Any, ...]:
         documents = self.answerer.index.documents
         if not doc_id or doc_id not in documents:
-            return "Kies een document / choose a document", self.documents_table(), gr.update()
+            return status("Kies een document / choose a document"), *self.document_choices()
         with self._lock:
             moved = remove_document(self.settings.corpus_dir, doc_id, documents[doc_id]["meta"]["files"])
             self._ingest(progress)
-        return (f"✓ {doc_id} removed; files kept in corpus/.removed: {', '.join(moved)}", self.documents_table(),
-                gr.update(choices=list(self.answerer.index.documents), value=None))
+        done = f"✓ {doc_id} removed; files kept in corpus/.removed: {', '.join(moved)}"
+        return status(done), *self.document_choices()
 
     def _ingest(self, progress: gr.Progress | None) -> Any:
         def report(what: str, done: int, total: int) -> None:
@@ -315,12 +340,12 @@ def build(app: App) -> gr.Blocks:
         with gr.Tab(t["chat"]) as chat_tab:
             with gr.Row():
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True)
-                    question = gr.Textbox(label=t["ask"], lines=2, max_lines=6, max_length=20_000)
+                    chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True, render_markdown=False)
+                    question = gr.Textbox(label=t["ask"], lines=1, max_lines=6, max_length=20_000)
                     with gr.Row():
                         send = gr.Button(t["send"], variant="primary")
                         new = gr.Button(t["new"])
-                    gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=question, label=t["examples"])
+                    examples = gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=question, label=t["examples"])
                     docs = gr.Dropdown(choices=list(app.answerer.index.documents), multiselect=True,
                                        label=t["filter"])
                     copy = gr.Textbox(label=t["copy"], lines=4, interactive=False, buttons=["copy"])
@@ -342,7 +367,7 @@ def build(app: App) -> gr.Blocks:
                 date = gr.Textbox(label=t["date"])
             add = gr.Button(t["add"], variant="primary")
             result = gr.Markdown()
-            which = gr.Dropdown(choices=list(app.answerer.index.documents), label=t["remove_which"])
+            which = gr.Dropdown(choices=list(app.answerer.index.documents), value=None, label=t["remove_which"])
             remove = gr.Button(t["remove"], variant="stop")
 
         outputs = [chat, turns, sources, copy, last, question]
@@ -357,24 +382,26 @@ def build(app: App) -> gr.Blocks:
         new.click(lambda lg: ([], [], app.sources_html(None, lg), "", None, ""), [lang], outputs)
         up.click(lambda a, c: app.feedback(a, "up", c), [last, comment], thanks)
         down.click(lambda a, c: app.feedback(a, "down", c), [last, comment], thanks)
-        add.click(app.upload, [upload, title, kind, date], [result, table, which])
-        remove.click(app.remove, [which], [result, table, which])
+        add.click(app.upload, [upload, title, kind, date], [result, table, docs, which])
+        remove.click(app.remove, [which], [result, table, docs, which])
+        blocks.load(app.document_choices, None, [table, docs, which])  # a page loaded later sees today's documents
 
-        def switch(choice: str) -> tuple[Any, ...]:
+        def switch(choice: str, shown_answer: dict | None, tr: list[Turn]) -> tuple[Any, ...]:
             lg = "en" if choice == "English" else "nl"
             tx = TEXT[lg]
-            return (lg, f"## {tx['title']}", gr.update(label=tx["ask"]), gr.update(value=tx["send"]),
-                    gr.update(value=tx["new"]), gr.update(label=tx["filter"]), gr.update(label=tx["copy"]),
-                    gr.update(label=tx["comment"]), gr.update(label=tx["chat"]), gr.update(label=tx["chat"]),
-                    gr.update(label=tx["docs"]), gr.update(label=tx["upload"]), gr.update(label=tx["doc_title"]),
-                    gr.update(label=tx["kind"]), gr.update(label=tx["date"]), gr.update(value=tx["add"]),
-                    gr.update(label=tx["remove_which"]), gr.update(value=tx["remove"]),
+            panel = app.sources_html(Answer.model_validate(shown_answer) if shown_answer else None, lg, len(tr))
+            return (lg, panel, gr.update(label=tx["examples"]), f"## {tx['title']}", gr.update(label=tx["ask"]),
+                    gr.update(value=tx["send"]), gr.update(value=tx["new"]), gr.update(label=tx["filter"]),
+                    gr.update(label=tx["copy"]), gr.update(label=tx["comment"]), gr.update(label=tx["chat"]),
+                    gr.update(label=tx["chat"]), gr.update(label=tx["docs"]), gr.update(label=tx["upload"]),
+                    gr.update(label=tx["doc_title"]), gr.update(label=tx["kind"]), gr.update(label=tx["date"]),
+                    gr.update(value=tx["add"]), gr.update(label=tx["remove_which"]), gr.update(value=tx["remove"]),
                     gr.update(value=tx["good"]), gr.update(value=tx["bad"]),
                     f"{tx['backend']}: **{backend.name}** ({backend.model or '—'})")
 
-        language.change(switch, [language], [lang, heading, question, send, new, docs, copy, comment, chat,
-                                             chat_tab, docs_tab, upload, title, kind, date, add, which, remove,
-                                             up, down, indicator])
+        language.change(switch, [language, last, turns],
+                        [lang, sources, examples.dataset, heading, question, send, new, docs, copy, comment, chat,
+                         chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator])
     return blocks
 
 
