@@ -110,13 +110,18 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraph(text: str, start: int, end: int) -> tuple[str, str, str]:
-    """The paragraph around [start, end): (before, quote, after)."""
+def _paragraph(text: str, start: int, end: int, room: int = 320) -> tuple[str, str, str]:
+    """The paragraph around [start, end) as (before, quote, after), at most `room` characters either side."""
     left = text.rfind("\n\n", 0, start)
     right = text.find("\n\n", end)
     left = 0 if left < 0 else left + 2
     right = len(text) if right < 0 else right
-    return text[left:start], text[start:end], text[end:right]
+    before, after = text[left:start], text[end:right]
+    if len(before) > room:
+        before = "… " + before[-room:].split(" ", 1)[-1]
+    if len(after) > room:
+        after = after[:room].rsplit(" ", 1)[0] + " …"
+    return before, text[start:end], after
 
 
 class App:
@@ -377,8 +382,15 @@ def build(app: App) -> gr.Blocks:
                 h, tr, src, cp, ans, cleared = out
                 yield h, tr, src, cp, ans if ans is not None else gr.update(), cleared
 
-        question.submit(ask, [question, chat, turns, docs, lang], outputs)
-        send.click(ask, [question, chat, turns, docs, lang], outputs)
+        # one answer at a time: the embedded model is a single in-process llama.cpp context
+        question.submit(ask, [question, chat, turns, docs, lang], outputs, concurrency_id="answer")
+        send.click(ask, [question, chat, turns, docs, lang], outputs, concurrency_id="answer")
+
+        def answer(question: str, doc_ids: list[str] | None = None) -> dict:
+            """One question answered with citations, as `ask --json` prints it (for scripts and load tests)."""
+            return app.answerer.ask(question, (), Filters(list(doc_ids or []))).model_dump()
+
+        gr.api(answer, api_name="answer", concurrency_id="answer")
         new.click(lambda lg: ([], [], app.sources_html(None, lg), "", None, ""), [lang], outputs)
         up.click(lambda a, c: app.feedback(a, "up", c), [last, comment], thanks)
         down.click(lambda a, c: app.feedback(a, "down", c), [last, comment], thanks)
