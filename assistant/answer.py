@@ -141,7 +141,7 @@ class Answerer:
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             prior = 1.0 / (rank + 1)
-            doc = self._document(chunk.doc_id)
+            doc = self.document(chunk.doc_id)
             vectors = self.index.sentence_vectors(chunk.doc_id)
             for start, end in sentence_units(chunk):
                 end = _list_end(doc.text, end)
@@ -164,7 +164,7 @@ class Answerer:
         candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.start))
         return candidates
 
-    def _document(self, doc_id: str) -> Document:
+    def document(self, doc_id: str) -> Document:
         """A document's pages and text, read from the index once per process."""
         if doc_id not in self._documents:
             self._documents[doc_id] = self.index.document(doc_id)
@@ -326,12 +326,17 @@ class Answerer:
         cross = language != "nl"
         result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
                              similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity)
-        written = " ".join(c.text for c in result.claims)
         best = chosen.index(max(chosen, key=lambda ev: ev.score))
-        if not result.claims or language_of(written) != language or all(best not in c.sources for c in result.claims):
-            why = (DECLINED if result.declined else "the model answered in another language" if result.claims
-                   and language_of(written) != language else "the model's answer leaves out the best evidence"
-                   if result.claims else "the model's answer did not match its sources")
+        why = None
+        if result.declined:
+            why = DECLINED
+        elif not result.claims:
+            why = "the model's answer did not match its sources"
+        elif language_of(" ".join(c.text for c in result.claims)) != language:
+            why = "the model answered in another language"
+        elif all(best not in c.sources for c in result.claims):
+            why = "the model's answer leaves out the best evidence"
+        if why:
             return "", [], why, len(result.removed)
         number: dict[int, int] = {}
         for claim in result.claims:
@@ -383,12 +388,10 @@ def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Ev
 def _list_end(text: str, end: int) -> int:
     """Where the evidence for a sentence ending at `end` ends: a sentence that announces a list ("drie
     actielijnen:") takes the list's items along, since they are its answer."""
-    if not text[:end].rstrip().endswith(":"):
+    if not text[max(0, end - 8) : end].rstrip().endswith(":"):
         return end
     announced = end
-    for item in _LIST_ITEM.finditer(text, end):
-        if item.start() != end or item.end() - announced > _MAX_LIST_CHARS:
-            break
+    while (item := _LIST_ITEM.match(text, end)) and item.end() - announced <= _MAX_LIST_CHARS:
         end = item.end()
     return end
 

@@ -129,7 +129,6 @@ class App:
 
     def __init__(self, settings: Settings, backend: str | None = None) -> None:
         self.settings = settings
-        self.backend_name = backend
         self.answerer = Answerer(settings, backend)
         self._lock = threading.Lock()  # one ingest at a time, and no answer against a half-swapped index
 
@@ -154,10 +153,10 @@ class App:
         t = TEXT[lang]
         if answer is None:
             return f'<div class="sources"><p>{t["none"]}</p></div>'
-        shown = answer.citations or answer.related
+        listed = answer.citations or answer.related
         heading = t["sources"] if answer.citations else t["maybe"]
         parts = [f'<div class="sources"><h3>{heading}</h3>']
-        for c in shown:
+        for c in listed:
             parts.append(self._source_html(c, t, f"src-{turn}-{c.n}" if answer.citations else None))
         parts.append("</div>")
         return "".join(parts)
@@ -166,7 +165,7 @@ class App:
         esc = html.escape
         index = self.answerer.index
         if c.footnote is None:
-            before, quote, after = _paragraph(index.document(c.doc_id).text, c.start, c.end)
+            before, quote, after = _paragraph(self.answerer.document(c.doc_id).text, c.start, c.end)
             context = f"{esc(_plain(before))} <mark>{esc(_plain(quote))}</mark> {esc(_plain(after))}"
         else:
             context = f"<b>{t['footnote']} {c.footnote}:</b> <mark>{esc(_plain(c.quote))}</mark>"
