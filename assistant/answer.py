@@ -26,8 +26,9 @@ from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
 from assistant.llm import Backend, get_backend
+from assistant.refs import MONTHS, Place, Reference
 from assistant.retrieve import Filters, Hit, Searcher
-from assistant.schema import Answer, AssistantError, Chunk, Citation, Document
+from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
 
 MAX_QUESTION_CHARS = 2000
 DECLINED = "the model found no answer in the sources"
@@ -59,6 +60,26 @@ _BACK_REFERENCE = re.compile(
     r"\b(?:daar\w*|hier(?:van|voor|mee|over|in|aan|bij|door|op|uit)|dit|deze|diens|hun|zij|ze|hij|"
     r"it|its|they|them|their|this|these|those|he|she|his|her)\b", re.IGNORECASE
 )
+# Questions about what the documents cite ("Welk Kamerstuk is de Werkagenda?", "Which WRR report ...?"), and the
+# kinds of reference the nouns in them ask for.
+_REFERENCE_NOUNS = {
+    r"kamerstuk\w*": ("kamerstuk", "motie"), r"moties?|motions?": ("motie",), r"staatscourant": ("staatscourant",),
+    r"staatsblad": ("staatsblad",), r"(?:wrr-?)?rapport(?:en)?|reports?": ("rapport",),
+    r"(?:kranten)?artikel(?:en)?|(?:newspaper )?articles?": ("publicatie",),
+}
+_REFERENCE_QUESTION = re.compile(
+    r"\b(?:" + "|".join(_REFERENCE_NOUNS) + r"|vindplaats|te vinden|be found|gepubliceerd|published|verwijst|"
+    r"verwezen|refers?|referred|geciteerd|cited)\b", re.IGNORECASE)
+# ... but not one about what a cited document says ("Wat staat er in het rapport ...?").
+_ABOUT_CONTENT = re.compile(r"\b(?:wat (?:staat|zegt|stelt|schrijft|concludeert|beveelt)|staat er in"
+                            r"|what (?:does|do|did)|say about|says about|inhoud|waarover gaat|conclu\w+|aanbevel\w+"
+                            r"|recommend\w*)\b",
+                            re.IGNORECASE)
+_PLURAL = re.compile(r"\b(?:welke|which|alle|all)\b.*\b(?:kamerstukken|moties|motions|rapporten|reports|artikelen|"
+                     r"articles|documenten|documents|stukken|papers)\b", re.IGNORECASE)
+_MAX_REFERENCES = 8
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
 _EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
 _NL = set("de het een en van in is zijn wat welke wie hoe waarom wanneer waar met voor door op dit dat die er".split())
 
@@ -205,10 +226,15 @@ class Answerer:
         hits = self.searcher.search(f"{context} {standalone}".strip(), self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
         candidates = self.evidence(standalone, hits, context)
-        chosen = self._choose(candidates, hits, language) if asked else []
+        cited = self.cited(standalone, filters) if asked else []
+        chosen = self._choose(candidates, hits, language) if asked and not cited else []
         timings: dict[str, float] = {}
         fallback = None
-        if not chosen:
+        if cited:  # a question about what the documents cite: the registry answers, citing where each is cited
+            citations = [self._place_citation(n, ref, place) for n, (ref, place) in enumerate(cited, 1)]
+            text = _compose_references(cited, citations, language)
+            yield text
+        elif not chosen:
             text, citations = _abstention(language), []
         elif self.backend.chat is None:
             citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
@@ -248,10 +274,67 @@ class Answerer:
         yield Answer(
             question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
             backend=self.backend.name, model=self.backend.model, language=language, notices=notices,
-            fallback=fallback,
+            fallback=fallback, references=self.references_in(citations),
             timings={"retrieve_ms": round((retrieved - started) * 1000, 1),
                      "generate_ms": round(_ms(retrieved), 1), **timings, "total_ms": round(_ms(started), 1)},
         )
+
+    def cited(self, question: str, filters: Filters | None = None) -> list[tuple[Reference, Place]]:
+        """For a question about what the documents cite, the references it asks for, each with the place that
+        best shows it (the footnote that gives its identifier); empty for any other question.
+
+        A reference matches when most of the question's own terms occur in its names and title, or, for a list
+        question ("Welke Kamerstukken over AI ..."), in its names or in the sentences that cite it."""
+        if not _REFERENCE_QUESTION.search(question) or _ABOUT_CONTENT.search(question):
+            return []
+        kinds = {k for pattern, ks in _REFERENCE_NOUNS.items() if re.search(rf"\b(?:{pattern})\b", question, re.I)
+                 for k in ks}
+        terms = set(lexical_tokens(_REFERENCE_QUESTION.sub(" ", question))) - _QUESTION_WORDS
+        many = bool(_PLURAL.search(question))
+        scored = []
+        for ref in self.index.references():
+            places = [p for p in ref.places if not filters or not filters.doc_ids or p.doc_id in filters.doc_ids]
+            if not places or (kinds and ref.kind not in kinds):
+                continue
+            named = self._coverage(dict.fromkeys(terms, 1.0), " ".join(filter(None, [ref.title, ref.identifier,
+                                                                                     *ref.names])))
+            said = self._coverage(dict.fromkeys(terms, 1.0), " ".join(p.sentence for p in places))
+            if (named >= 0.5 or (many and said >= 0.5)) if terms else many:
+                scored.append((named + 0.5 * said, ref, places))
+        scored.sort(key=lambda s: -s[0])
+        if not many:
+            scored = [s for s in scored if s[0] == scored[0][0]]
+        return [(ref, _showing_place(ref, places)) for _, ref, places in scored[:_MAX_REFERENCES]]
+
+    def _place_citation(self, n: int, ref: Reference, place: Place) -> Citation:
+        """A citation of the place where a reference is cited: its footnote's text or its sentence."""
+        meta = self.index.meta(place.doc_id)
+        chunks = [c for c in self.index.chunks if c.doc_id == place.doc_id]
+        if place.footnote is not None:
+            chunk = next(c for c in chunks if any(f.number == place.footnote for f in c.footnotes))
+            start = end = chunk.start
+        else:
+            chunk = next((c for c in chunks if c.start <= (place.start or 0) < c.end), chunks[0])
+            start, end = place.start or chunk.start, place.end or chunk.end
+        return Citation(
+            n=n, doc_id=meta.doc_id, title=meta.title, identifier=meta.identifier, page=place.page,
+            section=place.section, quote=place.sentence, chunk_id=chunk.chunk_id, url=meta.url, start=start, end=end,
+            footnote=place.footnote, status=meta.status,
+        )
+
+    def references_in(self, citations: list[Citation]) -> list[ReferenceLink]:
+        """The references the cited passages cite, so every answer that mentions one shows its identifier and
+        link."""
+        links: dict[str, ReferenceLink] = {}
+        for ref in self.index.references():
+            for c in citations:
+                if any(p.doc_id == c.doc_id and (p.footnote == c.footnote if c.footnote is not None
+                                                 else p.footnote is None and p.start is not None
+                                                 and p.start < c.end and c.start < (p.end or p.start))
+                       for p in ref.places):
+                    links[ref.id] = ReferenceLink(id=ref.id, kind=ref.kind, title=ref.title,
+                                                  identifier=ref.identifier, url=ref.url, in_corpus=ref.in_corpus)
+        return list(links.values())
 
     def _choose(self, candidates: list[Evidence], hits: list[Hit], language: str) -> list[Evidence]:
         """The evidence sentences an answer rests on, in document order; none when the documents do not answer.
@@ -418,3 +501,40 @@ def _abstention(language: str) -> str:
     if language == "en":
         return "The documents do not answer this question."
     return "De documenten geven geen antwoord op deze vraag."
+
+
+def _showing_place(ref: Reference, places: list[Place]) -> Place:
+    """The place that shows a reference best: a footnote or sentence that writes its identifier or title."""
+    def rank(p: Place) -> tuple[int, int]:
+        shows = bool(ref.identifier) and any(ch.isdigit() for ch in p.as_written)
+        return (not shows, p.footnote is None)
+
+    return min(places, key=rank)
+
+
+def _date_words(date: str | None, language: str) -> str:
+    """An ISO date as the documents write it ("4 november 2022") or in English."""
+    if not date or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return date or ""
+    year, month, day = (int(x) for x in date.split("-"))
+    return f"{day} {(_EN_MONTHS if language == 'en' else MONTHS)[month - 1]} {year}"
+
+
+def _compose_references(cited: list[tuple[Reference, Place]], citations: list[Citation], language: str) -> str:
+    """One sentence per reference: what it is called, its identifier and date, with the place that cites it.
+    A reference without an identifier is answered with the citing words themselves."""
+    sentences = []
+    for (ref, _), c in zip(cited, citations, strict=True):
+        date = _date_words(ref.date, language)
+        if ref.identifier and not ref.id.startswith("url-"):
+            joiner = {"en": ", dated " if date else ""}.get(language, ", van " if date else "")
+            subject = ref.title or ref.identifier
+            motion = next((n for n in ref.names if re.match(r"(?:\w+\s+)?motie\b", n, re.I)), None)
+            if ref.kind == "motie" and motion:
+                subject = motion if motion == subject else f"{motion} over ‘{subject}’"
+            sentences.append(f"{subject[0].upper()}{subject[1:]} is {ref.identifier}{joiner}{date} [{c.n}].")
+        else:
+            quote = " ".join(c.quote.split())
+            sentences.append(f"“{quote}” [{c.n}]" if language == "en" else f"{quote} [{c.n}]")
+    lead = "The documents cite (titles in Dutch): " if language == "en" else ""
+    return lead + " ".join(sentences)

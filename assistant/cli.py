@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from assistant.refs import KINDS
 from assistant.schema import AssistantError
 
 # Chroma reads this before its settings object exists; no telemetry leaves the machine.
@@ -378,6 +379,138 @@ def docs(index: Path | None, as_json: bool) -> None:
         click.echo(f"    {meta['kind']}{mark['kind']}, {meta['date'] or 'undated'}{mark['date']}, "
                    f"{meta['identifier'] or 'no identifier'}{mark['identifier']}, status {meta['status']}; "
                    f"{d.get('pages', 0)} pages, {len(d['chunk_ids'])} chunks; files: {', '.join(meta['files'])}")
+
+
+def _references(index: Path | None) -> tuple[Any, list[Any]]:
+    from assistant.index import Index
+
+    idx = Index.open(_settings(index))
+    return idx, idx.references()
+
+
+def _where(place: Any) -> str:
+    return ", ".join(x for x in (place.doc_id, f"p. {place.page}" if place.page else "",
+                                 f"voetnoot {place.footnote}" if place.footnote else "", place.section) if x)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--doc", "doc_id", help="Only references cited by this document.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only references of this kind.")
+@click.option("--missing", is_flag=True, help="Only references whose document is not in the corpus.")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per reference.")
+@click.pass_context
+@_friendly
+def refs(ctx: click.Context, doc_id: str | None, kind: str | None, missing: bool, index: Path | None,
+         as_json: bool) -> None:
+    """The references the documents cite (Kamerstukken, motions, reports, strategies, EU acts, web addresses),
+    each once, with how often and where it is cited and whether it is in the corpus.
+
+    \b
+    Examples:
+      assistant refs
+      assistant refs --kind motie
+      assistant refs --missing --json
+      assistant refs show kst-26643-940
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    idx, found = _references(index)
+    if doc_id and doc_id not in idx.documents:
+        raise click.ClickException(f"unknown document id {doc_id}; see `assistant docs`")
+    shown = [r for r in found if (not kind or r.kind == kind) and (not missing or not r.in_corpus)
+             and (not doc_id or any(p.doc_id == doc_id for p in r.places))]
+    for ref in shown:
+        places = [p for p in ref.places if not doc_id or p.doc_id == doc_id]
+        if as_json:
+            click.echo(json.dumps({**ref.model_dump(exclude={"places"}), "cited": len(places),
+                                   "places": [p.model_dump() for p in places]}, ensure_ascii=False))
+            continue
+        click.secho(f"{ref.id}  [{ref.kind}]  {ref.title or ''}" + (f" ({ref.date})" if ref.date else ""), bold=True)
+        pages = sorted({p.page for p in places if p.page})
+        notes = sorted({p.footnote for p in places if p.footnote})
+        where = f"cited {len(places)}× (p. {', '.join(map(str, pages))}" + (
+            f"; voetnoot {', '.join(map(str, notes))})" if notes else ")")
+        status = f"in corpus: {ref.in_corpus}" if ref.in_corpus else "cited, not in corpus"
+        line = " · ".join(x for x in (ref.identifier, where, status, ref.url) if x)
+        click.echo(f"    {line}")
+        if ref.flags:
+            click.secho(f"    as cited: {', '.join(ref.flags)} (kept as written)", fg="yellow")
+    if not as_json:
+        click.echo(f"{len(shown)} references", err=True)
+
+
+@refs.command("show")
+@click.argument("ref_id")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="The reference as one JSON object.")
+@_friendly
+def refs_show(ref_id: str, index: Path | None, as_json: bool) -> None:
+    """One reference with every sentence that cites it. REF_ID is an id, an identifier or a name as cited.
+
+    \b
+    Examples:
+      assistant refs show kst-26643-940
+      assistant refs show "26 643, nr. 940"
+      assistant refs show "Werkagenda Waardengedreven Digitaliseren"
+    """
+    from assistant.refs import find
+
+    _, found = _references(index)
+    ref = find(found, ref_id)
+    if ref is None:
+        raise click.ClickException(f"no reference {ref_id!r} is cited; see `assistant refs`")
+    if as_json:
+        click.echo(ref.model_dump_json())
+        return
+    click.secho(f"{ref.id}  [{ref.kind}]  {ref.title or ''}", bold=True)
+    for label, value in (("identifier", ref.identifier), ("date", ref.date), ("official", ref.url),
+                         ("as cited", "; ".join(ref.names)), ("problems", ", ".join(ref.flags))):
+        if value:
+            click.echo(f"  {label:10} {value}")
+    click.echo(f"  {'corpus':10} {ref.in_corpus or 'cited, not in corpus; add it with: ' + ref.missing_hint}")
+    click.secho(f"\nCited {len(ref.places)}×:", bold=True)
+    for place in ref.places:
+        click.echo(f"- {_where(place)}")
+        click.echo(f"    «{' '.join(place.sentence.split())}»")
+
+
+@cli.group()
+def corpus() -> None:
+    """Add documents to the corpus: a local file with its metadata, or a cited publication by its id."""
+
+
+@corpus.command("add")
+@click.argument("source")
+@click.option("--id", "doc_id", help="Document id (default: from the file name).")
+@click.option("--title", help="Title (default: the file name).")
+@click.option("--kind", help="Kamerbrief, strategie, rapport, motie, ...")
+@click.option("--date", help="Date of the document, YYYY-MM-DD.")
+@click.option("--identifier", help='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 940".')
+@click.option("--url", help="Where the official publication is.")
+@_friendly
+def corpus_add(source: str, doc_id: str | None, title: str | None, kind: str | None, date: str | None,
+               identifier: str | None, url: str | None) -> None:
+    """Add SOURCE to the corpus and index it. SOURCE is a PDF/HTML/TXT file, or the id of a cited official
+    publication (see `assistant refs --missing`), which is downloaded when a network is available.
+
+    \b
+    Examples:
+      assistant corpus add ~/Downloads/werkagenda.pdf --id kst-26643-940 --title "Werkagenda" --date 2022-11-04
+      assistant corpus add kst-26643-940
+    """
+    from assistant.ingest import add_document, add_reference
+
+    settings = _settings()
+    path = Path(source).expanduser()
+    if path.exists():
+        result = add_document(settings, path, doc_id, title=title, kind=kind, date=date, identifier=identifier,
+                              url=url)
+    else:
+        if any((doc_id, title, kind, date, identifier, url)):
+            raise click.UsageError(f"{source}: no such file (the metadata options are for files)")
+        result = add_reference(settings, source)
+    click.echo(f"{result.doc_id}: {result.status}, {result.pages} pages, {result.chunks} chunks")
 
 
 if __name__ == "__main__":

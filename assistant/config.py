@@ -142,6 +142,12 @@ class IngestSettings(_Section):
     lock_timeout_s: float = Field(
         0, ge=0, description="How long a second ingest waits for the first to finish before refusing."
     )
+    publications_url: str = Field(
+        "https://zoek.officielebekendmakingen.nl",
+        description="Where `corpus add <reference id>` downloads official publications (Kamerstukken, "
+        "Staatscourant, Staatsblad) from.",
+    )
+    download_timeout_s: float = Field(20, gt=0, description="How long `corpus add` waits for a download.")
 
 
 class Settings(BaseSettings):

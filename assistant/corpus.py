@@ -7,6 +7,7 @@ Files without a manifest entry are still ingested, each as its own document with
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import time
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.loaders import SUPPORTED
+from assistant.refs import official_name
 from assistant.schema import AssistantError, DocumentMeta
 
 MANIFEST = "manifest.toml"
@@ -47,6 +49,15 @@ class ManifestEntry(BaseModel):
     title: str
     kind: str = Field("document", description="Kamerbrief, strategie, rapport, motie, ...")
     date: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        """A date that exists: 2022-13-45 is refused, not stored."""
+        if value:
+            year, month, day = [*value.split("-"), "01", "01"][:3]
+            datetime.date(int(year), int(month), int(day))  # ValueError becomes a validation error
+        return value
     identifier: str | None = Field(
         None, description='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 1055".'
     )
@@ -206,3 +217,71 @@ def remove_document(corpus_dir: Path, doc_id: str, files: list[str]) -> list[str
             source.replace(target)
             moved.append(rel)
     return moved
+
+
+@dataclass
+class Publication:
+    """An official publication fetched for the corpus, with what its page says about itself."""
+
+    path: Path
+    title: str | None = None
+    date: str | None = None
+
+
+_OFFICIAL = re.compile(r"^(?P<series>kst|stcrt|stb)-(?P<a>\d+)(?:-(?P<b>[a-z0-9]+))?(?:-(?P<c>[a-z0-9]+))?$")
+
+
+def download_publication(ref_id: str, base_url: str, timeout_s: float, dest: Path) -> Publication:
+    """Fetch the official HTML of a Kamerstuk, Staatscourant or Staatsblad issue into `dest`, and check that the
+    page is that document (its identifier in the page's metadata or its numbers in the text)."""
+    import urllib.error
+    import urllib.request
+
+    from bs4 import BeautifulSoup
+
+    if not _OFFICIAL.match(ref_id):
+        raise AssistantError(f"{ref_id} is not published on officielebekendmakingen.nl; download it yourself and "
+                             f"add it with `assistant corpus add FILE --id {ref_id} --title ...`")
+    if re.fullmatch(r"kst-\d+(?:-[ivxlc]{2,})?", ref_id):
+        raise AssistantError(f"{ref_id} is a dossier, not one document; add its documents one by one "
+                             f"({ref_id}-<nr>)")
+    url = f"{base_url.rstrip('/')}/{official_name(ref_id)}.html"
+    request = urllib.request.Request(url, headers={"User-Agent": "assistant (policy documents)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            body = response.read(50 * 1024 * 1024)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise AssistantError(f"cannot download {url} ({reason}); download it by hand and add it with "
+                             f"`assistant corpus add FILE --id {ref_id}`") from exc
+    soup = BeautifulSoup(body, "lxml")
+    metas = {(m.get("name") or m.get("property") or "").lower(): (m.get("content") or "").strip()
+             for m in soup.find_all("meta")}
+    text = " ".join(soup.get_text(" ").split())
+    if not _is_publication(ref_id, metas, text):
+        raise AssistantError(f"{url} did not return {ref_id} (the page does not carry its identifier); "
+                             "nothing was added")
+    dest.mkdir(parents=True, exist_ok=True)
+    path = dest / f"{ref_id}.html"
+    path.write_bytes(body)
+    title = next((metas[k] for k in ("dc.title", "dcterms.title", "og:title") if metas.get(k)), None)
+    title = title or (soup.title.get_text(" ", strip=True) if soup.title else None)
+    date = next((v[:10] for k, v in sorted(metas.items()) if re.search(r"date|issued|available", k)
+                 and re.match(r"\d{4}-\d{2}-\d{2}", v)), None)
+    return Publication(path, title, date)
+
+
+def _is_publication(ref_id: str, metas: dict[str, str], text: str) -> bool:
+    if any(v.lower() == ref_id for v in metas.values()):
+        return True
+    m = _OFFICIAL.match(ref_id)
+    if m is None:
+        return False
+    if m.group("series") == "kst":
+        dossier = m.group("a")
+        number = m.group("c") or m.group("b")
+        spaced = rf"{dossier[:2]}\s?{dossier[2:]}"
+        return bool(re.search(spaced, text) and re.search(rf"\b[Nn]r\.?\s*{re.escape(number)}\b", text, re.I))
+    series = "Staatscourant" if m.group("series") == "stcrt" else "Staatsblad"
+    return bool(re.search(series, text) and re.search(rf"\b{m.group('a')}\b", text)
+                and re.search(rf"\b(?:[Nn]r\.?\s*)?{m.group('b')}\b", text))

@@ -4,7 +4,9 @@ Layout of the index directory::
 
     CURRENT          name of the live generation (replaced atomically)
     LOCK             held by the one ingest that may write
-    gen-000007/      state.json, chunks.jsonl, docs/<id>.json, bm25/, chroma/ (embedded mode)
+    gen-000007/      state.json, chunks.jsonl, bm25/, chroma/ (embedded mode),
+                     docs/<id>.json (clean text), <id>.sentences.npz (sentence vectors),
+                     <id>.refs.json (what the document cites, see `refs`)
 
 An ingest copies the live generation, changes the copy, and only then points CURRENT at it. A kill at any
 moment leaves CURRENT naming a complete generation, and readers never see a half-written one. With a Chroma
@@ -30,6 +32,7 @@ import numpy as np
 from assistant.chunking import sentence_units
 from assistant.config import Settings
 from assistant.embeddings import embedder_identity, get_embeddings
+from assistant.refs import REFS_VERSION, Mention, Reference, build_registry, extract
 from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
 
 SCHEMA_VERSION = 2
@@ -192,6 +195,7 @@ class Index:
         self._bm25: Any = None
         self._vectors: Any = None
         self._sentences: dict[str, dict[int, np.ndarray]] = {}
+        self._references: list[Reference] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Index:
@@ -240,6 +244,17 @@ class Index:
             self._sentences[doc_id] = dict(zip(data["starts"].tolist(), vectors, strict=True))
         return self._sentences[doc_id]
 
+    def mentions(self, doc_id: str) -> list[Mention]:
+        """What a document cites, as extracted at ingest (or now, when that was by an older grammar)."""
+        return _load_mentions(self.gen_dir / "docs" / f"{doc_id}.refs.json") or extract(self.document(doc_id))
+
+    def references(self) -> list[Reference]:
+        """The reference registry: every cited document once, with its places, linked to the corpus."""
+        if self._references is None:
+            self._references = build_registry({d: self.mentions(d) for d in self.documents},
+                                              {d: self.meta(d) for d in self.documents})
+        return self._references
+
     def position(self, chunk_id: str) -> int:
         return self._by_id[chunk_id]
 
@@ -257,6 +272,17 @@ class Index:
 
             self._bm25 = bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=False)
         return self._bm25
+
+
+def _load_mentions(path: Path) -> list[Mention] | None:
+    """Stored mentions, or None when missing or extracted by another version of the grammar."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("version") != REFS_VERSION:
+        return None
+    return [Mention(**m) for m in data["mentions"]]
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -321,6 +347,7 @@ class Writer:
             for doc_id in self.documents:
                 for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz"):
                     shutil.copy2(live.gen_dir / "docs" / name, self.gen_dir / "docs" / name)
+                self._write_mentions(doc_id, live.mentions(doc_id))
         self._vectors = self.store.vectorstore(create=True)
         self.embedded = 0
 
@@ -347,7 +374,7 @@ class Writer:
         for start in range(0, len(ids), 500):
             self._vectors.delete(ids=ids[start : start + 500])
         self.documents.pop(doc_id, None)
-        for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz"):
+        for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz", f"{doc_id}.refs.json"):
             (self.gen_dir / "docs" / name).unlink(missing_ok=True)
 
     def add(self, doc: Document, chunks: list[Chunk], files: dict[str, str], progress: Any = None) -> None:
@@ -370,6 +397,7 @@ class Writer:
                 progress(len(part))
         self._embed_sentences(doc, chunks)
         _write_json(self.gen_dir / "docs" / f"{meta.doc_id}.json", document_to_dict(doc))
+        self._write_mentions(meta.doc_id, extract(doc))
         self.chunks[meta.doc_id] = chunks
         self.documents[meta.doc_id] = {
             "meta": meta.to_dict(),
@@ -378,6 +406,10 @@ class Writer:
             "chunk_ids": [c.chunk_id for c in chunks],
             "pages": len(doc.pages),
         }
+
+    def _write_mentions(self, doc_id: str, mentions: list[Mention]) -> None:
+        _write_json(self.gen_dir / "docs" / f"{doc_id}.refs.json",
+                    {"version": REFS_VERSION, "mentions": [m.model_dump() for m in mentions]})
 
     def _embed_sentences(self, doc: Document, chunks: list[Chunk]) -> None:
         """Embed every sentence once, so answering can weigh evidence by meaning (across languages too)

@@ -13,12 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from assistant.chunking import chunk_document
 from assistant.config import Settings
-from assistant.corpus import DocumentSpec, add_to_corpus, discover
+from assistant.corpus import (
+    DocumentSpec,
+    ManifestEntry,
+    add_to_corpus,
+    discover,
+    download_publication,
+    load_manifest,
+    record,
+    remove_document,
+    slug,
+)
 from assistant.documents import build_document
 from assistant.index import Index, Writer, current_generation, ingest_lock
-from assistant.loaders import Rendering, load
+from assistant.loaders import SUPPORTED, Rendering, load
+from assistant.refs import PUBLICATIONS, parse_id
 from assistant.schema import AssistantError, Chunk, Document
 
 Progress = Callable[[str, int, int], None]
@@ -215,3 +228,95 @@ def _write(
     except BaseException:
         writer.abandon()
         raise
+
+
+def file_problem(path: Path, max_mb: int) -> str | None:
+    """Why a file cannot be added: type (by its content, not only its name) or size."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        return f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED))}"
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty"
+    if size > max_mb * 1024 * 1024:
+        return f"larger than {max_mb} MB"
+    head = path.read_bytes()[:2048]
+    if suffix == ".pdf" and not head.startswith(b"%PDF-"):
+        return "not a PDF (its content does not start with %PDF-)"
+    if suffix != ".pdf" and (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return "binary content in a text file"
+    return None
+
+
+def add_document(settings: Settings, source: Path, doc_id: str | None = None, progress: Progress | None = None,
+                 **meta: str | None) -> FileResult:
+    """Put one file in the corpus with its manifest entry (`meta`: title, kind, date, identifier, url) and
+    ingest it. An existing document is never replaced, and on any failure nothing of it stays behind.
+
+    Raises:
+        AssistantError: why the file was refused or did not ingest.
+    """
+    if not source.is_file():
+        raise AssistantError(f"{source}: no such file")
+    problem = file_problem(source, settings.ingest.max_file_mb)
+    if problem:
+        raise AssistantError(f"{source.name}: {problem}")
+    corpus = settings.corpus_dir
+    doc_id = doc_id or slug(source.stem)
+    name = slug(doc_id) + source.suffix.lower()  # no path separators or tricks survive
+    target = corpus / name
+    if target.exists():
+        raise AssistantError(f"{name}: the corpus already has a file with this name")
+    listed = {e.id for e in load_manifest(corpus)}
+    known = Index.open(settings).documents if current_generation(settings.index_dir) else {}
+    if doc_id in listed or doc_id in known:
+        raise AssistantError(f"{name}: a document with id {doc_id} is already in the corpus; remove it first or "
+                             "choose another id")
+    fields = {k: v.strip() for k, v in meta.items() if v and v.strip()}
+    try:
+        entry = ManifestEntry(id=doc_id, **{"title": source.stem, "kind": "document", **fields},
+                              files=[{"path": name}])
+    except ValidationError as exc:
+        raise AssistantError(f"{name}: " + "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from exc
+    corpus.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    try:
+        record(corpus, entry)
+    except AssistantError:
+        target.unlink(missing_ok=True)
+        raise
+    report = ingest(settings, progress=progress)
+    result = next((r for r in report.results if r.doc_id == doc_id), None)
+    if result is None or result.status == "failed":  # take it out again: nothing half-added stays behind
+        remove_document(corpus, doc_id, [name])
+        ingest(settings)
+        raise AssistantError(f"{name}: failed: {result.message if result else 'not ingested'}")
+    return result
+
+
+def add_reference(settings: Settings, ref_id: str, progress: Progress | None = None) -> FileResult:
+    """Download a cited official publication by its reference id and add it like a file, with the metadata the
+    citing documents and its page give."""
+    import tempfile
+
+
+    canonical = parse_id(ref_id)
+    if canonical is None:
+        raise AssistantError(f"{ref_id} is neither a file nor a reference id; see `assistant refs` for ids "
+                             "(kst-26643-940, stcrt-2022-35231, ...)")
+    live = Index.open(settings) if current_generation(settings.index_dir) else None
+    cited = next((r for r in live.references() if r.id == canonical), None) if live else None
+    if cited and cited.in_corpus:
+        raise AssistantError(f"{canonical} is already in the corpus as {cited.in_corpus}")
+    with tempfile.TemporaryDirectory() as tmp:
+        publication = download_publication(canonical, settings.ingest.publications_url,
+                                           settings.ingest.download_timeout_s, Path(tmp))
+        return add_document(
+            settings, publication.path, canonical, progress,
+            title=(cited.title if cited else None) or publication.title or canonical,
+            kind={"kamerstuk": "Kamerstuk", "motie": "motie"}.get(cited.kind if cited else "", "publicatie")
+            if canonical.startswith("kst-") else "Staatscourant" if canonical.startswith("stcrt-") else "Staatsblad",
+            date=(cited.date if cited else None) or publication.date,
+            identifier=cited.identifier if cited else None,
+            url=f"{PUBLICATIONS}/{canonical}.html",
+        )

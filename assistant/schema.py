@@ -152,6 +152,19 @@ class Citation(BaseModel):
     status: str = Field("current", description="Document status; `replaced`/`withdrawn` deserve a warning.")
 
 
+class ReferenceLink(BaseModel):
+    """A document the cited passages refer to (see `assistant refs`), so a reader can look it up."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="Registry id, e.g. kst-26643-940.")
+    kind: str
+    title: str | None = None
+    identifier: str | None = Field(None, description="Official identifier, e.g. Kamerstuk 26 643, nr. 940.")
+    url: str | None = Field(None, description="Where the official publication is.")
+    in_corpus: str | None = Field(None, description="Corpus document id when it is in the corpus.")
+
+
 class Answer(BaseModel):
     """What `ask --json` prints: the contract other tools rely on."""
 
@@ -168,5 +181,8 @@ class Answer(BaseModel):
     notices: list[str] = Field(default_factory=list, description="E.g. that a long question was truncated.")
     fallback: str | None = Field(
         None, description="Why the model's answer was replaced by the quoted evidence, when it was."
+    )
+    references: list[ReferenceLink] = Field(
+        default_factory=list, description="Documents the cited passages refer to, with identifier and link."
     )
     timings: dict[str, float] = Field(default_factory=dict, description="retrieve_ms, generate_ms, total_ms.")

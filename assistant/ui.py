@@ -23,15 +23,16 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
-from pydantic import ValidationError
 
 from assistant.answer import Answerer, Turn
 from assistant.config import Settings
-from assistant.corpus import ManifestEntry, record, remove_document, slug
-from assistant.ingest import ingest
+from assistant.corpus import remove_document
+from assistant.ingest import add_document, ingest
 from assistant.loaders import SUPPORTED
+from assistant.refs import KINDS
 from assistant.retrieve import Filters
 from assistant.schema import Answer, AssistantError, Citation
+from assistant.textnorm import match_key
 
 EXAMPLES = {
     "nl": ["Welke vier thema's kent de agenda Coalities voor de digitale samenleving?",
@@ -51,7 +52,11 @@ TEXT = {
            "send_feedback": "Beoordeling versturen", "maybe": "Misschien verwant", "page": "p.",
            "footnote": "Voetnoot", "official": "Officiële publicatie", "local": "Lokale PDF, pagina",
            "none": "Nog geen bronnen: stel een vraag.", "backend": "Antwoorden door", "good": "Goed antwoord",
-           "bad": "Slecht antwoord", "examples": "Voorbeeldvragen"},
+           "bad": "Slecht antwoord", "examples": "Voorbeeldvragen", "refs": "Verwijzingen",
+           "refs_search": "Zoek in verwijzingen (nummer, titel, woord)", "refs_kind": "Soort verwijzing",
+           "refs_missing": "Alleen wat niet in het corpus staat", "cited_at": "Geciteerd in",
+           "in_corpus": "In het corpus als", "not_in_corpus": "Geciteerd, niet in het corpus; toevoegen met",
+           "referenced": "Genoemde documenten", "no_refs": "Geen verwijzingen gevonden."},
     "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
            "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
            "sources": "Sources", "copy": "Answer with references (to copy)", "chat": "Ask",
@@ -61,13 +66,19 @@ TEXT = {
            "send_feedback": "Send rating", "maybe": "Maybe related", "page": "p.",
            "footnote": "Footnote", "official": "Official publication", "local": "Local PDF, page",
            "none": "No sources yet: ask a question.", "backend": "Answers by", "good": "Good answer",
-           "bad": "Bad answer", "examples": "Example questions"},
+           "bad": "Bad answer", "examples": "Example questions", "refs": "References",
+           "refs_search": "Search references (number, title, word)", "refs_kind": "Kind of reference",
+           "refs_missing": "Only what is not in the corpus", "cited_at": "Cited at",
+           "in_corpus": "In the corpus as", "not_in_corpus": "Cited, not in the corpus; add it with",
+           "referenced": "Documents referred to", "no_refs": "No references found."},
 }
 CSS = """
 .sources .source { border-left: 3px solid #1f4e79; padding: .4em .8em; margin: .6em 0; }
 .sources .source:target { background: #fff7d6; }
 .sources mark { background: #ffe58a; }
-.sources .where { color: #444; font-size: .9em; }
+.sources .where, .refs .where { color: #444; font-size: .9em; }
+.refs .ref { border-left: 3px solid #6b8e23; padding: .4em .8em; margin: .6em 0; }
+.refs .flag { color: #8a5300; }
 a.cite { text-decoration: none; font-weight: 600; }
 @media (max-width: 700px) { .gradio-container { padding: 4px !important; } }
 """
@@ -108,6 +119,15 @@ def status(text: str) -> str:
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
+
+
+def _reference_line(ref: Any, t: dict[str, str]) -> str:
+    """Title, identifier and official link of a cited document (escaped; the link opens only when clicked)."""
+    esc = html.escape
+    text = " — ".join(esc(x) for x in (ref.title, ref.identifier) if x) or esc(ref.id)
+    if ref.url and ref.url.startswith(("https://", "http://")):
+        text += f' · <a href="{esc(ref.url)}" target="_blank" rel="noopener noreferrer">{t["official"]}</a>'
+    return text
 
 
 def _paragraph(text: str, start: int, end: int, room: int = 320) -> tuple[str, str, str]:
@@ -158,6 +178,47 @@ class App:
         parts = [f'<div class="sources"><h3>{heading}</h3>']
         for c in listed:
             parts.append(self._source_html(c, t, f"src-{turn}-{c.n}" if answer.citations else None))
+        if answer.references:
+            parts.append(f"<h4>{t['referenced']}</h4><ul>")
+            for r in answer.references:
+                parts.append(f"<li>{_reference_line(r, t)}</li>")
+            parts.append("</ul>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def references_html(self, query: str, kind: str | None, missing: bool, lang: str) -> str:
+        """The References page: every cited document once, with its identifier, official link, whether it is in
+        the corpus, and each place it is cited (the citation highlighted in its sentence)."""
+        t, esc = TEXT[lang], html.escape
+        wanted = match_key(query or "")
+        shown_refs = []
+        for ref in self.answerer.index.references():
+            text = match_key(" ".join(filter(None, [ref.id, ref.title, ref.identifier, *ref.names,
+                                                    *(p.sentence for p in ref.places)])))
+            if (not kind or ref.kind == kind) and (not missing or not ref.in_corpus) and wanted in text:
+                shown_refs.append(ref)
+        if not shown_refs:
+            return f'<div class="refs"><p>{t["no_refs"]}</p></div>'
+        parts = [f'<div class="refs"><p class="where">{len(shown_refs)} {t["refs"].lower()}</p>']
+        for ref in shown_refs:
+            status_line = (f"{t['in_corpus']} <code>{esc(ref.in_corpus)}</code>" if ref.in_corpus
+                           else f"{t['not_in_corpus']} <code>{esc(ref.missing_hint)}</code>")
+            flags = f' <span class="flag">⚠ {esc(", ".join(ref.flags))}</span>' if ref.flags else ""
+            places = []
+            for p in ref.places:
+                where = ", ".join(x for x in (p.doc_id, f"{t['page']} {p.page}" if p.page else "",
+                                              f"{t['footnote']} {p.footnote}" if p.footnote else "", p.section) if x)
+                sentence = _plain(p.sentence)
+                cut = sentence.find(_plain(p.as_written))
+                marked = (esc(sentence) if cut < 0 else esc(sentence[:cut]) + "<mark>"
+                          + esc(_plain(p.as_written)) + "</mark>" + esc(sentence[cut + len(_plain(p.as_written)):]))
+                places.append(f"<li><span class='where'>{esc(where)}</span><br>{marked}</li>")
+            parts.append(
+                f'<div class="ref" id="ref-{esc(ref.id)}"><b>{_reference_line(ref, t)}</b> '
+                f'<span class="where">[{esc(ref.kind)}] {esc(ref.id)}{" · " + esc(ref.date) if ref.date else ""}'
+                f"</span>{flags}<div class='where'>{status_line}</div>"
+                f"<details><summary>{t['cited_at']} ({len(ref.places)})</summary><ul>{''.join(places)}</ul>"
+                "</details></div>")
         parts.append("</div>")
         return "".join(parts)
 
@@ -195,6 +256,9 @@ class App:
         for c in answer.citations:
             where = ", ".join(x for x in (c.identifier, f"p. {c.page}" if c.page else "", c.section) if x)
             lines.append(f"[{c.n}] {c.title} ({where}): “{_plain(c.quote)}”" + (f" {c.url}" if c.url else ""))
+        if answer.references:
+            lines += ["", TEXT[lang]["referenced"] + ":"]
+            lines += [" — ".join(x for x in (r.title, r.identifier, r.url) if x) for r in answer.references]
         return "\n".join(lines)
 
     def document_choices(self) -> tuple[list[list[Any]], Any, Any]:
@@ -257,38 +321,18 @@ class App:
         if not file:
             return status("Geen bestand gekozen / no file chosen"), *self.document_choices()
         source = Path(file)
-        problem = _upload_problem(source, self.settings.ingest.max_file_mb)
-        if problem:
-            return status(f"✗ {source.name}: {problem}"), *self.document_choices()
-        corpus = self.settings.corpus_dir
-        name = slug(source.stem) + source.suffix.lower()  # no path separators or tricks survive
-        target = corpus / name
-        if target.exists():
-            return status(f"✗ {name}: the corpus already has a file with this name"), *self.document_choices()
-        doc_id = slug(source.stem)
-        if doc_id in self.answerer.index.documents:
-            return status(f"✗ {name}: a document with id {doc_id} exists; rename the file"), *self.document_choices()
-        try:
-            entry = ManifestEntry(id=doc_id, title=title.strip() or source.stem, kind=kind.strip() or "document",
-                                  date=date.strip() or None, files=[{"path": name}])
-        except ValidationError as exc:
-            problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
-            return status(f"✗ {name}: {problems}"), *self.document_choices()
+
+        def report(what: str, done: int, total: int) -> None:
+            progress((done, total) if total else None, desc=what)
+
         with self._lock:
-            target.write_bytes(source.read_bytes())
             try:
-                record(corpus, entry)
+                result = add_document(self.settings, source, progress=report, title=title, kind=kind, date=date)
             except AssistantError as exc:
-                target.unlink(missing_ok=True)
                 return status(f"✗ {exc}"), *self.document_choices()
-            report = self._ingest(progress)
-            result = next((r for r in report.results if entry.id == r.doc_id), None)
-            if result is None or result.status == "failed":  # take it out again: nothing half-added stays behind
-                remove_document(corpus, entry.id, [name])
-                self._ingest(None)
-                why = f"failed: {result.message}" if result else "failed: not ingested"
-                return status(f"✗ {name}: {why}"), *self.document_choices()
-        done = f"✓ {name}: {result.status}: {result.pages} pages, {result.chunks} chunks"
+            finally:
+                self.reload()
+        done = f"✓ {result.name}: {result.status}: {result.pages} pages, {result.chunks} chunks"
         return status(done), *self.document_choices()
 
     def remove(self, doc_id: str | None, progress: gr.Progress = _PROGRESS) -> tuple[Any, ...]:
@@ -309,24 +353,6 @@ class App:
         result = ingest(self.settings, progress=report)
         self.reload()
         return result
-
-
-def _upload_problem(path: Path, max_mb: int) -> str | None:
-    """Why an upload is refused: type (by its content, not only its name) or size."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        return f"unsupported file type {suffix or '(none)'}; use {', '.join(sorted(SUPPORTED))}"
-    size = path.stat().st_size
-    if size == 0:
-        return "the file is empty"
-    if size > max_mb * 1024 * 1024:
-        return f"larger than {max_mb} MB"
-    head = path.read_bytes()[:2048]
-    if suffix == ".pdf" and not head.startswith(b"%PDF-"):
-        return "not a PDF (its content does not start with %PDF-)"
-    if suffix != ".pdf" and (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-        return "binary content in a text file"
-    return None
 
 
 def build(app: App) -> gr.Blocks:
@@ -374,6 +400,14 @@ def build(app: App) -> gr.Blocks:
             which = gr.Dropdown(choices=list(app.answerer.index.documents), value=None, label=t["remove_which"])
             remove = gr.Button(t["remove"], variant="stop")
 
+        with gr.Tab(t["refs"]) as refs_tab:
+            with gr.Row():
+                refs_query = gr.Textbox(label=t["refs_search"], scale=3)
+                refs_kind = gr.Dropdown(choices=[("—", "")] + [(k, k) for k in KINDS], value="", label=t["refs_kind"],
+                                        scale=1)
+                refs_missing = gr.Checkbox(label=t["refs_missing"], value=False, scale=1)
+            refs_list = gr.HTML(app.references_html("", None, False, "nl"))
+
         outputs = [chat, turns, sources, copy, last, question]
 
         def ask(q: str, h: list[dict], tr: list[Turn], d: list[str], lg: str) -> Iterator[tuple[Any, ...]]:
@@ -396,6 +430,10 @@ def build(app: App) -> gr.Blocks:
         add.click(app.upload, [upload, title, kind, date], [result, table, docs, which])
         remove.click(app.remove, [which], [result, table, docs, which])
         blocks.load(app.document_choices, None, [table, docs, which])  # a page loaded later sees today's documents
+        refs_inputs = [refs_query, refs_kind, refs_missing, lang]
+        for trigger in (refs_query.change, refs_kind.change, refs_missing.change, refs_tab.select):
+            trigger(lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
+                    show_progress="hidden")
 
         def switch(choice: str, shown_answer: dict | None, tr: list[Turn]) -> tuple[Any, ...]:
             lg = "en" if choice == "English" else "nl"
@@ -408,11 +446,15 @@ def build(app: App) -> gr.Blocks:
                     gr.update(label=tx["doc_title"]), gr.update(label=tx["kind"]), gr.update(label=tx["date"]),
                     gr.update(value=tx["add"]), gr.update(label=tx["remove_which"]), gr.update(value=tx["remove"]),
                     gr.update(value=tx["good"]), gr.update(value=tx["bad"]),
-                    f"{tx['backend']}: **{backend.name}** ({backend.model or '—'})")
+                    f"{tx['backend']}: **{backend.name}** ({backend.model or '—'})", gr.update(label=tx["refs"]),
+                    gr.update(label=tx["refs_search"]), gr.update(label=tx["refs_kind"]),
+                    gr.update(label=tx["refs_missing"]))
 
         language.change(switch, [language, last, turns],
                         [lang, sources, examples.dataset, heading, question, send, new, docs, copy, comment, chat,
-                         chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator])
+                         chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator,
+                         refs_tab, refs_query, refs_kind, refs_missing]).then(
+            lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list)
     return blocks
 
 

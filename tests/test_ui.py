@@ -31,7 +31,8 @@ from conftest import cli_env, make_pdf, make_settings
 from assistant.cli import cli
 from assistant.config import Settings
 from assistant.index import Index
-from assistant.ui import _upload_problem, check_password, hash_password
+from assistant.ingest import file_problem
+from assistant.ui import check_password, hash_password
 
 CHROMIUM = "/usr/bin/chromium"
 DOC_ID = "kst-26643-1055"
@@ -418,7 +419,7 @@ def test_switch_to_english(site, browser):
         textbox(page, "Ask a question about the documents").wait_for()
         assert button(page, "Ask").is_visible() and button(page, "New conversation").is_visible()
         assert button(page, "Vraag").count() == 0
-        assert page.get_by_role("tab").filter(visible=True).all_inner_texts() == ["Ask", "Documents"]
+        assert page.get_by_role("tab").filter(visible=True).all_inner_texts() == ["Ask", "Documents", "References"]
         assert page.get_by_role("heading", name="Digitalisation policy assistant").is_visible()
         assert button(page, "Good answer").is_visible() and button(page, "Bad answer").is_visible()
         assert page.get_by_text("Answers by:").is_visible()
@@ -440,6 +441,68 @@ def test_english_page_has_no_dutch_left(site, browser):
         text = page.locator("body").inner_text()
         left = [w for w in ("Voorbeeldvragen", "Nog geen bronnen") if w in text]
         assert not left, f"Dutch interface text on the English page: {left}"
+
+
+# -- references -----------------------------------------------------------------------------------------------
+
+
+def _references(page: Any, tab: str = "Verwijzingen") -> Any:
+    page.get_by_role("tab", name=tab).click()
+    listing = page.locator(".refs")
+    listing.wait_for()
+    return listing
+
+
+def test_references_page_searches_filters_and_shows_where_each_is_cited(site, browser):
+    with open_page(browser, site) as tab:
+        page = tab.page
+        listing = _references(page)
+        poll(lambda: listing.locator(".ref").count() >= 25, "the registry of nr. 1055")
+        assert listing.locator("#ref-kst-26643-940").get_by_text("Kamerstuk 26 643, nr. 940").count() == 1
+
+        textbox(page, "Zoek in verwijzingen (nummer, titel, woord)").fill("Klaver")
+        # the motion, and what footnote 12 cites with it (the search covers the citing sentences too)
+        poll(lambda: listing.locator(".ref").count() == 3, "the references cited together with Klaver's motion")
+        ids = sorted(listing.locator(".ref").evaluate_all("rs => rs.map(r => r.id)"))
+        assert ids == ["ref-kst-26643-971", "ref-kst-35510-16", "ref-kst-35510-21"]
+        ref = listing.locator("#ref-kst-35510-16")
+        assert "[motie]" in ref.inner_text() and "Geciteerd, niet in het corpus" in ref.inner_text()
+        link = ref.get_by_role("link", name="Officiële publicatie")
+        assert link.get_attribute("href") == "https://zoek.officielebekendmakingen.nl/kst-35510-16.html"
+        assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+        ref.locator("summary").click()
+        place = ref.locator("li")
+        assert "Voetnoot 12" in place.inner_text() and "p. 6" in place.inner_text()
+        assert norm(place.locator("mark").inner_text()) == "Kamerstuk 35510-16"
+
+        textbox(page, "Zoek in verwijzingen (nummer, titel, woord)").fill("")
+        page.get_by_label("Soort verwijzing").click()
+        page.get_by_role("option", name="motie", exact=True).click()
+        poll(lambda: listing.locator(".ref").count() == 3, "the three motions")
+        ids = sorted(listing.locator(".ref").evaluate_all("rs => rs.map(r => r.id)"))
+        assert ids == ["ref-kst-26643-1003", "ref-kst-35510-16", "ref-kst-35510-21"]
+
+        textbox(page, "Zoek in verwijzingen (nummer, titel, woord)").fill("geen-zulke-verwijzing")
+        poll(lambda: "Geen verwijzingen gevonden." in listing.inner_text(), "the empty result")
+        assert all(u.startswith(site.url) or u.startswith(("data:", "blob:", "ws://127.0.0.1")) for u in tab.requests)
+
+        page.get_by_label("English").check()
+        textbox(page, "Search references (number, title, word)").wait_for()
+        assert page.get_by_label("Only what is not in the corpus").count() == 1
+
+
+def test_answer_to_a_reference_question_links_the_cited_document(site, browser):
+    with open_page(browser, site) as tab:
+        page = tab.page
+        answer = ask(page, "Welk Kamerstuk is de Werkagenda Waardengedreven Digitaliseren?")
+        assert "26 643, nr. 940" in answer and "[1]" in answer
+        panel = sources(page)
+        assert "Voetnoot 1" in panel.inner_text()
+        assert panel.locator("h4").inner_text() == "Genoemde documenten"
+        link = panel.locator("li").get_by_role("link", name="Officiële publicatie")
+        assert link.get_attribute("href") == "https://zoek.officielebekendmakingen.nl/kst-26643-940.html"
+        copied = textbox(page, COPY_LABEL).input_value()
+        assert "\nGenoemde documenten:\n" in copied and "kst-26643-940.html" in copied
 
 
 # -- 6. escaping ---------------------------------------------------------------------------------------------
@@ -607,20 +670,20 @@ def test_upload_check_on_the_server(tmp_path):
     """What the browser does not stop (a direct API call) the server refuses by content and size."""
     exe = tmp_path / "setup.exe"
     exe.write_bytes(b"MZ" + bytes(10))
-    assert "unsupported file type .exe" in _upload_problem(exe, 100)
+    assert "unsupported file type .exe" in file_problem(exe, 100)
     fake = tmp_path / "evil.pdf"
     fake.write_bytes(b"MZ" + bytes(10))
-    assert "not a PDF" in _upload_problem(fake, 100)
+    assert "not a PDF" in file_problem(fake, 100)
     empty = tmp_path / "leeg.txt"
     empty.write_bytes(b"")
-    assert _upload_problem(empty, 100) == "the file is empty"
+    assert file_problem(empty, 100) == "the file is empty"
     binary = tmp_path / "binair.md"
     binary.write_bytes(b"abc\x00def")
-    assert _upload_problem(binary, 100) == "binary content in a text file"
+    assert file_problem(binary, 100) == "binary content in a text file"
     big = tmp_path / "groot.txt"
     big.write_bytes(b"a" * (1024 * 1024 + 1))
-    assert _upload_problem(big, 1) == "larger than 1 MB"
-    assert _upload_problem(make_pdf(tmp_path / "ok.pdf", ["Een echte PDF."]), 100) is None
+    assert file_problem(big, 1) == "larger than 1 MB"
+    assert file_problem(make_pdf(tmp_path / "ok.pdf", ["Een echte PDF."]), 100) is None
 
 
 def test_an_upload_that_cannot_be_indexed_leaves_nothing_behind(docs_site, browser, tmp_path):
