@@ -231,8 +231,13 @@ class Answerer:
         timings: dict[str, float] = {}
         fallback = None
         if cited:  # a question about what the documents cite: the registry answers, citing where each is cited
-            citations = [self._place_citation(n, ref, place) for n, (ref, place) in enumerate(cited, 1)]
-            text = _compose_references(cited, citations, language)
+            shown: dict[tuple, Citation] = {}  # references cited in one footnote share its citation
+            for _, place in cited:
+                key = (place.doc_id, place.footnote, place.start)
+                if key not in shown:
+                    shown[key] = self._place_citation(len(shown) + 1, place)
+            citations = list(shown.values())
+            text = _compose_references([(ref, shown[(p.doc_id, p.footnote, p.start)]) for ref, p in cited], language)
             yield text
         elif not chosen:
             text, citations = _abstention(language), []
@@ -306,7 +311,7 @@ class Answerer:
             scored = [s for s in scored if s[0] == scored[0][0]]
         return [(ref, _showing_place(ref, places)) for _, ref, places in scored[:_MAX_REFERENCES]]
 
-    def _place_citation(self, n: int, ref: Reference, place: Place) -> Citation:
+    def _place_citation(self, n: int, place: Place) -> Citation:
         """A citation of the place where a reference is cited: its footnote's text or its sentence."""
         meta = self.index.meta(place.doc_id)
         chunks = [c for c in self.index.chunks if c.doc_id == place.doc_id]
@@ -520,11 +525,11 @@ def _date_words(date: str | None, language: str) -> str:
     return f"{day} {(_EN_MONTHS if language == 'en' else MONTHS)[month - 1]} {year}"
 
 
-def _compose_references(cited: list[tuple[Reference, Place]], citations: list[Citation], language: str) -> str:
+def _compose_references(cited: list[tuple[Reference, Citation]], language: str) -> str:
     """One sentence per reference: what it is called, its identifier and date, with the place that cites it.
     A reference without an identifier is answered with the citing words themselves."""
     sentences = []
-    for (ref, _), c in zip(cited, citations, strict=True):
+    for ref, c in cited:
         date = _date_words(ref.date, language)
         if ref.identifier and not ref.id.startswith("url-"):
             joiner = {"en": ", dated " if date else ""}.get(language, ", van " if date else "")

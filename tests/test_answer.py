@@ -212,3 +212,57 @@ def test_a_footnote_the_cited_sentence_points_to_is_cited_too(answerer):
     answer = answerer.ask("Which new algorithm supervisor was established this year, according to the letter?")
     notes = [c for c in answer.citations if c.footnote == 17]
     assert notes and "Directie Coördinatie Algoritmes" in notes[0].quote
+
+
+# -- questions about what the documents cite -------------------------------------------------------------------
+
+
+def test_a_kamerstuk_question_is_answered_from_the_registry(answerer):
+    answer = answerer.ask("Wat is het Kamerstuknummer van de Werkagenda?")
+    assert not answer.abstained and answer.fallback is None
+    assert answer.answer == ("Werkagenda “Waardengedreven Digitaliseren” is Kamerstuk 26 643, nr. 940, "
+                             "van 4 november 2022 [1].")
+    [c] = answer.citations
+    assert (c.footnote, c.page) == (1, 1)
+    assert "(Kamerstukken 2022/23 26 643, nr. 940)" in c.quote
+    assert any(match_key(c.quote) in key for key in CORPUS_KEYS)
+    assert [r.id for r in answer.references] == ["kst-26643-940"]
+    assert answer.references[0].url == "https://zoek.officielebekendmakingen.nl/kst-26643-940.html"
+
+
+def test_a_list_question_names_each_motion_once_and_shares_a_footnote_citation(answerer):
+    answer = answerer.ask("Welke moties worden genoemd?")
+    for number in ("26 643, nr. 1003", "35 510, nr. 16", "35 510, nr. 21"):
+        assert number in answer.answer
+    assert [c.footnote for c in answer.citations] == [18, 12]  # Klaver and Marijnissen are both in footnote 12
+    assert answer.answer.count("[2]") == 2
+    assert len({c.quote for c in answer.citations}) == len(answer.citations)
+
+
+def test_an_english_reference_question_gets_english_dates(answerer):
+    answer = answerer.ask("Which Kamerstuk is the Werkagenda?")
+    assert answer.language == "en"
+    assert "Kamerstuk 26 643, nr. 940, dated 4 November 2022 [1]" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Wat staat er in het rapport van de WRR over AI?",  # about what a cited document says
+    "Welke partijen worden genoemd bij de coalitie voor digitale ethiek?",  # no kind of reference asked for
+])
+def test_questions_about_content_are_not_answered_from_the_registry(answerer, question):
+    assert answerer.cited(question) == []
+    answer = answerer.ask(question)
+    assert not re.search(r" is (?:Kamerstuk|WRR-rapport) ", answer.answer)
+
+
+def test_a_reference_question_keeps_to_the_document_filter(answerer):
+    from assistant.retrieve import Filters
+
+    assert answerer.cited("Welke moties worden genoemd?", Filters(["another-document"])) == []
+
+
+def test_an_ordinary_answer_lists_the_documents_its_passages_cite(answerer):
+    answer = answerer.ask("Waar is het beleid voor de digitale overheid uitgewerkt?")
+    assert "Werkagenda Waardengedreven Digitaliseren" in answer.citations[0].quote
+    assert [(r.id, r.identifier, r.in_corpus) for r in answer.references] == [
+        ("kst-26643-940", "Kamerstuk 26 643, nr. 940", None)]
