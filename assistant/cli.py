@@ -203,6 +203,10 @@ def _print_answer(answer: Any, streamed: bool) -> None:
                                       f"voetnoot {c.footnote}" if c.footnote else "", c.section) if x)
         click.echo(f"[{c.n}] {c.title} ({where})")
         click.echo(f"    «{' '.join(c.quote.split())}»")
+    if answer.references:
+        click.secho("\nGenoemde documenten:" if answer.language == "nl" else "\nDocuments referred to:", bold=True)
+    for r in answer.references:
+        click.echo("- " + " — ".join(x for x in (r.title, r.identifier, r.url) if x))
 
 
 def _stream_answer(answerer: Any, question: str, history: list[Any], filters: Any) -> Any:
@@ -511,6 +515,107 @@ def corpus_add(source: str, doc_id: str | None, title: str | None, kind: str | N
             raise click.UsageError(f"{source}: no such file (the metadata options are for files)")
         result = add_reference(settings, source)
     click.echo(f"{result.doc_id}: {result.status}, {result.pages} pages, {result.chunks} chunks")
+
+
+def _overview(index: Path | None) -> Any:
+    from assistant.index import Index
+
+    return Index.open(_settings(index)).overview()
+
+
+def _cited(c: Any) -> str:
+    return ", ".join(x for x in (c.doc_id, f"p. {c.page}" if c.page else "",
+                                 f"voetnoot {c.footnote}" if c.footnote else "") if x)
+
+
+@cli.command()
+@click.option("--doc", "doc_id", help="Only this document.")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="The whole overview as one JSON object.")
+@click.option("--export", "export", type=click.Path(path_type=Path),
+              help="Write a briefing for an onboarding pack: FILE.md (Markdown) or FILE.html.")
+@_friendly
+def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path | None) -> None:
+    """The lay of the land before a first question: each document's sections with a quoted summary, and how
+    many terms, dates and organisations `glossary`, `timeline` and the briefing list.
+
+    \b
+    Examples:
+      assistant overview
+      assistant overview --doc kst-26643-1055 --json
+      assistant overview --export briefing.html
+    """
+    from assistant.overview import briefing
+
+    view = _overview(index)
+    if doc_id:
+        if doc_id not in {d.doc_id for d in view.documents}:
+            raise click.ClickException(f"unknown document id {doc_id}; see `assistant docs`")
+        view = view.model_copy(update={
+            "documents": [d for d in view.documents if d.doc_id == doc_id],
+            "glossary": [e for e in view.glossary if any(c.doc_id == doc_id for c in e.defined_at + e.used_at)],
+            "timeline": [e for e in view.timeline if e.cited.doc_id == doc_id],
+            "actors": [a for a in view.actors if any(c.doc_id == doc_id for c in a.roles)],
+        })
+    if export is not None:
+        suffix = export.suffix.lower()
+        if suffix not in {".md", ".html", ".htm"}:
+            raise click.UsageError("--export FILE must end in .md or .html")
+        export.write_text(briefing(view, "md" if suffix == ".md" else "html"), encoding="utf-8")
+        click.echo(f"briefing written to {export}", err=True)
+        return
+    if as_json:
+        click.echo(view.model_dump_json())
+        return
+    for d in view.documents:
+        click.secho(f"{d.title}", bold=True)
+        click.echo(f"{d.identifier or d.doc_id}" + (f", {d.date}" if d.date else "")
+                   + (" (no headings: mapped by pages)" if d.by_pages else ""))
+        for s in d.sections:
+            pages = f"p. {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") if s.pages else ""
+            click.echo(f"{'  ' * len(s.path)}{s.path[-1]}  ({pages})")
+            for c in s.summary:
+                click.echo(f"{'  ' * len(s.path)}  «{' '.join(c.quote.split())}» ({_cited(c)})")
+        click.echo()
+    click.echo(f"{len(view.glossary)} terms and abbreviations (`assistant glossary`), {len(view.timeline)} dated "
+               f"events (`assistant timeline`), {len(view.actors)} organisations and office holders "
+               "(`assistant overview --json`, the briefing)", err=True)
+
+
+@cli.command()
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per term.")
+@_friendly
+def glossary(index: Path | None, as_json: bool) -> None:
+    """Abbreviations and terms the documents define, with the defining sentence; abbreviations they use
+    without writing out, with an expansion from a curated list marked as not from the documents."""
+    for e in _overview(index).glossary:
+        if as_json:
+            click.echo(e.model_dump_json())
+            continue
+        if e.defined_at:
+            conflict = "  ⚠ defined differently elsewhere" if e.conflict else ""
+            meaning = e.expansion if e.kind == "abbreviation" else f"«{' '.join((e.expansion or '').split())}»"
+            click.echo(f"{e.term}: {meaning}  ({_cited(e.defined_at[0])}){conflict}")
+        elif e.expansion:
+            click.echo(f"{e.term}: {e.expansion}  (not from the documents; used at {_cited(e.used_at[0])})")
+        else:
+            click.echo(f"{e.term}: (never written out; used at {_cited(e.used_at[0])})")
+
+
+@cli.command()
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event.")
+@_friendly
+def timeline(index: Path | None, as_json: bool) -> None:
+    """Dated events and commitments in time order, each with its sentence; relative times ("eind dit jaar")
+    are resolved against the document's date and marked so."""
+    for e in _overview(index).timeline:
+        if as_json:
+            click.echo(e.model_dump_json())
+            continue
+        resolved = f" (from “{e.as_written}”)" if e.resolved else ""
+        click.echo(f"{e.when:11} {e.status:8} «{' '.join(e.cited.quote.split())}» ({_cited(e.cited)}){resolved}")
 
 
 if __name__ == "__main__":

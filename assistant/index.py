@@ -6,7 +6,8 @@ Layout of the index directory::
     LOCK             held by the one ingest that may write
     gen-000007/      state.json, chunks.jsonl, bm25/, chroma/ (embedded mode),
                      docs/<id>.json (clean text), <id>.sentences.npz (sentence vectors),
-                     <id>.refs.json (what the document cites, see `refs`)
+                     <id>.refs.json (what the document cites, see `refs`),
+                     <id>.overview.json (its map, glossary, timeline, actors, see `overview`)
 
 An ingest copies the live generation, changes the copy, and only then points CURRENT at it. A kill at any
 moment leaves CURRENT naming a complete generation, and readers never see a half-written one. With a Chroma
@@ -32,6 +33,7 @@ import numpy as np
 from assistant.chunking import sentence_units
 from assistant.config import Settings
 from assistant.embeddings import embedder_identity, get_embeddings
+from assistant.overview import OVERVIEW_VERSION, DocumentOverview, Overview, combine, describe
 from assistant.refs import REFS_VERSION, Mention, Reference, build_registry, extract
 from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
 
@@ -196,6 +198,7 @@ class Index:
         self._vectors: Any = None
         self._sentences: dict[str, dict[int, np.ndarray]] = {}
         self._references: list[Reference] | None = None
+        self._overview: Overview | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Index:
@@ -255,6 +258,23 @@ class Index:
                                               {d: self.meta(d) for d in self.documents})
         return self._references
 
+    def overview_part(self, doc_id: str) -> DocumentOverview:
+        """A document's map, glossary, timeline and actors, as made at ingest (or now, by a newer version)."""
+        try:
+            data = json.loads((self.gen_dir / "docs" / f"{doc_id}.overview.json").read_text(encoding="utf-8"))
+            if data.get("version") == OVERVIEW_VERSION:
+                return DocumentOverview(**data["overview"])
+        except (OSError, ValueError):
+            pass
+        return describe(self.document(doc_id), self.sentence_vectors(doc_id))
+
+    def overview(self) -> Overview:
+        """The onboarding view of the whole corpus, made once per process from the stored parts."""
+        if self._overview is None:
+            self._overview = combine({d: self.overview_part(d) for d in self.documents},
+                                     {d: self.meta(d) for d in self.documents})
+        return self._overview
+
     def position(self, chunk_id: str) -> int:
         return self._by_id[chunk_id]
 
@@ -272,6 +292,10 @@ class Index:
 
             self._bm25 = bm25s.BM25.load(str(self.gen_dir / "bm25"), mmap=False)
         return self._bm25
+
+
+def _stored(part: DocumentOverview) -> dict[str, Any]:
+    return {"version": OVERVIEW_VERSION, "overview": part.model_dump()}
 
 
 def _load_mentions(path: Path) -> list[Mention] | None:
@@ -348,6 +372,7 @@ class Writer:
                 for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz"):
                     shutil.copy2(live.gen_dir / "docs" / name, self.gen_dir / "docs" / name)
                 self._write_mentions(doc_id, live.mentions(doc_id))
+                _write_json(self.gen_dir / "docs" / f"{doc_id}.overview.json", _stored(live.overview_part(doc_id)))
         self._vectors = self.store.vectorstore(create=True)
         self.embedded = 0
 
@@ -374,7 +399,7 @@ class Writer:
         for start in range(0, len(ids), 500):
             self._vectors.delete(ids=ids[start : start + 500])
         self.documents.pop(doc_id, None)
-        for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz", f"{doc_id}.refs.json"):
+        for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz", f"{doc_id}.refs.json", f"{doc_id}.overview.json"):
             (self.gen_dir / "docs" / name).unlink(missing_ok=True)
 
     def add(self, doc: Document, chunks: list[Chunk], files: dict[str, str], progress: Any = None) -> None:
@@ -395,9 +420,10 @@ class Writer:
             self.embedded += len(part)
             if progress is not None:
                 progress(len(part))
-        self._embed_sentences(doc, chunks)
+        vectors = self._embed_sentences(doc, chunks)
         _write_json(self.gen_dir / "docs" / f"{meta.doc_id}.json", document_to_dict(doc))
         self._write_mentions(meta.doc_id, extract(doc))
+        _write_json(self.gen_dir / "docs" / f"{meta.doc_id}.overview.json", _stored(describe(doc, vectors)))
         self.chunks[meta.doc_id] = chunks
         self.documents[meta.doc_id] = {
             "meta": meta.to_dict(),
@@ -411,7 +437,7 @@ class Writer:
         _write_json(self.gen_dir / "docs" / f"{doc_id}.refs.json",
                     {"version": REFS_VERSION, "mentions": [m.model_dump() for m in mentions]})
 
-    def _embed_sentences(self, doc: Document, chunks: list[Chunk]) -> None:
+    def _embed_sentences(self, doc: Document, chunks: list[Chunk]) -> dict[int, np.ndarray]:
         """Embed every sentence once, so answering can weigh evidence by meaning (across languages too)
         without embedding anything at question time."""
         units = sorted({u for c in chunks for u in sentence_units(c)})
@@ -423,6 +449,7 @@ class Writer:
         matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         with open(self.gen_dir / "docs" / f"{doc.meta.doc_id}.sentences.npz", "wb") as fh:
             np.savez(fh, starts=np.array([a for a, _ in units], dtype=np.int64), vectors=matrix.astype(np.float16))
+        return {a: v for (a, _), v in zip(units, matrix, strict=True)}
 
     def commit(self) -> str:
         """Write the lexical index and state, then make this generation the live one."""

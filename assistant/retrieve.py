@@ -5,6 +5,7 @@ Exposed both as plain `search()` (ranked `Hit`s with their chunks) and as a Lang
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,7 @@ class Searcher:
     def __init__(self, settings: Settings, index: Index | None = None) -> None:
         self.settings = settings
         self.index = index or Index.open(settings)
+        self._expansions: dict[str, str] | None = None
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
@@ -99,7 +101,7 @@ class Searcher:
         k = k or r.k
         allowed = self._allowed(filters)
         n = max(r.candidates, k)
-        lexical = self.lexical(query, n, allowed) if r.lexical_weight else []
+        lexical = self.lexical(self.expanded(query), n, allowed) if r.lexical_weight else []
         scored = self.dense_scored(query, n, allowed) if r.dense_weight else []
         dense = [pos for pos, _ in scored]
         similarity = dict(scored)
@@ -111,6 +113,18 @@ class Searcher:
                 ranks.setdefault(pos, [None, None])[which] = rank
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
         return [Hit(self.index.chunks[p], scores[p], *ranks[p], similarity.get(p)) for p in best]
+
+    def expanded(self, query: str) -> str:
+        """The query with what its abbreviations stand for (the glossary of the overview), so "NOLAI" also
+        finds "Nationaal Onderwijslab" and the other way round."""
+        if self._expansions is None:
+            from assistant.overview import expansions
+
+            self._expansions = expansions(self.index.overview().glossary)
+        extra = [exp for abbr, exp in self._expansions.items()
+                 if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w])", query)]
+        extra += [abbr for abbr, exp in self._expansions.items() if exp.lower() in query.lower()]
+        return " ".join([query, *extra])
 
     def to_search_hit(self, rank: int, hit: Hit) -> SearchHit:
         meta = self.index.meta(hit.chunk.doc_id)

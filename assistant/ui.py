@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -56,7 +57,15 @@ TEXT = {
            "refs_search": "Zoek in verwijzingen (nummer, titel, woord)", "refs_kind": "Soort verwijzing",
            "refs_missing": "Alleen wat niet in het corpus staat", "cited_at": "Geciteerd in",
            "in_corpus": "In het corpus als", "not_in_corpus": "Geciteerd, niet in het corpus; toevoegen met",
-           "referenced": "Genoemde documenten", "no_refs": "Geen verwijzingen gevonden."},
+           "referenced": "Genoemde documenten", "no_refs": "Geen verwijzingen gevonden.", "overview": "Overzicht",
+           "intro": "Wat staat er in de documenten? Per document de opbouw met een samenvatting per onderdeel, "
+                    "de afkortingen en begrippen, de tijdlijn en wie wie is. Elke regel is een letterlijk citaat "
+                    "met vindplaats.",
+           "glossary": "Begrippen en afkortingen", "timeline": "Tijdlijn", "actors": "Wie is wie",
+           "curated": "niet uit de documenten", "unexpanded": "nergens uitgeschreven", "resolved": "afgeleid uit",
+           "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
+           "try": "Begin met een vraag", "past": "gebeurd", "planned": "gepland", "target": "doel",
+           "conflict": "elders anders gedefinieerd"},
     "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
            "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
            "sources": "Sources", "copy": "Answer with references (to copy)", "chat": "Ask",
@@ -70,7 +79,15 @@ TEXT = {
            "refs_search": "Search references (number, title, word)", "refs_kind": "Kind of reference",
            "refs_missing": "Only what is not in the corpus", "cited_at": "Cited at",
            "in_corpus": "In the corpus as", "not_in_corpus": "Cited, not in the corpus; add it with",
-           "referenced": "Documents referred to", "no_refs": "No references found."},
+           "referenced": "Documents referred to", "no_refs": "No references found.", "overview": "Overview",
+           "intro": "What is in the documents? For each document its structure with a summary per part, the "
+                    "abbreviations and terms, the timeline and who is who. Every line is a verbatim quote with "
+                    "its place.",
+           "glossary": "Terms and abbreviations", "timeline": "Timeline", "actors": "Who is who",
+           "curated": "not from the documents", "unexpanded": "never written out", "resolved": "resolved from",
+           "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
+           "try": "Start with a question", "past": "happened", "planned": "planned", "target": "target",
+           "conflict": "defined differently elsewhere"},
 }
 CSS = """
 .sources .source { border-left: 3px solid #1f4e79; padding: .4em .8em; margin: .6em 0; }
@@ -79,6 +96,10 @@ CSS = """
 .sources .where, .refs .where { color: #444; font-size: .9em; }
 .refs .ref { border-left: 3px solid #6b8e23; padding: .4em .8em; margin: .6em 0; }
 .refs .flag { color: #8a5300; }
+.overview blockquote { margin: .3em 0 .3em 1em; padding-left: .6em; border-left: 3px solid #1f4e79; }
+.overview table { border-collapse: collapse; width: 100%; }
+.overview td, .overview th { border-bottom: 1px solid #ddd; padding: .25em .5em; vertical-align: top; }
+.overview .where { color: #444; font-size: .9em; }
 a.cite { text-decoration: none; font-weight: 600; }
 @media (max-width: 700px) { .gradio-container { padding: 4px !important; } }
 """
@@ -185,6 +206,62 @@ class App:
             parts.append("</ul>")
         parts.append("</div>")
         return "".join(parts)
+
+    def overview_html(self, lang: str) -> str:
+        """The Overview page: each document's sections with quoted summaries, the glossary, the timeline and
+        who is who, every line with its source."""
+        t, esc = TEXT[lang], html.escape
+        view = self.answerer.index.overview()
+
+        def where(c: Any) -> str:
+            bits = [c.doc_id, f"{t['page']} {c.page}" if c.page else "",
+                    f"{t['footnote']} {c.footnote}" if c.footnote else ""]
+            return f"<span class='where'>{esc(', '.join(b for b in bits if b))}</span>"
+
+        def quote(c: Any) -> str:
+            return f"“{esc(_plain(c.quote))}” {where(c)}"
+
+        parts = [f'<div class="overview"><p>{esc(t["intro"])}</p>']
+        for d in view.documents:
+            parts.append(f"<details open><summary><b>{esc(d.title)}</b> — {esc(d.identifier or d.doc_id)}"
+                         f"{', ' + esc(d.date) if d.date else ''}</summary><ul>")
+            for s in d.sections:
+                pages = f"{t['page']} {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") if s.pages else ""
+                quotes = "".join(f"<blockquote>{quote(c)}</blockquote>" for c in s.summary)
+                parts.append(f"<li style='margin-left:{len(s.path) - 1}em'><b>{esc(s.path[-1])}</b> "
+                             f"<span class='where'>{pages}</span>{quotes}</li>")
+            parts.append("</ul></details>")
+        parts.append(f"<h3>{t['glossary']}</h3><table>")
+        for e in view.glossary:
+            if e.defined_at:
+                meaning = esc(e.expansion or "") if e.kind == "abbreviation" else f"“{esc(_plain(e.expansion or ''))}”"
+                flag = f" <span class='flag'>⚠ {t['conflict']}</span>" if e.conflict else ""
+                source = where(e.defined_at[0]) + flag
+            else:
+                meaning = f"{esc(e.expansion)} <i>({t['curated']})</i>" if e.expansion else f"<i>{t['unexpanded']}</i>"
+                source = where(e.used_at[0]) if e.used_at else ""
+            parts.append(f"<tr><td><b>{esc(e.term)}</b></td><td>{meaning}</td><td>{source}</td></tr>")
+        parts.append(f"</table><h3>{t['timeline']}</h3><table>")
+        for ev in view.timeline:
+            resolved = f"<br><span class='where'>{t['resolved']} “{esc(ev.as_written)}”</span>" if ev.resolved else ""
+            parts.append(f"<tr><td><b>{esc(ev.when)}</b>{resolved}</td><td>{t.get(ev.status, ev.status)}</td>"
+                         f"<td>{quote(ev.cited)}</td></tr>")
+        parts.append(f"</table><h3>{t['actors']}</h3><table>")
+        for a in view.actors:
+            alias = f" <span class='where'>({esc(', '.join(a.aliases))})</span>" if a.aliases else ""
+            role = quote(a.roles[0]) if a.roles else ""
+            parts.append(f"<tr><td><b>{esc(a.name)}</b>{alias}</td><td>{role}</td></tr>")
+        parts.append("</table></div>")
+        return "".join(parts)
+
+    def briefing_file(self, fmt: str) -> str:
+        """The overview as a briefing file to download (Markdown or HTML), with its list of sources."""
+        from assistant.overview import briefing
+
+        folder = Path(tempfile.mkdtemp(prefix="briefing-"))
+        path = folder / f"overzicht.{fmt}"
+        path.write_text(briefing(self.answerer.index.overview(), fmt), encoding="utf-8")
+        return str(path)
 
     def references_html(self, query: str, kind: str | None, missing: bool, lang: str) -> str:
         """The References page: every cited document once, with its identifier, official link, whether it is in
@@ -367,46 +444,57 @@ def build(app: App) -> gr.Blocks:
             heading = gr.Markdown(f"## {t['title']}")
             language = gr.Radio(["Nederlands", "English"], value="Nederlands", show_label=False, scale=0)
         indicator = gr.Markdown(f"{t['backend']}: **{backend.name}** ({backend.model or 'geen model'})")
-        with gr.Tab(t["chat"]) as chat_tab:
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True, render_markdown=False)
-                    question = gr.Textbox(label=t["ask"], lines=1, max_lines=6, max_length=20_000)
-                    with gr.Row():
-                        send = gr.Button(t["send"], variant="primary")
-                        new = gr.Button(t["new"])
-                    examples = gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=question, label=t["examples"])
-                    docs = gr.Dropdown(choices=list(app.answerer.index.documents), multiselect=True,
-                                       label=t["filter"])
-                    copy = gr.Textbox(label=t["copy"], lines=4, interactive=False, buttons=["copy"])
-                    with gr.Row():
-                        up = gr.Button(t["good"])
-                        down = gr.Button(t["bad"])
-                    comment = gr.Textbox(label=t["comment"], lines=1)
-                    thanks = gr.Markdown()
-                with gr.Column(scale=2):
-                    sources = gr.HTML(app.sources_html(None, "nl"))
-        with gr.Tab(t["docs"]) as docs_tab:
-            table = gr.Dataframe(app.documents_table(), interactive=False, wrap=True,
-                                 headers=["id", "title", "kind", "date", "identifier", "pages", "chunks", "files",
-                                          "status"])
-            upload = gr.File(label=t["upload"], file_types=sorted(SUPPORTED), type="filepath")
-            with gr.Row():
-                title = gr.Textbox(label=t["doc_title"])
-                kind = gr.Textbox(label=t["kind"], value="document")
-                date = gr.Textbox(label=t["date"])
-            add = gr.Button(t["add"], variant="primary")
-            result = gr.Markdown()
-            which = gr.Dropdown(choices=list(app.answerer.index.documents), value=None, label=t["remove_which"])
-            remove = gr.Button(t["remove"], variant="stop")
+        visited = gr.BrowserState(False, storage_key="assistant-visited")
+        with gr.Tabs(selected="chat") as tabs:
+            with gr.Tab(t["overview"], id="overview") as overview_tab:
+                gr.Markdown(f"### {t['try']}")
+                with gr.Row():
+                    starters = [gr.Button(q, size="sm") for q in EXAMPLES["nl"][:3]]
+                with gr.Row():
+                    briefing_md = gr.Button(t["briefing_md"], size="sm")
+                    briefing_html = gr.Button(t["briefing_html"], size="sm")
+                briefing_out = gr.File(label=t["briefing"], interactive=False, height=80)
+                overview_page = gr.HTML(app.overview_html("nl"))
+            with gr.Tab(t["chat"], id="chat") as chat_tab:
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True, render_markdown=False)
+                        question = gr.Textbox(label=t["ask"], lines=1, max_lines=6, max_length=20_000)
+                        with gr.Row():
+                            send = gr.Button(t["send"], variant="primary")
+                            new = gr.Button(t["new"])
+                        examples = gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=question, label=t["examples"])
+                        docs = gr.Dropdown(choices=list(app.answerer.index.documents), multiselect=True,
+                                           label=t["filter"])
+                        copy = gr.Textbox(label=t["copy"], lines=4, interactive=False, buttons=["copy"])
+                        with gr.Row():
+                            up = gr.Button(t["good"])
+                            down = gr.Button(t["bad"])
+                        comment = gr.Textbox(label=t["comment"], lines=1)
+                        thanks = gr.Markdown()
+                    with gr.Column(scale=2):
+                        sources = gr.HTML(app.sources_html(None, "nl"))
+            with gr.Tab(t["docs"]) as docs_tab:
+                table = gr.Dataframe(app.documents_table(), interactive=False, wrap=True,
+                                     headers=["id", "title", "kind", "date", "identifier", "pages", "chunks", "files",
+                                              "status"])
+                upload = gr.File(label=t["upload"], file_types=sorted(SUPPORTED), type="filepath")
+                with gr.Row():
+                    title = gr.Textbox(label=t["doc_title"])
+                    kind = gr.Textbox(label=t["kind"], value="document")
+                    date = gr.Textbox(label=t["date"])
+                add = gr.Button(t["add"], variant="primary")
+                result = gr.Markdown()
+                which = gr.Dropdown(choices=list(app.answerer.index.documents), value=None, label=t["remove_which"])
+                remove = gr.Button(t["remove"], variant="stop")
 
-        with gr.Tab(t["refs"]) as refs_tab:
-            with gr.Row():
-                refs_query = gr.Textbox(label=t["refs_search"], scale=3)
-                refs_kind = gr.Dropdown(choices=[("—", "")] + [(k, k) for k in KINDS], value="", label=t["refs_kind"],
-                                        scale=1)
-                refs_missing = gr.Checkbox(label=t["refs_missing"], value=False, scale=1)
-            refs_list = gr.HTML(app.references_html("", None, False, "nl"))
+            with gr.Tab(t["refs"]) as refs_tab:
+                with gr.Row():
+                    refs_query = gr.Textbox(label=t["refs_search"], scale=3)
+                    refs_kind = gr.Dropdown(choices=[("—", ""), *((k, k) for k in KINDS)], value="",
+                                            label=t["refs_kind"], scale=1)
+                    refs_missing = gr.Checkbox(label=t["refs_missing"], value=False, scale=1)
+                refs_list = gr.HTML(app.references_html("", None, False, "nl"))
 
         outputs = [chat, turns, sources, copy, last, question]
 
@@ -430,6 +518,13 @@ def build(app: App) -> gr.Blocks:
         add.click(app.upload, [upload, title, kind, date], [result, table, docs, which])
         remove.click(app.remove, [which], [result, table, docs, which])
         blocks.load(app.document_choices, None, [table, docs, which])  # a page loaded later sees today's documents
+        # a first visit lands on the Overview; later visits (remembered in this browser) on the questions
+        blocks.load(lambda seen: (gr.Tabs(selected="chat" if seen else "overview"), True), [visited],
+                    [tabs, visited])
+        for starter in starters:
+            starter.click(lambda q: (q, gr.Tabs(selected="chat")), [starter], [question, tabs])
+        briefing_md.click(lambda: app.briefing_file("md"), None, briefing_out)
+        briefing_html.click(lambda: app.briefing_file("html"), None, briefing_out)
         refs_inputs = [refs_query, refs_kind, refs_missing, lang]
         for trigger in (refs_query.change, refs_kind.change, refs_missing.change, refs_tab.select):
             trigger(lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
@@ -448,12 +543,15 @@ def build(app: App) -> gr.Blocks:
                     gr.update(value=tx["good"]), gr.update(value=tx["bad"]),
                     f"{tx['backend']}: **{backend.name}** ({backend.model or '—'})", gr.update(label=tx["refs"]),
                     gr.update(label=tx["refs_search"]), gr.update(label=tx["refs_kind"]),
-                    gr.update(label=tx["refs_missing"]))
+                    gr.update(label=tx["refs_missing"]), gr.update(label=tx["overview"]),
+                    gr.update(value=tx["briefing_md"]), gr.update(value=tx["briefing_html"]),
+                    gr.update(label=tx["briefing"]), app.overview_html(lg))
 
         language.change(switch, [language, last, turns],
                         [lang, sources, examples.dataset, heading, question, send, new, docs, copy, comment, chat,
                          chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator,
-                         refs_tab, refs_query, refs_kind, refs_missing]).then(
+                         refs_tab, refs_query, refs_kind, refs_missing, overview_tab, briefing_md, briefing_html,
+                         briefing_out, overview_page]).then(
             lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list)
     return blocks
 

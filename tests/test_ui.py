@@ -201,6 +201,9 @@ def open_page(browser: Any, server: Server, width: int = 1280, height: int = 900
     try:
         if go:
             tab.page.goto(server.url + "/", wait_until="load")
+            # a first visit (every new browser context) lands on the Overview; the tests start from the questions
+            tab.page.get_by_role("tab", name="Overzicht", selected=True).wait_for()
+            tab.page.get_by_role("tab", name="Vragen").click()
             textbox(tab.page, re.compile("Stel een vraag|Ask a question")).wait_for()
         yield tab
     finally:
@@ -419,7 +422,8 @@ def test_switch_to_english(site, browser):
         textbox(page, "Ask a question about the documents").wait_for()
         assert button(page, "Ask").is_visible() and button(page, "New conversation").is_visible()
         assert button(page, "Vraag").count() == 0
-        assert page.get_by_role("tab").filter(visible=True).all_inner_texts() == ["Ask", "Documents", "References"]
+        assert page.get_by_role("tab").filter(visible=True).all_inner_texts() == [
+            "Overview", "Ask", "Documents", "References"]
         assert page.get_by_role("heading", name="Digitalisation policy assistant").is_visible()
         assert button(page, "Good answer").is_visible() and button(page, "Bad answer").is_visible()
         assert page.get_by_text("Answers by:").is_visible()
@@ -441,6 +445,61 @@ def test_english_page_has_no_dutch_left(site, browser):
         text = page.locator("body").inner_text()
         left = [w for w in ("Voorbeeldvragen", "Nog geen bronnen") if w in text]
         assert not left, f"Dutch interface text on the English page: {left}"
+
+
+# -- overview -------------------------------------------------------------------------------------------------
+
+
+def test_first_visit_lands_on_the_overview_and_later_visits_on_the_questions(site, browser):
+    with open_page(browser, site, go=False) as tab:
+        page = tab.page
+        page.goto(site.url + "/", wait_until="load")
+        page.get_by_role("tab", name="Overzicht", selected=True).wait_for()
+        overview = page.locator(".overview")
+        text = overview.inner_text()
+        for part in ("Inleiding en leeswijzer", "Begrippen en afkortingen", "Tijdlijn", "Wie is wie",
+                     "Basis Data Infrastructuur", "2023-06-14", "Hogeschool van Amsterdam"):
+            assert part in text, part
+        # every line is a quote found in the corpus, with its page
+        quotes = overview.locator("blockquote").all_inner_texts()
+        assert len(quotes) >= 10
+        for q in quotes:
+            body = re.match(r"“(.*)” kst-26643-1055, p\. \d+", q, re.S)
+            assert body, q
+            pieces = [s.strip() for s in re.split(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", norm(body.group(1))) if len(s.strip()) > 8]
+            assert pieces and all(any(s in norm(k) for k in _corpus_texts()) for s in pieces), q
+        assert "niet uit de documenten" in text  # curated expansions are marked
+        button(page, "Wat is de Basis Data Infrastructuur?").click()
+        page.get_by_role("tab", name="Vragen", selected=True).wait_for()
+        asked = textbox(page, "Stel een vraag over de documenten").input_value()
+        assert asked == "Wat is de Basis Data Infrastructuur?"
+        page.reload(wait_until="load")
+        page.get_by_role("tab", name="Vragen", selected=True).wait_for()
+        page.wait_for_timeout(1000)  # the visit check has run: still on the questions
+        assert page.get_by_role("tab", name="Vragen", selected=True).count() == 1
+        assert all(u.startswith(site.url) or u.startswith(("data:", "blob:", "ws://127.0.0.1")) for u in tab.requests)
+
+
+def test_overview_briefing_downloads_with_its_sources(site, browser):
+    with open_page(browser, site, go=False) as tab:
+        page = tab.page
+        page.goto(site.url + "/", wait_until="load")
+        page.get_by_role("tab", name="Overzicht", selected=True).wait_for()
+        button(page, "Briefing (Markdown)").click()
+        link = page.locator("a[download]").first
+        link.wait_for()
+        with urllib.request.urlopen(urllib.parse.urljoin(site.url, link.get_attribute("href")), timeout=10) as r:
+            body = r.read().decode("utf-8")
+        assert body.startswith("# Overzicht / Overview")
+        assert "## Bronnen / Sources" in body and "**BDI**: Basis Data Infrastructuur [" in body
+        numbers = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+        listed = {int(n) for n in re.findall(r"(?m)^(\d+)\. ", body)}
+        assert numbers and numbers <= listed
+
+
+def _corpus_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "corpus")
+                                                         .glob("*.txt"))]
 
 
 # -- references -----------------------------------------------------------------------------------------------
