@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import cite, prompts
+from assistant import audit, cite, prompts
 from assistant.chunking import sentence_spans, sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
@@ -130,6 +130,7 @@ class Answerer:
         self.index = self.searcher.index
         self.backend = backend if isinstance(backend, Backend) else get_backend(settings, backend)
         self._documents: dict[str, Document] = {}
+        self.via = "cli"  # which surface asks, for the audit log (the web interface sets "web")
 
     @cached_property
     def _idf(self) -> dict[str, float]:
@@ -276,13 +277,16 @@ class Answerer:
             notices.append(f"understood as: {standalone}")
         elif context:
             notices.append(f"read together with the previous question: {context}")
-        yield Answer(
+        answer = Answer(
             question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
             backend=self.backend.name, model=self.backend.model, language=language, notices=notices,
             fallback=fallback, references=self.references_in(citations),
             timings={"retrieve_ms": round((retrieved - started) * 1000, 1),
                      "generate_ms": round(_ms(retrieved), 1), **timings, "total_ms": round(_ms(started), 1)},
         )
+        if self.settings.audit_path is not None:
+            audit.record(self.settings.audit_path, answer, self.via)
+        yield answer
 
     def cited(self, question: str, filters: Filters | None = None) -> list[tuple[Reference, Place]]:
         """For a question about what the documents cite, the references it asks for, each with the place that

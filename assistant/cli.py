@@ -102,6 +102,8 @@ def ingest(paths: tuple[Path, ...], corpus: Path | None, index: Path | None, reb
         f"({report.embedded} embedded), {report.count('skipped')} skipped, {len(report.failed)} failed, "
         f"{report.seconds:.1f} s"
     )
+    for what in report.repaired:
+        click.echo(f"repaired: {what}", err=True)
     for r in report.failed:
         click.echo(f"error: {r.name}: {r.message}", err=True)
     if report.failed:
@@ -515,6 +517,40 @@ def corpus_add(source: str, doc_id: str | None, title: str | None, kind: str | N
             raise click.UsageError(f"{source}: no such file (the metadata options are for files)")
         result = add_reference(settings, source)
     click.echo(f"{result.doc_id}: {result.status}, {result.pages} pages, {result.chunks} chunks")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Re-ingest what is inconsistent (only that).")
+@click.option("--quick", is_flag=True, help="Counts and file presence only (what ingest and serve check at start).")
+@click.option("--index", type=click.Path(path_type=Path), help="Index directory (default: settings).")
+@_friendly
+def doctor(repair: bool, quick: bool, index: Path | None) -> None:
+    """Check that the manifest, the vector collection, the lexical index, the per-document files and the
+    recorded embedder agree; with --repair, re-ingest only what does not. Exit code 1 when problems remain.
+
+    \b
+    Examples:
+      assistant doctor
+      assistant doctor --repair
+    """
+    from assistant.doctor import check
+    from assistant.doctor import repair as mend
+
+    settings = _settings(index)
+    if repair:
+        before, health = mend(settings)
+        for p in before.problems:
+            click.echo(f"found: {p.doc_id + ': ' if p.doc_id else ''}{p.what}", err=True)
+    else:
+        health = check(settings, quick=quick)
+    for p in health.problems:
+        click.echo(f"problem: {p.doc_id + ': ' if p.doc_id else ''}{p.what}")
+    for doc_id in health.pending:
+        click.echo(f"not indexed yet: {doc_id} (run `assistant ingest`)")
+    state = "consistent" if health.ok else f"{len(health.problems)} problem(s)"
+    click.echo(f"index {health.generation}: {health.documents} documents, {health.chunks} chunks, {state}")
+    if not health.ok:
+        raise SystemExit(1)
 
 
 def _overview(index: Path | None) -> Any:

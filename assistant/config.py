@@ -168,6 +168,10 @@ class Settings(BaseSettings):
         description="Ollama server address, for chat and embeddings; defaults to `OLLAMA_HOST` or "
         "http://127.0.0.1:11434.",
     )
+    audit_path: Path | None = Field(
+        None, description="Opt-in audit log: one JSON line per answer (question, answer, citations, backend, "
+        "model, time), appended, never rewritten. Empty: nothing about questions is written anywhere.",
+    )
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Dense embeddings.")
     chroma: ChromaSettings = Field(default_factory=ChromaSettings, description="Vector store.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="Chunk sizes.")

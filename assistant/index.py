@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -351,7 +352,7 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
 class Writer:
     """Builds the next generation from the live one; nothing is visible until `commit`."""
 
-    def __init__(self, settings: Settings, rebuild: bool = False) -> None:
+    def __init__(self, settings: Settings, rebuild: bool = False, replaced: set[str] | None = None) -> None:
         self.settings = settings
         self.index_dir = settings.index_dir
         live = None if rebuild else self._live_or_none()
@@ -368,13 +369,21 @@ class Writer:
             self.documents = dict(live.documents)
             for chunk in live.chunks:
                 self.chunks.setdefault(chunk.doc_id, []).append(chunk)
-            for doc_id in self.documents:
+        unreadable = []
+        for doc_id in list(self.documents) if live is not None else []:
+            if doc_id in (replaced or ()):  # about to be written anew (maybe because its files are damaged)
+                continue
+            try:
                 for name in (f"{doc_id}.json", f"{doc_id}.sentences.npz"):
                     shutil.copy2(live.gen_dir / "docs" / name, self.gen_dir / "docs" / name)
                 self._write_mentions(doc_id, live.mentions(doc_id))
                 _write_json(self.gen_dir / "docs" / f"{doc_id}.overview.json", _stored(live.overview_part(doc_id)))
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+                unreadable.append(doc_id)  # damaged and not being re-read: left out rather than copied broken
         self._vectors = self.store.vectorstore(create=True)
         self.embedded = 0
+        for doc_id in unreadable:
+            self.remove(doc_id)
 
     def _live_or_none(self) -> Index | None:
         """The live generation if it can be built upon; a damaged or incompatible one is rebuilt from scratch."""
@@ -385,7 +394,10 @@ class Writer:
 
     def _sweep(self, keep: str | None) -> None:
         """Remove generations other than the live one and the one before it (left by crashes or old)."""
-        live = current_generation(self.index_dir) if (self.index_dir / "CURRENT").exists() else None
+        try:
+            live = current_generation(self.index_dir)
+        except AssistantError:  # a damaged pointer names nothing worth keeping; this build replaces it
+            live = None
         gens = sorted(p for p in self.index_dir.iterdir() if _GEN.match(p.name))
         previous = [p.name for p in gens if live and p.name < live][-1:]
         for path in gens:

@@ -57,6 +57,7 @@ class IngestReport:
     embedded: int = 0
     seconds: float = 0.0
     generation: str | None = None
+    repaired: list[str] = field(default_factory=list)  # what the integrity check found and this ingest mended
 
     @property
     def failed(self) -> list[FileResult]:
@@ -122,11 +123,15 @@ def _prepare(spec: DocumentSpec, content_hash: str, settings: Settings) -> tuple
 
 
 def ingest(
-    settings: Settings, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None
+    settings: Settings, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None,
+    force: set[str] | None = None,
 ) -> IngestReport:
     """Sync the index with the corpus directory (after copying `paths` into it).
 
-    Returns the report; per-file failures are in it rather than raised, so one bad file never stops the rest.
+    Documents in `force` are read again even when unchanged. Before anything, the live index gets the quick
+    integrity check (`doctor`): a document whose parts disagree is read again, an index whose stores disagree
+    as a whole is rebuilt. Returns the report; per-file failures are in it rather than raised, so one bad file
+    never stops the rest.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -139,6 +144,15 @@ def ingest(
     report.results += [FileResult(name, "failed", message=reason) for name, reason in problems]
 
     with ingest_lock(settings):
+        force = set(force or ())
+        if not rebuild:
+            from assistant.doctor import check
+
+            health = check(settings, quick=True)
+            rebuild = health.whole_index  # also when there is no index yet: then it is built from scratch anyway
+            force |= set(health.damaged_documents)
+            if health.generation is not None:
+                report.repaired = [f"{p.doc_id}: {p.what}" if p.doc_id else p.what for p in health.problems]
         live = _live(settings, rebuild)
         known = live.documents if live else {}
         seen_files: dict[str, str] = {}
@@ -159,7 +173,7 @@ def ingest(
             seen_files.update({h: spec.meta.doc_id for h in files.values()})
             content_hash = _content_hash(spec, files, settings)
             previous = known.get(spec.meta.doc_id)
-            if previous and previous["content_hash"] == content_hash:
+            if previous and previous["content_hash"] == content_hash and spec.meta.doc_id not in force:
                 keep.add(spec.meta.doc_id)
                 report.results.append(FileResult(name, "unchanged", spec.meta.doc_id, pages=previous.get("pages", 0),
                                                  chunks=len(previous["chunk_ids"])))
@@ -175,8 +189,12 @@ def ingest(
             except AssistantError as exc:
                 report.results.append(FileResult(name, "failed", spec.meta.doc_id, str(exc)))
         if prepared or removed or rebuild or live is None:
-            report.generation, report.embedded = _write(settings, rebuild or live is None, prepared, removed,
-                                                         known, report, progress)
+            try:
+                report.generation, report.embedded = _write(settings, rebuild or live is None, prepared, removed,
+                                                             known, report, progress)
+            except OSError as exc:  # a full disk or a file-size limit: the live index was never touched
+                raise AssistantError(f"cannot write the index in {settings.index_dir} ({exc.strerror or exc}); "
+                                     "the index is as it was before this ingest") from exc
         else:
             report.generation = live.gen_dir.name
     report.seconds = time.perf_counter() - started
@@ -205,7 +223,7 @@ def _write(
     progress: Progress | None,
 ) -> tuple[str, int]:
     """Apply removals and additions to a new generation and make it live; abandon it on any failure."""
-    writer = Writer(settings, rebuild=fresh)
+    writer = Writer(settings, rebuild=fresh, replaced={spec.meta.doc_id for spec, *_ in prepared} | set(removed))
     try:
         for doc_id in removed:
             writer.remove(doc_id)

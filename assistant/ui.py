@@ -28,6 +28,7 @@ import gradio as gr
 from assistant.answer import Answerer, Turn
 from assistant.config import Settings
 from assistant.corpus import remove_document
+from assistant.index import current_generation
 from assistant.ingest import add_document, ingest
 from assistant.loaders import SUPPORTED
 from assistant.refs import KINDS
@@ -171,11 +172,36 @@ class App:
     def __init__(self, settings: Settings, backend: str | None = None) -> None:
         self.settings = settings
         self.answerer = Answerer(settings, backend)
+        self.answerer.via = "web"
         self._lock = threading.Lock()  # one ingest at a time, and no answer against a half-swapped index
 
     def reload(self) -> None:
         """A new answerer over the newly committed index (the model stays loaded: it is cached per process)."""
         self.answerer = Answerer(self.settings, self.answerer.backend)
+        self.answerer.via = "web"
+
+    def refresh(self) -> None:
+        """Follow an index another process committed (several `serve` processes share one index or one Chroma
+        server): answers always come from the live generation."""
+        try:
+            live = current_generation(self.settings.index_dir)
+        except AssistantError:
+            return  # a damaged pointer: keep answering from the generation already open
+        if live and live != self.answerer.index.gen_dir.name:
+            with self._lock:
+                if live != self.answerer.index.gen_dir.name:
+                    self.reload()
+
+    def health(self) -> dict[str, Any]:
+        """What `/health` reports: the index this process answers from and whether it is the live one."""
+        try:
+            live = current_generation(self.settings.index_dir)
+        except AssistantError as exc:
+            return {"status": "error", "problem": str(exc)}
+        index = self.answerer.index
+        return {"status": "ok" if live else "error", "generation": index.gen_dir.name, "live_generation": live,
+                "documents": len(index.documents), "chunks": len(index.chunks),
+                "backend": self.answerer.backend.name, "model": self.answerer.backend.model}
 
     # -- rendering -------------------------------------------------------------------------------------------
 
@@ -359,6 +385,7 @@ class App:
         if not question or not question.strip():
             yield history, turns, gr.update(), gr.update(), None, ""
             return
+        self.refresh()
         history = [*history, {"role": "user", "content": shown(question)},
                    {"role": "assistant", "content": "…"}]
         draft = ""
@@ -509,6 +536,7 @@ def build(app: App) -> gr.Blocks:
 
         def answer(question: str, doc_ids: list[str] | None = None) -> dict:
             """One question answered with citations, as `ask --json` prints it (for scripts and load tests)."""
+            app.refresh()
             return app.answerer.ask(question, (), Filters(list(doc_ids or []))).model_dump()
 
         gr.api(answer, api_name="answer", concurrency_id="answer")
@@ -557,7 +585,15 @@ def build(app: App) -> gr.Blocks:
 
 
 def serve(app: App, host: str, port: int, users: dict[str, str], open_browser: bool = False) -> None:
-    """Run the interface; anywhere but on this machine only for the configured users."""
+    """Run the interface (and `/health` for load balancers); anywhere but on this machine only for the
+    configured users."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+
     local = host in {"127.0.0.1", "localhost", "::1"}
     if not local and not users:
         raise AssistantError(
@@ -565,8 +601,18 @@ def serve(app: App, host: str, port: int, users: dict[str, str], open_browser: b
             "assistant.toml, or bind to 127.0.0.1")
     auth = None if local and not users else (lambda name, password: name in users
                                              and check_password(password, users[name]))
-    pdfs = [str(app.settings.corpus_dir.resolve())]
-    build(app).launch(server_name=host, server_port=port, auth=auth, inbrowser=open_browser, share=False,
-                      theme=THEME, css=CSS, allowed_paths=pdfs, footer_links=[], quiet=False,
-                      max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False, pwa=False,
-                      mcp_server=False, ssr_mode=False, enable_monitoring=False)
+    corpus = app.settings.corpus_dir.resolve()
+    server = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @server.get("/health", include_in_schema=False)
+    def health() -> JSONResponse:
+        state = app.health()
+        return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
+
+    gr.mount_gradio_app(server, build(app), path="", auth=auth, allowed_paths=[str(corpus)],
+                        blocked_paths=[str(corpus / ".removed")], footer_links=[], theme=THEME, css=CSS,
+                        max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False, pwa=False,
+                        mcp_server=False, ssr_mode=False, enable_monitoring=False)
+    if open_browser:
+        threading.Timer(2.0, webbrowser.open, [f"http://{host}:{port}/"]).start()
+    uvicorn.run(server, host=host, port=port, log_level="warning")

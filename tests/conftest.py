@@ -6,7 +6,7 @@ import ipaddress
 import os
 import shutil
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -119,3 +119,39 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
     env.update(ASSISTANT_CORPUS_DIR=str(settings.corpus_dir), ASSISTANT_INDEX_DIR=str(settings.index_dir),
                ANONYMIZED_TELEMETRY="False", COLUMNS="200", **extra)
     return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[int]:
+    """A real `chroma run` on a free loopback port, with its data in the test's directory."""
+    import subprocess
+    import sys
+    import time
+
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        chroma = Path(shutil.which("chroma") or "chroma")
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start within 30 s")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)

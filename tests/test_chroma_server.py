@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,37 +11,6 @@ from assistant.ingest import ingest
 from assistant.retrieve import Searcher
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path):
-    chroma = Path(sys.executable).with_name("chroma")
-    if not chroma.exists():
-        chroma = Path(shutil.which("chroma") or "chroma")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start within 30 s")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_ingest_and_search_through_server(tmp_path: Path, chroma_server: int) -> None:

@@ -15,6 +15,7 @@ import pytest
 from conftest import cli_env, make_settings
 
 from assistant.config import Settings
+from assistant.doctor import check
 from assistant.index import Index, current_generation
 from assistant.ingest import ingest
 from assistant.retrieve import Searcher
@@ -98,7 +99,7 @@ def test_kill_9_at_any_moment_of_an_ingest(prepared, tmp_path):
     assert after != before, "the ingest under test must change what search answers"
 
     rng = random.Random(SEED)
-    delays = sorted(round(rng.uniform(0.2, full), 2) for _ in range(5))
+    delays = sorted(round(rng.uniform(0.2, full), 2) for _ in range(19))  # with "during-write": 20 kills
     plans: list[float | str] = [*delays, "during-write"]
     outcomes = []
     for trial, plan in enumerate(plans):
@@ -120,6 +121,8 @@ def test_kill_9_at_any_moment_of_an_ingest(prepared, tmp_path):
         committed = current_generation(settings.index_dir) != base_gen
         assert index.gen_dir.name == current_generation(settings.index_dir)
         assert _answers(settings) == (after if committed else before), f"trial {trial} ({plan})"
+        health = check(settings, quick=False)
+        assert health.ok, f"trial {trial} ({plan}): {health.problems}"
         outcomes.append((plan, committed, len(_generations(settings))))
 
         # and the next ingest completes, sweeping what the killed one left behind
