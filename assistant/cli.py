@@ -313,6 +313,64 @@ def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> N
         history.append(Turn(answer.question, answer.answer))
 
 
+@cli.command("eval")
+@click.option("--set", "gold_set", type=click.Path(path_type=Path), default=Path("evals/gold.jsonl"),
+              show_default=True, help="Gold set: JSONL, one question per line (format in evals/README.md).")
+@_BACKEND
+@click.option("--k", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Passages given to answering; recall@k is reported next to recall@1 and recall@10.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("evals/reports"), show_default=True,
+              help="Folder for the results (JSON, and JSONL per answer), the Markdown and HTML reports and plots.")
+@click.option("--no-baseline", is_flag=True, help="Evaluate the pipeline only, not the naive baseline next to it.")
+@click.option("--resume", is_flag=True, help="Keep the answers an interrupted run saved; ask only the rest.")
+@_friendly
+def eval_command(gold_set: Path, backend: str | None, k: int, out: Path, no_baseline: bool, resume: bool) -> None:
+    """Measure answers and citations on a gold set, next to a naive baseline, and write a report.
+
+    Lines of the gold set that cannot be read, and gold evidence that is not in the corpus, are listed (the
+    rest is evaluated all the same) and make the exit code 1.
+
+    \b
+    Examples:
+      assistant eval --backend extractive
+      assistant eval --backend embedded --out /tmp/eval
+      assistant eval --set evals/my-questions.jsonl --no-baseline
+      assistant eval --backend embedded --resume
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from assistant.evalreport import headline
+    from assistant.evaluate import run
+
+    settings = _settings()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("loading the index and the model", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        report = run(settings, gold_set, backend=backend, k=k, out_dir=out, baseline=not no_baseline, resume=resume,
+                     progress=progress)
+    header, rows = headline(report)
+    table = Table(title=f"{report.questions} questions, {report.backend} ({report.model or 'no model'}), "
+                        f"{report.wall_s:.0f} s")
+    for column in header:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+    problems = [*report.gold_problems,
+                *(f"{p.id} (line {p.line}): {p.reason}: {p.quote!r}" for p in report.evidence_problems)]
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo("wrote " + ", ".join(report.files), err=True)
+    if problems:
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--host", default=None, help="Address to bind (default: settings, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: settings, 7860).")

@@ -49,6 +49,11 @@ class USEEmbeddings(Embeddings):
         return self._model.encode(text).tolist()
 
 
+def forget_queries() -> None:
+    """Embed every query afresh from now on: a benchmark or evaluation times each question as a user's new one."""
+    E5Embeddings._query.cache_clear()
+
+
 def embedder_identity(settings: EmbeddingSettings) -> str:
     """What the index records for these settings, without loading any model."""
     return {"e5": "e5:multilingual-e5-small-q4", "use": "use:multilingual-v3"}.get(

@@ -3,10 +3,11 @@
 Usage (after `assistant ingest`):
     python evals/bench_answers.py [--backend extractive --backend embedded ...] [--jsonl-questions 30]
 
-For each backend: abstention accuracy, citation hit, quote fidelity, keyword correctness, how often a model's
-answer fell back to the quotes, latency p50/p95 and time to first token p50 (see `calibrate.py` for the
-definitions). Then one `assistant ask --jsonl` process answers the first N gold questions with the embedded
-backend: the whole run's time, and the time per question after the first answer (models loaded once).
+For each backend: abstention accuracy, citation recall and precision, quote fidelity, keyword correctness, how
+often a model's answer fell back to the quotes, latency p50/p95 and time to first token p50 (the pipeline's
+figures as `assistant eval` computes them; definitions in `evals/README.md`, section "Metrics"). Then one
+`assistant ask --jsonl` process answers the first N gold questions with the embedded backend: the whole run's
+time, and the time per question after the first answer (models loaded once).
 Results go to stdout as a table and to `evals/reports/answers.json`.
 """
 
@@ -23,13 +24,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "evals"))
 
-from bench_retrieval import load_gold  # noqa: E402
-from calibrate import run  # noqa: E402
+from calibrate import check  # noqa: E402
 
+from assistant.answer import Answerer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
+from assistant.evaluate import Metrics, load_gold  # noqa: E402
 
-SHOWN = ("balanced_abstention", "abstention_accuracy", "citation_hit", "quote_fidelity", "keyword_correct",
-         "fallback_rate", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms")
+SHOWN = ("abstention_balanced", "abstention_accuracy", "citation_recall", "citation_precision", "quote_fidelity",
+         "keywords", "fallback_rate", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms")
+
+
+def figures(answerer: Answerer, m: Metrics) -> dict:
+    """One backend's row: the shown figures, flat, and the ids behind the failures."""
+    total, first = m.latency_ms["total_ms"], m.latency_ms.get("first_token_ms")
+    return {"backend": answerer.backend.name, "model": answerer.backend.model,
+            **m.model_dump(exclude={"latency_ms", "retrieval_recall", "mrr"}),
+            "latency_p50_ms": total.p50, "latency_p95_ms": total.p95,
+            "first_token_p50_ms": first.p50 if first else None}
 
 
 def jsonl_run(questions: list[str], backend: str) -> dict:
@@ -61,7 +72,8 @@ def main() -> int:
     gold = load_gold(args.set)
     results = []
     for backend in args.backend or ["extractive", "embedded"]:
-        result = run(Settings(), gold, backend)
+        answerer = Answerer(Settings(), backend)
+        result = figures(answerer, check(answerer.settings, gold, answerer=answerer))
         results.append(result)
         print(f"{backend}: " + ", ".join(f"{k} {result[k]}" for k in SHOWN), flush=True)
     print("\n| backend | " + " | ".join(SHOWN) + " |")
@@ -70,7 +82,7 @@ def main() -> int:
         print(f"| {r['backend']} ({r['model'] or 'no model'}) | " + " | ".join(str(r[k]) for k in SHOWN) + " |")
     report = {"backends": results}
     if args.jsonl_questions:
-        questions = [g["question"] for g in gold if not g.get("follow_up_of")][: args.jsonl_questions]
+        questions = [q.question for q in gold.questions if not q.follow_up_of][: args.jsonl_questions]
         report["jsonl"] = jsonl_run(questions, "embedded")
         print("\n`ask --jsonl --backend embedded`:", report["jsonl"])
     out = ROOT / "evals" / "reports" / "answers.json"
