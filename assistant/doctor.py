@@ -51,15 +51,16 @@ class Health:
         return any(p.doc_id is None for p in self.problems)
 
 
-def check(settings: Settings, quick: bool = False) -> Health:
-    """What disagrees between the parts of the live index (and what the corpus has that it lacks)."""
+def check(settings: Settings, quick: bool = False, index: Index | None = None) -> Health:
+    """What disagrees between the parts of the live index (and what the corpus has that it lacks); `index`, when
+    the caller has the live index open already."""
     health = Health()
     try:
-        health.generation = current_generation(settings.index_dir)
+        health.generation = index.gen_dir.name if index else current_generation(settings.index_dir)
         if health.generation is None:
             health.problems.append(Problem("no index yet; run `assistant ingest`"))
             return health
-        index = Index.open(settings)
+        index = index or Index.open(settings)
     except AssistantError as exc:
         health.problems.append(Problem(str(exc)))
         return health

@@ -145,15 +145,15 @@ def ingest(
 
     with ingest_lock(settings):
         force = set(force or ())
-        if not rebuild:
+        live = _live(settings, rebuild)
+        if live is not None:
             from assistant.doctor import check
 
-            health = check(settings, quick=True)
-            rebuild = health.whole_index  # also when there is no index yet: then it is built from scratch anyway
+            health = check(settings, quick=True, index=live)
+            if health.whole_index:
+                rebuild, live = True, None
             force |= set(health.damaged_documents)
-            if health.generation is not None:
-                report.repaired = [f"{p.doc_id}: {p.what}" if p.doc_id else p.what for p in health.problems]
-        live = _live(settings, rebuild)
+            report.repaired = [f"{p.doc_id}: {p.what}" if p.doc_id else p.what for p in health.problems]
         known = live.documents if live else {}
         seen_files: dict[str, str] = {}
         todo: list[tuple[DocumentSpec, str, dict[str, str]]] = []
