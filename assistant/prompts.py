@@ -11,7 +11,8 @@ from string import Formatter
 
 from assistant.schema import AssistantError
 
-PLACEHOLDERS = {"system": set(), "answer": {"question", "sources"}, "condense": {"previous", "question"}}
+PLACEHOLDERS = {"system": set(), "answer": {"question", "sources"}, "condense": {"previous", "question"},
+                "summary": {"sources"}}
 
 
 def load(prompts_dir: Path, name: str, language: str) -> str:

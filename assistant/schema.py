@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def harmless(text: str) -> str:
+    """`text` with control characters and direction overrides written as escapes, for messages that quote file
+    names: a name cannot recolour the terminal, or show "\u202etxt.exe" as "exe.txt"."""
+    return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
 
 class AssistantError(Exception):
     """A failure the user can act on; the CLI prints its message without a traceback."""
+
+    def __str__(self) -> str:
+        return harmless(super().__str__())
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -31,6 +32,7 @@ from assistant.corpus import remove_document
 from assistant.index import current_generation
 from assistant.ingest import add_document, ingest
 from assistant.loaders import SUPPORTED
+from assistant.overview import condense
 from assistant.refs import KINDS
 from assistant.retrieve import Filters
 from assistant.schema import Answer, AssistantError, Citation
@@ -143,13 +145,23 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _reference_line(ref: Any, t: dict[str, str]) -> str:
-    """Title, identifier and official link of a cited document (escaped; the link opens only when clicked)."""
-    esc = html.escape
-    text = " — ".join(esc(x) for x in (ref.title, ref.identifier) if x) or esc(ref.id)
-    if ref.url and ref.url.startswith(("https://", "http://")):
-        text += f' · <a href="{esc(ref.url)}" target="_blank" rel="noopener noreferrer">{t["official"]}</a>'
-    return text
+def _outbound(url: str | None, label: str, hosts: list[str]) -> str:
+    """A link to an official site that opens only when clicked; any other address (a document can plant one)
+    as plain text."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme in {"http", "https"} and any(host == h or host.endswith("." + h) for h in hosts):
+        return f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+    return f"<code>{html.escape(url)}</code>"
+
+
+def _reference_line(ref: Any, t: dict[str, str], hosts: list[str]) -> str:
+    """Title, identifier and official link of a cited document, escaped."""
+    text = " — ".join(html.escape(x) for x in (ref.title, ref.identifier) if x) or html.escape(ref.id)
+    link = _outbound(ref.url, t["official"], hosts)
+    return f"{text} · {link}" if link else text
 
 
 def _paragraph(text: str, start: int, end: int, room: int = 320) -> tuple[str, str, str]:
@@ -228,7 +240,7 @@ class App:
         if answer.references:
             parts.append(f"<h4>{t['referenced']}</h4><ul>")
             for r in answer.references:
-                parts.append(f"<li>{_reference_line(r, t)}</li>")
+                parts.append(f"<li>{_reference_line(r, t, self.settings.ui.link_hosts)}</li>")
             parts.append("</ul>")
         parts.append("</div>")
         return "".join(parts)
@@ -237,7 +249,8 @@ class App:
         """The Overview page: each document's sections with quoted summaries, the glossary, the timeline and
         who is who, every line with its source."""
         t, esc = TEXT[lang], html.escape
-        view = self.answerer.index.overview()
+        # with what `overview --condense` kept for this backend's model
+        view, _ = condense(self.answerer.index.overview(), self.settings, self.answerer.backend, ask=False)
 
         def where(c: Any) -> str:
             bits = [c.doc_id, f"{t['page']} {c.page}" if c.page else "",
@@ -254,6 +267,9 @@ class App:
             for s in d.sections:
                 pages = f"{t['page']} {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") if s.pages else ""
                 quotes = "".join(f"<blockquote>{quote(c)}</blockquote>" for c in s.summary)
+                if s.condensed:
+                    by = f"<span class='where'>({esc(s.condensed_by or '')})</span>"
+                    quotes = f"<p>{esc(s.condensed)} {by}</p>{quotes}"
                 parts.append(f"<li style='margin-left:{len(s.path) - 1}em'><b>{esc(s.path[-1])}</b> "
                              f"<span class='where'>{pages}</span>{quotes}</li>")
             parts.append("</ul></details>")
@@ -316,8 +332,9 @@ class App:
                 marked = (esc(sentence) if cut < 0 else esc(sentence[:cut]) + "<mark>"
                           + esc(_plain(p.as_written)) + "</mark>" + esc(sentence[cut + len(_plain(p.as_written)):]))
                 places.append(f"<li><span class='where'>{esc(where)}</span><br>{marked}</li>")
+            line = _reference_line(ref, t, self.settings.ui.link_hosts)
             parts.append(
-                f'<div class="ref" id="ref-{esc(ref.id)}"><b>{_reference_line(ref, t)}</b> '
+                f'<div class="ref" id="ref-{esc(ref.id)}"><b>{line}</b> '
                 f'<span class="where">[{esc(ref.kind)}] {esc(ref.id)}{" · " + esc(ref.date) if ref.date else ""}'
                 f"</span>{flags}<div class='where'>{status_line}</div>"
                 f"<details><summary>{t['cited_at']} ({len(ref.places)})</summary><ul>{''.join(places)}</ul>"
@@ -338,8 +355,8 @@ class App:
         where = " · ".join(esc(x) for x in (c.identifier or c.doc_id, c.section) if x)
         page = f" · {t['page']} {c.page}" if c.page else ""
         links = []
-        if c.url and c.url.startswith(("https://", "http://")):
-            links.append(f'<a href="{esc(c.url)}" target="_blank" rel="noopener noreferrer">{t["official"]}</a>')
+        if c.url:
+            links.append(_outbound(c.url, t["official"], self.settings.ui.link_hosts))
         pdf = self._local_pdf(c.doc_id)
         if pdf and c.page:
             links.append(f'<a href="/gradio_api/file={esc(str(pdf))}#page={c.page}" target="_blank">'

@@ -13,24 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from bench_load import round_of, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -81,18 +72,7 @@ def main() -> int:
     args = parser.parse_args()
     gold = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines() if line.strip()]
     answerable = [g["question"] for g in gold if not g["abstain"] and not g["follow_up_of"]]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "GRADIO_ANALYTICS_ENABLED": "False"}
-    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--backend",
-                               args.backend], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with serving(args.backend) as (url, pid):
         report: dict = {"backend": args.backend}
         rows = browser_questions(url, answerable[:10])
         firsts = [r["first_visible_s"] for r in rows]
@@ -107,42 +87,12 @@ def main() -> int:
         client = Client(url, verbose=False)
         for question in answerable[10:20]:
             client.predict(question, [], api_name="/answer")
-        current, peak = rss_mb(server.pid)
+        current, peak = rss_mb(pid)
         report["memory_after_20_questions_mb"] = {"rss": round(current), "peak": round(peak)}
         print(f"memory after 20 questions: RSS {current:.0f} MB, peak {peak:.0f} MB", flush=True)
 
-        latencies: list[float] = []
-        failures: list[str] = []
-        uncited: list[str] = []
-
-        def user(questions: list[str]) -> None:
-            own = Client(url, verbose=False)
-            for question in questions:
-                started = time.perf_counter()
-                try:
-                    answer = own.predict(question, [], api_name="/answer")
-                    if answer["abstained"] or not answer["citations"]:
-                        uncited.append(question)
-                except Exception as exc:  # counted, not raised: the figure is how many fail
-                    failures.append(f"{type(exc).__name__}: {exc}")
-                latencies.append(time.perf_counter() - started)
-
-        users = [threading.Thread(target=user, args=(answerable[20 + 3 * i : 23 + 3 * i],)) for i in range(4)]
-        started = time.perf_counter()
-        for t in users:
-            t.start()
-        for t in users:
-            t.join(timeout=600)
-        latencies.sort()
-        report["four_users"] = {
-            "questions": len(latencies), "errors": failures, "abstained": uncited,
-            "wall_s": round(time.perf_counter() - started, 1),
-            "p50_s": round(statistics.median(latencies), 2),
-            "p95_s": round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2)}
+        report["four_users"] = round_of(url, [answerable[20 + 3 * i : 23 + 3 * i] for i in range(4)])
         print(f"4 users x 3 questions: {report['four_users']}", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     out = ROOT / "evals" / "reports" / "ui.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -221,3 +221,75 @@ def test_generation_is_not_rewritten_by_reading(bundled):
     Index.open(bundled).overview()
     assert current_generation(bundled.index_dir) == before
     assert Path(bundled.index_dir / before / "docs" / f"{DOC_ID}.overview.json").exists()
+
+
+# --- summaries condensed by a model, where they verify ------------------------------------------------------------
+
+
+def _sections(view):
+    return [s for d in view.documents for s in d.sections if s.summary]
+
+
+def test_condensed_summaries_keep_only_what_verifies(bundled, index, tmp_path):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.llm import Backend
+    from assistant.overview import briefing, condense
+
+    settings = bundled.model_copy(update={"index_dir": tmp_path})  # the model's outcomes are kept there
+    sections = _sections(index.overview())
+    assert len(sections) >= 4
+    shortened = [" ".join(s.summary[0].quote.split()[:8]).rstrip(",;:") for s in sections]
+    drafts = ["Het kabinet investeert 500 miljoen euro in quantumcomputers [1].",  # a claim of its own
+              "The cabinet wants " + " ".join(sections[1].summary[0].quote.split()[:6]) + " [1].",  # wrong language
+              " ".join(q.quote for q in sections[2].summary) + " [1]",  # no shorter than the quotes
+              *(f"{words} [1]." for words in shortened[3:])]
+    model = Backend("fake", "fake-model", FakeListChatModel(responses=drafts))
+    view, asked = condense(index.overview(), settings, model)
+    assert asked == len(sections)
+    sections = _sections(view)
+    assert [s.condensed for s in sections[:3]] == [None, None, None]
+    for s, words in zip(sections[3:], shortened[3:], strict=True):
+        assert s.condensed == words + "." and s.condensed_by == "fake-model"
+    assert f"{shortened[3]}. (fake-model, " in briefing(view)
+
+    assert all(s.condensed is None for s in _sections(index.overview()))  # the index's own view is untouched
+    silent = Backend("fake", "fake-model", FakeListChatModel(responses=["Iets anders [1]."]))
+    for ask in (False, True):  # kept per model: applied without asking, and never asked twice
+        again, asked = condense(index.overview(), settings, silent, ask=ask)
+        assert asked == 0 and [s.condensed for s in _sections(again)] == [s.condensed for s in sections]
+    other, asked = condense(index.overview(), settings,
+                            Backend("fake", "other-model", FakeListChatModel(responses=["x"])), ask=False)
+    assert asked == 0 and all(s.condensed is None for s in _sections(other))
+    assert condense(index.overview(), settings, Backend("extractive"))[1] == 0
+
+
+def test_condense_needs_a_model(bundled):
+    result = _invoke(bundled, "overview", "--condense", "--backend", "extractive")
+    assert result.exit_code == 2 and "--condense needs a model" in result.output
+
+
+@pytest.mark.slow
+def test_the_embedded_model_condenses_summaries_that_verify(bundled, tmp_path):
+    import shutil
+
+    from conftest import make_settings
+
+    from assistant import cite
+
+    shutil.copytree(bundled.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(bundled.index_dir, tmp_path / "index")
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index")
+    result = _invoke(settings, "overview", "--condense", "--backend", "embedded")
+    assert result.exit_code == 0, result.output
+    made, total = map(int, re.search(r"(\d+) of (\d+) summaries condensed", result.output).groups())
+    assert total == len(_sections(Index.open(settings).overview())) and made >= 1
+    view = json.loads(_invoke(settings, "overview", "--json", "--backend", "embedded").output)
+    condensed = [s for d in view["documents"] for s in d["sections"] if s["condensed"]]
+    assert len(condensed) == made
+    for s in condensed:  # checked again here, independently of how they were kept
+        quotes = [" ".join(c["quote"].split()) for c in s["summary"]]
+        check = cite.verify(s["condensed"], quotes, "", min_support=settings.answer.min_support,
+                            min_pair_support=settings.answer.min_pair_support)
+        assert len(check.claims) == 1 and not check.removed, s
+        assert len(s["condensed"]) < len(" ".join(quotes))
