@@ -26,6 +26,7 @@ from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
 from assistant.llm import Backend, get_backend
+from assistant.overview import Cited, GlossaryEntry
 from assistant.refs import MONTHS, Place, Reference
 from assistant.retrieve import Filters, Hit, Searcher
 from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
@@ -109,6 +110,13 @@ _ABOUT_CONTENT = re.compile(r"\b(?:wat (?:staat|zegt|stelt|schrijft|concludeert|
 _PLURAL = re.compile(r"\b(?:welke|which|alle|all)\b.*\b(?:kamerstukken|moties|motions|rapporten|reports|artikelen|"
                      r"articles|documenten|documents|stukken|papers)\b", re.IGNORECASE)
 _MAX_REFERENCES = 8
+# "Wat betekent NOLAI?", "Waar staat BDI voor?", "Wat wordt verstaan onder digitaal kapitaal?": answered from the
+# definitions the documents give (the overview's glossary), quoting the defining sentence.
+_DEFINITION_QUESTION = re.compile(
+    r"^(?:wat (?:betekent|betekenen|is|zijn) (?P<a>.+?)|waar staa?t (?P<b>.+?) voor|wat (?:wordt|worden) (?:er )?"
+    r"(?:in (?:de|het) (?:brief|documenten?|agenda) )?(?:verstaan|bedoeld) (?:onder|met) (?P<c>.+?)|"
+    r"what (?:does|do) (?P<d>.+?) (?:stand for|mean)|what is meant by (?P<e>.+?)|what (?:is|are) (?P<f>.+?))"
+    r"\s*\??$", re.IGNORECASE)
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
 _EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
@@ -259,7 +267,8 @@ class Answerer:
         retrieved = time.perf_counter()
         candidates = self.evidence(standalone, hits, context)
         cited = self.cited(standalone, filters) if asked else []
-        chosen = self._choose(candidates, hits, language) if asked and not cited else []
+        defined = self.defined(standalone, filters) if asked and not cited else []
+        chosen = self._choose(candidates, hits, language) if asked and not cited and not defined else []
         timings: dict[str, float] = {}
         fallback = None
         if cited:  # a question about what the documents cite: the registry answers, citing where each is cited
@@ -270,6 +279,10 @@ class Answerer:
                     shown[key] = self._place_citation(len(shown) + 1, place)
             citations = list(shown.values())
             text = _compose_references([(ref, shown[(p.doc_id, p.footnote, p.start)]) for ref, p in cited], language)
+            yield text
+        elif defined:  # a question what a term means: the documents' own definition answers, quoting it
+            citations = [self._place_citation(n, c) for n, (_, c) in enumerate(defined, 1)]
+            text = _compose_definitions([(e, c) for (e, _), c in zip(defined, citations, strict=True)], language)
             yield text
         elif not chosen:
             text, citations = _abstention(language), []
@@ -346,8 +359,24 @@ class Answerer:
             scored = [s for s in scored if s[0] == scored[0][0]]
         return [(ref, _showing_place(ref, places)) for _, ref, places in scored[:_MAX_REFERENCES]]
 
-    def _place_citation(self, n: int, place: Place) -> Citation:
-        """A citation of the place where a reference is cited: its footnote's text or its sentence."""
+    def defined(self, question: str, filters: Filters | None = None) -> list[tuple[GlossaryEntry, Cited]]:
+        """For a question what an abbreviation or term means, the documents' definitions of it, each with its
+        defining sentence; empty for any other question, or a term no document defines."""
+        m = _DEFINITION_QUESTION.match(question.strip())
+        if not m:
+            return []
+        asked = re.sub(r"^(?:de|het|een|the|a|an)\s+|[‘’'\"“”«»]", "", next(g for g in m.groups() if g)).strip()
+        found = []
+        for entry in self.index.overview().glossary:
+            if entry.term.lower() != asked.lower() or not entry.defined_at:
+                continue
+            places = [c for c in entry.defined_at if not filters or not filters.doc_ids or c.doc_id in filters.doc_ids]
+            if places:
+                found.append((entry, places[0]))
+        return found
+
+    def _place_citation(self, n: int, place: Place | Cited) -> Citation:
+        """A citation of a place the registry or the glossary points to: its footnote's text or its sentence."""
         meta = self.index.meta(place.doc_id)
         chunks = [c for c in self.index.chunks if c.doc_id == place.doc_id]
         if place.footnote is not None:
@@ -358,7 +387,8 @@ class Answerer:
             start, end = place.start or chunk.start, place.end or chunk.end
         return Citation(
             n=n, doc_id=meta.doc_id, title=meta.title, identifier=meta.identifier, page=place.page,
-            section=place.section, quote=place.sentence, chunk_id=chunk.chunk_id, url=meta.url, start=start, end=end,
+            section=place.section, quote=place.sentence if isinstance(place, Place) else place.quote,
+            chunk_id=chunk.chunk_id, url=meta.url, start=start, end=end,
             footnote=place.footnote, status=meta.status,
         )
 
@@ -558,6 +588,20 @@ def _date_words(date: str | None, language: str) -> str:
         return date or ""
     year, month, day = (int(x) for x in date.split("-"))
     return f"{day} {(_EN_MONTHS if language == 'en' else MONTHS)[month - 1]} {year}"
+
+
+def _compose_definitions(defined: list[tuple[GlossaryEntry, Citation]], language: str) -> str:
+    """An abbreviation's expansion as the document writes it, or the sentence that defines a term, cited."""
+    sentences = []
+    for entry, c in defined:
+        if entry.kind == "abbreviation":
+            says = " stands for " if language == "en" else " staat voor "
+            sentences.append(f"{entry.term}{says}{entry.expansion} [{c.n}].")
+        else:
+            sentences.append(f"{' '.join(c.quote.split())} [{c.n}]")
+    if language == "en" and any(e.kind == "term" for e, _ in defined):
+        return "The documents say (quoted in Dutch): " + " ".join(sentences)
+    return " ".join(sentences)
 
 
 def _compose_references(cited: list[tuple[Reference, Citation]], language: str) -> str:

@@ -16,6 +16,7 @@ from assistant.answer import Answerer, Turn, language_of
 from assistant.chunking import sentence_units
 from assistant.cli import cli
 from assistant.ingest import ingest
+from assistant.retrieve import Filters
 from assistant.schema import AssistantError
 from assistant.textnorm import match_key
 
@@ -320,3 +321,29 @@ def test_no_sentence_of_the_bundled_corpus_is_taken_for_steering():
         text = path.read_text(encoding="utf-8")
         caught = [text[a:b] for a, b in sentence_spans(text) if _INSTRUCTION.search(text[a:b])]
         assert caught == [], (path.name, caught)
+
+
+# --- what a term means: the documents' own definitions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "answer", "defining"), [
+    ("Wat betekent NOLAI?", "NOLAI staat voor Nationaal Onderwijslab [1].", "Nationaal Onderwijslab (NOLAI)"),
+    ("Waar staat BDI voor?", "BDI staat voor Basis Data Infrastructuur [1].", "Basis Data Infrastructuur (BDI)"),
+    ("What does BDI stand for?", "BDI stands for Basis Data Infrastructuur [1].", "Basis Data Infrastructuur (BDI)"),
+    ("Wat wordt verstaan onder ‘digitaal kapitaal’?", None, "Hierbij moet digitaal kapitaal worden begrepen als"),
+])
+def test_a_definition_question_is_answered_with_the_documents_definition(answerer, question, answer, defining):
+    got = answerer.ask(question)
+    assert not got.abstained and len(got.citations) == 1, got.answer
+    c = got.citations[0]
+    assert defining in c.quote and answerer.document(c.doc_id).text[c.start : c.end] == c.quote
+    assert c.page in answerer.document(c.doc_id).pages_between(c.start, c.end)
+    assert got.answer == (answer or f"{c.quote} [1]")
+
+
+def test_only_a_term_the_documents_define_is_answered_from_the_glossary(answerer):
+    assert answerer.defined("Wat betekent VNG?") == []  # used, never written out: no definition to quote
+    assert answerer.defined("Wat is de rol van de VNG?") == []  # a question about it, not what it means
+    assert answerer.defined("Wat betekent datasoevereiniteit?") == []
+    assert answerer.defined("Wat betekent NOLAI?", Filters(doc_ids=["een-ander-document"])) == []
+    assert [e.expansion for e, _ in answerer.defined("Wat is de BDI?")] == ["Basis Data Infrastructuur"]
