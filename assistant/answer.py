@@ -286,6 +286,7 @@ class Answerer:
             yield text
         elif not chosen:
             text, citations = _abstention(language), []
+            notices += self.curated_meaning(standalone)
         elif self.backend.chat is None:
             citations = [self._citation(n, ev) for n, ev in enumerate(chosen, 1)]
             text = _compose(citations, language)
@@ -362,18 +363,23 @@ class Answerer:
     def defined(self, question: str, filters: Filters | None = None) -> list[tuple[GlossaryEntry, Cited]]:
         """For a question what an abbreviation or term means, the documents' definitions of it, each with its
         defining sentence; empty for any other question, or a term no document defines."""
-        m = _DEFINITION_QUESTION.match(question.strip())
-        if not m:
-            return []
-        asked = re.sub(r"^(?:de|het|een|the|a|an)\s+|[‘’'\"“”«»]", "", next(g for g in m.groups() if g)).strip()
+        asked = _asked_term(question)
         found = []
         for entry in self.index.overview().glossary:
-            if entry.term.lower() != asked.lower() or not entry.defined_at:
+            if asked is None or entry.term.lower() != asked or not entry.defined_at:
                 continue
             places = [c for c in entry.defined_at if not filters or not filters.doc_ids or c.doc_id in filters.doc_ids]
             if places:
                 found.append((entry, places[0]))
         return found
+
+    def curated_meaning(self, question: str) -> list[str]:
+        """What an abbreviation the documents never write out stands for, from the curated list: a notice marked
+        as not from the documents, never part of an answer."""
+        asked = _asked_term(question)
+        return [f"{e.term}: {e.expansion} (from the list of known abbreviations, not from the documents)"
+                for e in self.index.overview().glossary
+                if asked and e.term.lower() == asked and e.source == "curated" and e.expansion]
 
     def _place_citation(self, n: int, place: Place | Cited) -> Citation:
         """A citation of a place the registry or the glossary points to: its footnote's text or its sentence."""
@@ -588,6 +594,14 @@ def _date_words(date: str | None, language: str) -> str:
         return date or ""
     year, month, day = (int(x) for x in date.split("-"))
     return f"{day} {(_EN_MONTHS if language == 'en' else MONTHS)[month - 1]} {year}"
+
+
+def _asked_term(question: str) -> str | None:
+    """The term a question asks the meaning of ("Wat betekent NOLAI?" -> "nolai"), lower case; else None."""
+    m = _DEFINITION_QUESTION.match(question.strip())
+    if not m:
+        return None
+    return re.sub(r"^(?:de|het|een|the|a|an)\s+|[‘’'\"“”«»]", "", next(g for g in m.groups() if g)).strip().lower()
 
 
 def _compose_definitions(defined: list[tuple[GlossaryEntry, Citation]], language: str) -> str:

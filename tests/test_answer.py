@@ -347,3 +347,14 @@ def test_only_a_term_the_documents_define_is_answered_from_the_glossary(answerer
     assert answerer.defined("Wat betekent datasoevereiniteit?") == []
     assert answerer.defined("Wat betekent NOLAI?", Filters(doc_ids=["een-ander-document"])) == []
     assert [e.expansion for e, _ in answerer.defined("Wat is de BDI?")] == ["Basis Data Infrastructuur"]
+
+
+def test_an_abbreviation_never_written_out_gets_the_curated_expansion_as_a_notice_only(answerer):
+    got = answerer.ask("Wat betekent VNG?")
+    assert got.abstained and not got.citations
+    assert "Vereniging" not in got.answer  # the curated list is not a source: it never becomes an answer
+    assert [n for n in got.notices if n.startswith("VNG: ")] == [
+        "VNG: Vereniging van Nederlandse Gemeenten (from the list of known abbreviations, not from the documents)"]
+    assert got.related and all("VNG" in c.quote for c in got.related)  # where the documents use it
+    assert answerer.curated_meaning("Wat betekent NOLAI?") == []  # the documents write it out themselves
+    assert answerer.curated_meaning("Wat doet de VNG?") == []
