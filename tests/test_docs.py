@@ -61,3 +61,30 @@ def test_env_overrides_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     settings = Settings()
     assert settings.retrieval.k == 7
     assert settings.chunking.target_chars == 700
+
+
+def test_the_deployment_files_name_real_settings_files_and_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy/compose.yaml and deploy/Dockerfile cannot be run here (no Docker): what they name is checked."""
+    import re
+
+    import chromadb
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    docker = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    known = set(_env_names(Settings)) | {"ASSISTANT_CONFIG"}
+    service = compose["services"]["assistant"]
+    env = dict(item.split("=", 1) for item in service["environment"])
+    assert {k for k in env if k.startswith("ASSISTANT_")} <= known
+    assert set(re.findall(r"\b(ASSISTANT_\w+)=", docker)) <= known
+    assert service["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile"}
+    for source in (s for line in re.findall(r"^COPY (.+) \S+$", docker, re.M) for s in line.split()):
+        assert (ROOT / source).exists(), f"the Dockerfile copies {source}, which the repository does not have"
+    assert compose["services"]["chroma"]["image"] == f"chromadb/chroma:{chromadb.__version__}"
+    assert "/health" in docker and '"serve", "--host", "0.0.0.0"' in docker
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ASSISTANT_CONFIG", "/nonexistent/assistant.toml")
+    settings = Settings()
+    assert (settings.chroma.host, settings.chroma.port, settings.llm.backend) == ("chroma", 8000, "ollama")
+    assert settings.ollama_host == "http://ollama:11434"
