@@ -110,6 +110,9 @@ _ABOUT_CONTENT = re.compile(r"\b(?:wat (?:staat|zegt|stelt|schrijft|concludeert|
 _PLURAL = re.compile(r"\b(?:welke|which|alle|all)\b.*\b(?:kamerstukken|moties|motions|rapporten|reports|artikelen|"
                      r"articles|documenten|documents|stukken|papers)\b", re.IGNORECASE)
 _MAX_REFERENCES = 8
+# A question that asks for several things ("in de opzet en het vervolg", "EZK en OCW", "naast de hogescholen",
+# "op welke manieren") needs more sentences than one that asks for one.
+_BROAD = re.compile(r"\b(?:en|and|naast|besides|behalve|apart from|manieren|ways)\b", re.IGNORECASE)
 # "Wat betekent NOLAI?", "Waar staat BDI voor?", "Wat wordt verstaan onder digitaal kapitaal?": answered from the
 # definitions the documents give (the overview's glossary), quoting the defining sentence.
 _DEFINITION_QUESTION = re.compile(
@@ -268,7 +271,7 @@ class Answerer:
         candidates = self.evidence(standalone, hits, context)
         cited = self.cited(standalone, filters) if asked else []
         defined = self.defined(standalone, filters) if asked and not cited else []
-        chosen = self._choose(candidates, hits, language) if asked and not cited and not defined else []
+        chosen = self._choose(candidates, hits, language, standalone) if asked and not cited and not defined else []
         timings: dict[str, float] = {}
         fallback = None
         if cited:  # a question about what the documents cite: the registry answers, citing where each is cited
@@ -412,7 +415,7 @@ class Answerer:
                                                   identifier=ref.identifier, url=ref.url, in_corpus=ref.in_corpus)
         return list(links.values())
 
-    def _choose(self, candidates: list[Evidence], hits: list[Hit], language: str) -> list[Evidence]:
+    def _choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
         """The evidence sentences an answer rests on, in document order; none when the documents do not answer.
 
         A question in another language than the documents shares few words with them; its best sentence's
@@ -427,10 +430,11 @@ class Answerer:
             or (other_language and best_sentence >= a.min_cross_evidence_similarity)
         )
         chosen: list[Evidence] = []
+        most = a.max_sentences_broad if _BROAD.search(question) else a.max_sentences
         if supported:
             top = candidates[0].score
             for ev in candidates:
-                if len(chosen) == a.max_sentences or ev.score < a.keep_ratio * top:
+                if len(chosen) == most or ev.score < a.keep_ratio * top:
                     break
                 if any(ev.text == c.text or (ev.footnote is None and c.footnote is None
                                              and ev.start < c.end and c.start < ev.end) for c in chosen):

@@ -358,3 +358,17 @@ def test_an_abbreviation_never_written_out_gets_the_curated_expansion_as_a_notic
     assert got.related and all("VNG" in c.quote for c in got.related)  # where the documents use it
     assert answerer.curated_meaning("Wat betekent NOLAI?") == []  # the documents write it out themselves
     assert answerer.curated_meaning("Wat doet de VNG?") == []
+
+
+def test_a_question_that_asks_for_several_things_rests_on_more_sentences(bundled):
+    answer = bundled.answer.model_copy(update={"max_sentences": 1, "max_sentences_broad": 2})
+    answerer = Answerer(bundled.model_copy(update={"answer": answer}), "extractive")
+
+    def sentences(question: str) -> int:
+        got = answerer.ask(question)
+        assert not got.abstained, question
+        return sum(c.footnote is None for c in got.citations)
+
+    assert sentences("Wat is het doel van de coalitie voor digitale ethiek?") == 1
+    assert sentences("Welke rol neemt de staatssecretaris zelf op zich bij de coalities, nu en in het vervolg?") == 2
+    assert sentences("Op welke manieren zijn de ministeries van EZK en OCW betrokken bij AI-beleid?") == 2
