@@ -27,6 +27,8 @@ How each part is made (per document, at ingest, stored as `docs/<id>.overview.js
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 import time
 import tomllib
@@ -606,9 +608,6 @@ def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> t
     asked once per model; with `ask` False only kept outcomes are applied (the web page never waits for a
     model). Returns a condensed copy of `view` and how many sections were asked now.
     """
-    import hashlib
-    import json
-
     from langchain_core.messages import HumanMessage
 
     from assistant import cite, prompts
@@ -710,9 +709,10 @@ def briefing(overview: Overview, fmt: str = "md") -> str:
         for s in d.sections:
             depth = "#" * min(2 + len(s.path), 6)
             lines.append(f"{depth} {' › '.join(s.path[-1:])}")
+            marks = [cite(c) for c in s.summary]  # the condensed sentence points to the quotes below it
             if s.condensed:
-                lines.append(f"{s.condensed} ({s.condensed_by}, " + ", ".join(cite(c) for c in s.summary) + ")")
-            lines += [f"> {' '.join(c.quote.split())} {cite(c)}" for c in s.summary] + [""]
+                lines.append(f"{s.condensed} ({s.condensed_by}, {', '.join(marks)})")
+            lines += [f"> {' '.join(c.quote.split())} {m}" for c, m in zip(s.summary, marks, strict=True)] + [""]
     lines += ["## Begrippen en afkortingen / Glossary", ""]
     for e in overview.glossary:
         if e.kind == "abbreviation" and e.defined_at:
