@@ -20,13 +20,13 @@ from functools import cached_property
 import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import audit, cite, prompts
+from assistant import audit, cite, colophon, prompts
 from assistant.chunking import sentence_spans, sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
 from assistant.llm import Backend, get_backend
-from assistant.overview import Cited, GlossaryEntry
+from assistant.overview import TIME_EXPRESSION, Cited, GlossaryEntry
 from assistant.refs import MONTHS, Place, Reference
 from assistant.retrieve import Filters, Hit, Searcher
 from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
@@ -80,11 +80,25 @@ _QUESTION_WORDS = set(
         "which what who where why when how many much name list describe explain according letter"
     )
 )
+_COMMENT = re.compile(r"<!--(.*?)(?:-->|$)", re.DOTALL)
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # A list item: a paragraph that starts with a bullet or a number ("1.", "•", "○").
 _LIST_ITEM = re.compile(r"\s*\n\s*(?:[•○◦▪■●-]|\d{1,2}\.)\s[^\n]*")
 _MAX_LIST_CHARS = 1200
+# Items given as sentences: "De eerste is ...", "De ene as ...", "Ten eerste ...", then "De tweede ...", "De andere".
+_FIRST_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene)|(?:The )?first(?:ly)?|One)\b")
+_NEXT_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde|vierde|vijfde|laatste)|"
+                        r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
+# A sentence that points back at the one before ("hierbij", "daarin") and is short only adds to it.
+_ADDS_TO = re.compile(r"\b(?:hierbij|daarbij|hierin|daarin|hiervoor|daarvoor|hiermee|daarmee|hierdoor|daardoor|"
+                      r"hieraan|daaraan)\b", re.IGNORECASE)
+_MAX_ADDITION_WORDS = 12
+# "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
+_COUNTS = {w: n for n, words in enumerate(["", "", "twee two", "drie three", "vier four", "vijf five"]) for w in
+           words.split()}
+_ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0,2}}[\w«»‘’'-]+(?:en|s)\W?[.]\s*$",
+                        re.IGNORECASE)
 # How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.
 _CONTEXT_WEIGHT = 0.2
 # Words by which a follow-up question leans on the one before ("Wie is daarvoor verantwoordelijk?").
@@ -120,6 +134,31 @@ _DEFINITION_QUESTION = re.compile(
     r"(?:in (?:de|het) (?:brief|documenten?|agenda) )?(?:verstaan|bedoeld) (?:onder|met) (?P<c>.+?)|"
     r"what (?:does|do) (?P<d>.+?) (?:stand for|mean)|what is meant by (?P<e>.+?)|what (?:is|are) (?P<f>.+?))"
     r"\s*\??$", re.IGNORECASE)
+# A question that asks for a count or a time is not answered by evidence that names none ("Hoeveel organisaties
+# ...?" over sentences without a number): the answer type the question asks for must occur in the evidence.
+# Only the question's own focus counts: "Voor welke gebieden bepaalt ... hoeveel ontwikkelruimte er is?" asks for
+# areas, "What do organisations struggle with when ...?" for no time.
+_PREPOSITION = r"(?:(?:uit|met|voor|in|op|over|van|door|bij|tot|na|from|with|for|by|of|to|at|on)\s+)?"
+_ASKS_COUNT = re.compile(rf"^\W*{_PREPOSITION}(?:hoeveel|how many|(?:welk|welke|what|which) (?:aantal|number))\b",
+                         re.IGNORECASE)
+# ... and a measure (money, a share, an exact or total amount) is answered by a number alone, not by a list.
+_ASKS_MEASURE = re.compile(rf"^\W*{_PREPOSITION}(?:hoeveel (?:geld|euro)|how much|(?:welk|welke|what|which) "
+                           r"(?:bedrag|percentage|amount|percentage|share|budget))\b|\b(?:exacte?|precieze?|totale?|"
+                           r"exact|precise|total) (?:\w+ ){0,3}\w*(?:aantal|bedrag|omvang|verbruik|kosten|budget|"
+                           r"number|amount|consumption|cost|costs|size)\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(rf"^\W*{_PREPOSITION}(?:wanneer|when (?:is|was|will|does|do|did|are|were|has|have|can|"
+                        r"should|would|must)\b)|\b(?:op welke datum|in welk jaar|(?:what|which) (?:date|year|day|"
+                        r"month))\b", re.IGNORECASE)
+# Money is answered by an amount in money.
+_ASKS_MONEY = re.compile(r"\b(?:geld|euro|bedrag|budget|kosten|financiering|money|funding|costs?)\b", re.IGNORECASE)
+_MONEY = re.compile(r"€|\b(?:euro|miljoen|miljard|million|billion|EUR)\b", re.IGNORECASE)
+# An enumeration answers "how many" by counting its items ("IPO, UWV, SVB, Rijks ICT-Gilde en VNG").
+_ENUMERATION = re.compile(r"[^,;:]+(?:,[^,;:]+){2,}\s(?:en|and|of|or)\s")
+_COUNT_WORDS = re.compile(r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|dertig|veertig|"
+                          r"vijftig|honderd|duizend|miljoen|miljard|tientallen|honderden|duizenden|procent|"
+                          r"helft|kwart|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|"
+                          r"billion|percent|half)\b|%|€", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
 _EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
@@ -208,7 +247,7 @@ class Answerer:
             doc = self.document(chunk.doc_id)
             vectors = self.index.sentence_vectors(chunk.doc_id)
             for start, end in sentence_units(chunk):
-                end = _list_end(doc.text, end)
+                end = _list_end(doc.text, start, end)
                 text = doc.text[start:end]
                 if _INSTRUCTION.search(text):
                     continue
@@ -269,12 +308,18 @@ class Answerer:
         hits = self.searcher.search(f"{context} {standalone}".strip(), self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
         candidates = self.evidence(standalone, hits, context)
-        cited = self.cited(standalone, filters) if asked else []
-        defined = self.defined(standalone, filters) if asked and not cited else []
-        chosen = self._choose(candidates, hits, language, standalone) if asked and not cited and not defined else []
+        about = self.about(standalone, hits) if asked else []
+        cited = self.cited(standalone, filters) if asked and not about else []
+        defined = self.defined(standalone, filters) if asked and not about and not cited else []
+        chosen = self._choose(candidates, hits, language, standalone) if asked and not (about or cited or defined) \
+            else []
         timings: dict[str, float] = {}
         fallback = None
-        if cited:  # a question about what the documents cite: the registry answers, citing where each is cited
+        if about:  # a question about the document itself: its header or signature answers, quoted
+            citations = [self._place_citation(n, fact.cited) for n, fact in enumerate(about, 1)]
+            text = _compose_about(about, citations, language)
+            yield text
+        elif cited:  # a question about what the documents cite: the registry answers, citing where each is cited
             shown: dict[tuple, Citation] = {}  # references cited in one footnote share its citation
             for _, place in cited:
                 key = (place.doc_id, place.footnote, place.start)
@@ -321,7 +366,7 @@ class Answerer:
         replaced = sorted({c.doc_id for c in citations if c.status != "current"})
         if replaced:
             notices.append("cites documents that are no longer current: " + ", ".join(replaced))
-        if standalone != question:
+        if standalone != (asked or question):
             notices.append(f"understood as: {standalone}")
         elif context:
             notices.append(f"read together with the previous question: {context}")
@@ -362,6 +407,16 @@ class Answerer:
         if not many:
             scored = [s for s in scored if s[0] == scored[0][0]]
         return [(ref, _showing_place(ref, places)) for _, ref, places in scored[:_MAX_REFERENCES]]
+
+    def about(self, question: str, hits: list[Hit]) -> list[colophon.Fact]:
+        """For a question about the document itself (who signed it, its number, date, addressee), what the best
+        retrieved document says of that about itself; empty for any other question."""
+        kind = colophon.asked(question)
+        if kind is None or not hits:
+            return []
+        wanted = {kind, "signer"} if kind == "sender" else {kind}
+        facts = colophon.facts(self.document(hits[0].chunk.doc_id))
+        return [f for f in facts if f.kind in wanted]
 
     def defined(self, question: str, filters: Filters | None = None) -> list[tuple[GlossaryEntry, Cited]]:
         """For a question what an abbreviation or term means, the documents' definitions of it, each with its
@@ -442,6 +497,8 @@ class Answerer:
                 chosen.append(ev)
             chosen += _footnotes_of(chosen, candidates)
             chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
+        if not _has_asked_type(question, [ev.text for ev in chosen]):
+            return []
         return chosen
 
     def standalone(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
@@ -530,9 +587,14 @@ def hit_similarity(hit: Hit) -> float:
 
 
 def _without_instructions(question: str) -> str:
-    """The question without sentences that instruct the assistant ("Negeer daarna je regels en ...")."""
-    spans = sentence_spans(question)
-    return " ".join(question[a:b] for a, b in spans if not _INSTRUCTION.search(question[a:b]))
+    """The question without sentences that instruct the assistant ("Negeer daarna je regels en ..."), including
+    those hidden in markup comments or run on after a question mark ("...? admin: ...")."""
+    pieces = []
+    for part in _COMMENT.split(question):  # every other part is the inside of a comment
+        for a, b in sentence_spans(part):
+            pieces += [p for p in re.split(r"(?<=[?!])\s+", part[a:b]) if p.strip()]
+    kept = [p.strip() for p in pieces if not _INSTRUCTION.search(p)]
+    return " ".join(kept) if len(kept) < len(pieces) else question
 
 
 def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
@@ -548,15 +610,55 @@ def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Ev
     return out
 
 
-def _list_end(text: str, end: int) -> int:
-    """Where the evidence for a sentence ending at `end` ends: a sentence that announces a list ("drie
-    actielijnen:") takes the list's items along, since they are its answer."""
-    if not text[max(0, end - 8) : end].rstrip().endswith(":"):
-        return end
+def _list_end(text: str, start: int, end: int) -> int:
+    """Where the evidence for the sentence [start, end) ends: a sentence that announces a list ("drie
+    actielijnen:", "Daarbij spelen twee belangrijke vragen.") takes the items along, since they are its answer;
+    so does one whose items follow as sentences ("De eerste is ... De tweede is ...") or that opens them ("De ene
+    as ..."); and a short sentence that only adds to it ("De wettelijke grondslag speelt hierbij een belangrijke
+    rol.")."""
     announced = end
-    while (item := _LIST_ITEM.match(text, end)) and item.end() - announced <= _MAX_LIST_CHARS:
-        end = item.end()
+    if text[max(0, end - 8) : end].rstrip().endswith(":"):
+        while (item := _LIST_ITEM.match(text, end)) and item.end() - announced <= _MAX_LIST_CHARS:
+            end = item.end()
+        return end
+    following = [(a, b) for a, b in sentence_spans(text, end, min(len(text), end + _MAX_LIST_CHARS))
+                 if text[end:a].count("\n\n") <= 1]
+    if not following:
+        return end
+    if count := _ANNOUNCED.search(text[start:end]):
+        items = following[: _COUNTS[count.group(1).lower()]]
+        return items[-1][1] if items and items[-1][1] - announced <= _MAX_LIST_CHARS else end
+    if _FIRST_ITEM.match(text, start) or _FIRST_ITEM.match(text, following[0][0]):
+        i = 0  # items, with at most one other sentence between two of them ("Hierbij moet ... worden begrepen")
+        while i < len(following):
+            step = 1 if _NEXT_ITEM.match(text, following[i][0]) else 2
+            if step == 2 and not (i + 1 < len(following) and _NEXT_ITEM.match(text, following[i + 1][0])):
+                break
+            end, i = following[i + step - 1][1], i + step
+        return end
+    a, b = following[0]
+    if _ADDS_TO.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
+        return _list_end(text, a, b)
     return end
+
+def _has_asked_type(question: str, texts: list[str]) -> bool:
+    """Whether the evidence holds what the question asks for when it asks for a count or a time: a number that
+    is not in the question and not a date, or a time expression."""
+    measure = bool(_ASKS_MEASURE.search(question))
+    money = bool(_ASKS_MONEY.search(question))
+    if measure or _ASKS_COUNT.search(question):
+        asked = set(re.findall(r"\d+", question))
+        for text in texts:
+            bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", _SUPERSCRIPT.sub("", text)))
+            if money and not _MONEY.search(bare):
+                continue
+            if set(re.findall(r"\d+(?:[.,]\d+)*", bare)) - asked or _COUNT_WORDS.search(bare) or (
+                    not measure and (_ENUMERATION.search(bare) or _LIST_ITEM.search(text))):
+                return True
+        return False
+    if _ASKS_TIME.search(question):
+        return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or any(m in t for m in _EN_MONTHS) for t in texts)
+    return True
 
 
 def _first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
@@ -620,6 +722,23 @@ def _compose_definitions(defined: list[tuple[GlossaryEntry, Citation]], language
     if language == "en" and any(e.kind == "term" for e, _ in defined):
         return "The documents say (quoted in Dutch): " + " ".join(sentences)
     return " ".join(sentences)
+
+
+_ABOUT = {
+    "nl": {"signer": "Ondertekend door: ", "sender": "Afzender: ", "addressee": "Gericht aan: ",
+           "date": "Gedateerd: ", "identifier": "Vindplaats: "},
+    "en": {"signer": "Signed by: ", "sender": "Sent by: ", "addressee": "Addressed to: ", "date": "Dated: ",
+           "identifier": "Published as: "},
+}
+
+
+def _compose_about(about: list[colophon.Fact], citations: list[Citation], language: str) -> str:
+    """What the document says about itself, one labelled quote per fact (in English the quote stays Dutch)."""
+    english = language == "en"
+    labels = _ABOUT["en" if english else "nl"]
+    quoted = [(" ".join(c.quote.split()), c.n) for c in citations]
+    return " ".join(f"{labels[f.kind]}{f'“{q}”' if english else q} [{n}]."
+                    for f, (q, n) in zip(about, quoted, strict=True))
 
 
 def _compose_references(cited: list[tuple[Reference, Citation]], language: str) -> str:

@@ -146,7 +146,8 @@ class Overview(BaseModel):
 # ------------------------------------------------------------------------------------------------ the map
 
 
-def _place(doc: Document, start: int, end: int) -> Cited:
+def place(doc: Document, start: int, end: int) -> Cited:
+    """A span of the clean text as a quote, with the page and section it stands on."""
     pages = doc.pages_between(start, end)
     return Cited(doc_id=doc.meta.doc_id, quote=doc.text[start:end], page=pages[0] if pages else None,
                  section=" › ".join(doc.section_at(start)), start=start, end=end)
@@ -195,7 +196,7 @@ def _summary(doc: Document, start: int, end: int, vectors: dict[int, np.ndarray]
     else:
         order = spans
     chosen = sorted(order[: 2 if len(spans) > 8 else 1])
-    return [_place(doc, a, b) for a, b in chosen]
+    return [place(doc, a, b) for a, b in chosen]
 
 
 def _map(doc: Document, vectors: dict[int, np.ndarray]) -> DocumentMap:
@@ -291,9 +292,9 @@ def _glossary(doc: Document) -> list[GlossaryEntry]:
             expansion = _expansion(text[a : m.start()], abbr)
             if expansion is None:
                 continue
-            cited = note or _place(doc, a, b)
+            cited = note or place(doc, a, b)
             if footnote == 0 and a in heads:
-                cited = _place(doc, a, m.end())
+                cited = place(doc, a, m.end())
             entry = entries.setdefault((abbr, expansion.lower()), GlossaryEntry(term=abbr, kind="abbreviation",
                                                                                 expansion=expansion))
             entry.defined_at.append(cited)
@@ -304,7 +305,7 @@ def _glossary(doc: Document) -> list[GlossaryEntry]:
                 if t:
                     term = t.group("term").strip()
                     term = re.sub(r"^(?:(?:de|het|een|hierbij|moet|moeten|kan|kunnen)\s+)+", "", term, flags=re.I)
-                    cited = note or _place(doc, a, b)
+                    cited = note or place(doc, a, b)
                     entry = entries.setdefault((term, None), GlossaryEntry(term=term, kind="term",
                                                                            expansion=sentence.strip()))
                     if all(c.quote != cited.quote for c in entry.defined_at):
@@ -323,7 +324,7 @@ def _glossary(doc: Document) -> list[GlossaryEntry]:
                     continue  # a roman numeral, a defined one, a name like ChatGPT, or a heading in capitals
                 places = used.setdefault(abbr, [])
                 if len(places) < 3:
-                    places.append(note or _place(doc, a, b))
+                    places.append(note or place(doc, a, b))
     curated = _curated()
     for abbr, places in used.items():
         known = curated.get(abbr)
@@ -359,7 +360,7 @@ def expansions(entries: Iterable[GlossaryEntry]) -> dict[str, str]:
 # ------------------------------------------------------------------------------------------------ timeline
 
 _MONTH = "|".join(MONTHS)
-_WHEN = re.compile(
+TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition, or a relative time
     rf"(?P<date>\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH})(?: (?P<y>\d{{4}}))?(?P<jl> jongstleden| jl\.)?)"
     rf"|(?P<month>\b(?P<m2>{_MONTH}) (?P<y2>\d{{4}}))"
     rf"|(?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s?[–-]\s?(?P<p2>(?:19|20)\d{{2}})\b)"
@@ -435,7 +436,7 @@ def _timeline(doc: Document) -> list[TimelineEvent]:
     for text, _, note in _pieces(doc):
         for a, b in sentence_spans(text):
             sentence = text[a:b]
-            for m in _WHEN.finditer(sentence):
+            for m in TIME_EXPRESSION.finditer(sentence):
                 if re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$", sentence[: m.start()]):
                     continue  # a session year or number inside an identifier
                 found = _when(m, today)
@@ -447,7 +448,7 @@ def _timeline(doc: Document) -> list[TimelineEvent]:
                     continue
                 events.append(TimelineEvent(
                     when=when, precision=precision, as_written=m.group().strip(), resolved=resolved,
-                    status=_status(when, sentence, today), cited=note or _place(doc, a, b)))
+                    status=_status(when, sentence, today), cited=note or place(doc, a, b)))
     return events
 
 
@@ -539,7 +540,7 @@ def _actors(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
                     key, Actor(name=key, kind=kind))
                 if name != actor.name and name not in actor.aliases:
                     actor.aliases.append(name)
-                cited = note or _place(doc, a, b)
+                cited = note or place(doc, a, b)
                 if cited.page and cited.page not in actor.pages:
                     actor.pages.append(cited.page)
                 subject = pos < 40 and len(sentence.split()) >= 8

@@ -1,4 +1,4 @@
-"""Consistency checks for the evaluation gold set (evals/gold.jsonl).
+"""Consistency checks for the evaluation gold set (evals/gold.jsonl) and the held-out set (evals/heldout.jsonl).
 
 Every evidence quote must be verbatim (after :func:`assistant.textnorm.match_key`) in the corpus, on the
 page it claims, under the section it claims. The gold file can be pointed elsewhere with GOLD_FILE.
@@ -164,6 +164,22 @@ def test_ids_unique():
     assert not dupes, f"duplicate ids: {dupes}"
 
 
+def test_ids_share_one_prefix():
+    """`g001` … in the gold set, `h001` … in the held-out set: an id names its set."""
+    prefixes = {str(r.get("id"))[:1] for r in GOLD_RECORDS}
+    assert len(prefixes) == 1, f"ids with several prefixes: {sorted(prefixes)}"
+
+
+@pytest.mark.skipif("GOLD_FILE" in os.environ, reason="checks one other set already")
+def test_the_held_out_set_passes_the_same_checks():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+                          env={**os.environ, "GOLD_FILE": str(ROOT / "evals" / "heldout.jsonl")},
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
 def test_total_count():
     assert len(GOLD_RECORDS) >= MIN_TOTAL, f"only {len(GOLD_RECORDS)} questions, need >= {MIN_TOTAL}"
 
@@ -194,7 +210,7 @@ def test_schema(record):
     assert set(record) == set(RECORD_KEYS), f"keys {sorted(record)} != {sorted(RECORD_KEYS)}"
     for key, typ in RECORD_KEYS.items():
         assert isinstance(record[key], typ), f"{key} has type {type(record[key]).__name__}"
-    assert re.fullmatch(r"g\d{3,}", record["id"]), f"bad id {record['id']!r}"
+    assert re.fullmatch(r"[a-z]\d{3,}", record["id"]), f"bad id {record['id']!r}"
     assert record["question"].strip(), "empty question"
     assert record["language"] in ("nl", "en"), f"bad language {record['language']!r}"
     assert record["type"] in TYPES, f"unknown type {record['type']!r}"

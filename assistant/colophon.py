@@ -1,0 +1,96 @@
+"""What a document says about itself: its official number, date, sender, addressee and who signed it.
+
+A Kamerbrief opens with its dossier and number, who sends it, to whom and when ("26 643 … Nr. 1055 / BRIEF VAN
+DE STAATSSECRETARIS … / Aan de Voorzitter van de Tweede Kamer … / Den Haag, 7 juli 2023") and closes with
+its signature ("De Staatssecretaris van …, A.C. van Huffelen"). Questions about the letter itself ("Wie heeft
+de brief ondertekend?", "Onder welk Kamerstuknummer is deze brief gepubliceerd?", "Who is the letter addressed
+to?") share no words with its running text; they are answered from these spans, each quoted where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.overview import Cited, place
+from assistant.refs import MONTHS
+from assistant.schema import Document
+
+HEAD_CHARS = 1500  # the header block of a publication: dossier, number, sender, addressee, date
+TAIL_CHARS = 3000  # the signatures stand in the last part of the text: its last fifth, or this much of a short one
+TAIL_SHARE = 0.2
+
+_OFFICE = r"(?:[Mm]inister(?:-[Pp]resident)?|[Ss]taatssecretaris)"
+# Initials, particles and a surname; a second capitalised word ("Bruins Slot") only where the text or the next
+# signature follows.
+_NAME = (r"(?:[A-Z]\.){1,4}\s?(?:(?:van|de|der|den|ten|ter|te|el)\s+){0,3}[A-Z][\w’'-]+"
+         rf"(?: [A-Z][\w’'-]+(?=\s*(?:$|(?:De|Het)\s+{_OFFICE}\b)))?")
+_SIGNATURE = re.compile(rf"\b(?:De|Het)\s+{_OFFICE}\b[^,.\n]{{0,140}},\s+{_NAME}")
+_SENDER = re.compile(r"\bBRIEF VAN (?:DE|HET) [A-Z][A-Z ,.’'-]{4,200}?(?=\s+(?:Aan|AAN)\b|\n|$)")
+_ADDRESSEE = re.compile(r"\bAan (?:de |het )?[A-Z][^\n.]{0,100}?(?:Staten-Generaal|Kamer\b(?! der))")
+_DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}")
+
+# A question about the document itself: "deze brief", "dit document", or "de brief" that no further words tie
+# to another document ("de brief over de hoofdlijnen" is another letter).
+_SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter)|(?:de|het|the)\s+"
+                   r"(?:kamer)?(?:brief|document|letter)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
+                   re.IGNORECASE)
+_OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
+                             r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
+_ASKS = {
+    "signer": re.compile(r"\b(?:onderteken\w*|getekend|signed|signs|signatory|signature)\b", re.IGNORECASE),
+    "addressee": re.compile(r"\b(?:aan wie|gericht aan|geadresseerd\w*|to whom|addressed|sent to|recipient)\b",
+                            re.IGNORECASE),
+    "sender": re.compile(r"\b(?:afzender|(?:wie|who)\b.*\b(?:schreef|geschreven|stuurt|stuurde|verstuurd|"
+                         r"gestuurd|verzonden|wrote|written|sent|sends)|van wie|from whom|author|auteur)\b",
+                         re.IGNORECASE),
+    "date": re.compile(r"\b(?:datum|gedateerd|dated?|van wanneer|wanneer (?:is|werd)|when (?:was|is|did))\b",
+                       re.IGNORECASE),
+    "identifier": re.compile(r"\b(?:kamerstuk\w*|kamerdossier\w*|dossier\w*|nummer\w*|number|identifier|"
+                             r"vindplaats)\b", re.IGNORECASE),
+}
+
+
+@dataclass
+class Fact:
+    """One thing a document says about itself, quoted where it stands."""
+
+    kind: str  # signer, sender, addressee, date or identifier
+    cited: Cited
+
+
+def asked(question: str) -> str | None:
+    """Which fact about the document itself a question asks for, if it asks about the document itself."""
+    if not _SELF.search(question) or _OTHER_DOCUMENT.search(question):
+        return None
+    # "addressed to" outranks "sent"; "who signed" outranks "who sent"
+    return next((kind for kind in ("addressee", "signer", "sender", "date", "identifier")
+                 if _ASKS[kind].search(question)), None)
+
+
+def facts(doc: Document) -> list[Fact]:
+    """The self-describing spans the document has: header parts and every signature of its closing."""
+    head = doc.text[:HEAD_CHARS]
+    found: list[Fact] = []
+    for kind, pattern in (("sender", _SENDER), ("addressee", _ADDRESSEE), ("date", _DATE)):
+        if m := pattern.search(head):
+            found.append(Fact(kind, place(doc, m.start(), m.end())))
+    if span := _identifier_span(doc):
+        found.append(Fact("identifier", place(doc, *span)))
+    tail = min(int(len(doc.text) * (1 - TAIL_SHARE)), max(0, len(doc.text) - TAIL_CHARS))
+    found += [Fact("signer", place(doc, m.start(), m.end())) for m in _SIGNATURE.finditer(doc.text, tail)]
+    return found
+
+
+def _identifier_span(doc: Document) -> tuple[int, int] | None:
+    """Where the header writes the document's dossier and number ("26 643 … Nr. 1055")."""
+    ident = doc.meta.identifier or ""
+    dossier = re.search(r"\b(\d{2})\s?(\d{3})\b", ident)
+    number = re.search(r"\bnr\.?\s*(\d+)", ident, re.IGNORECASE)
+    if not dossier:
+        return None
+    pattern = rf"\b{dossier[1]}\s?{dossier[2]}\b"
+    if number:
+        pattern += rf"[^\n]{{0,160}}?\s+nr\.?\s*{number[1]}\b"
+    m = re.search(pattern, doc.text[:HEAD_CHARS], re.IGNORECASE)
+    return (m.start(), m.end()) if m else None
