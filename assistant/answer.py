@@ -2,10 +2,12 @@
 
 Evidence is chosen before anything is written: a sentence is scored by how much of the question's
 (idf-weighted, stemmed) content it covers, plus the rank of its passage. The documents are taken not to answer
-when neither the best sentence's coverage nor the best passage's embedding similarity reaches its calibrated
-threshold (`evals/calibrate.py`). A model then only condenses the chosen sentences, given to it as numbered
-sources; `cite.verify` keeps the sentences those sources support. When nothing verifies, or there is no
-model (`extractive`), the answer is the evidence sentences themselves, each a verbatim quote with its source.
+when neither the best sentences' coverage (each alone, or read with the sentences around it) nor the best
+passage's embedding similarity reaches its calibrated threshold (`evals/calibrate.py`), or when the question
+asks for a number or a time that the evidence does not hold. A model then only condenses the chosen
+sentences, given to it as numbered sources; `cite.verify` keeps the sentences those sources support. When
+nothing verifies, or there is no model (`extractive`), the answer is the evidence sentences themselves, each a
+verbatim quote with its source.
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ _COUNT_WORDS = re.compile(r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|e
                           r"vijftig|honderd|duizend|miljoen|miljard|tientallen|honderden|duizenden|procent|"
                           r"helft|kwart|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|"
                           r"billion|percent|half)\b|%|€", re.IGNORECASE)
+_COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it covered the whole question once more
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
@@ -199,6 +202,7 @@ class Evidence:
     page: int | None
     footnote: int | None = None
     similarity: float = 0.0  # embedding similarity to the question
+    nearby: float = 0.0  # coverage of the sentence read with the sentences before and after it in its passage
 
 
 class Answerer:
@@ -246,17 +250,19 @@ class Answerer:
             prior = 1.0 / (rank + 1)
             doc = self.document(chunk.doc_id)
             vectors = self.index.sentence_vectors(chunk.doc_id)
-            for start, end in sentence_units(chunk):
+            units = sentence_units(chunk)
+            for i, (start, end) in enumerate(units):
                 end = _list_end(doc.text, start, end)
                 text = doc.text[start:end]
                 if _INSTRUCTION.search(text):
                     continue
                 coverage = self._coverage(terms, text)
+                around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
                 candidates.append(Evidence(rank, chunk, text, start, end, coverage,
                                            coverage + 0.3 * prior + a.similarity_weight * similarity, page,
-                                           similarity=similarity))
+                                           similarity=similarity, nearby=self._coverage(terms, around)))
             for note in chunk.footnotes:
                 if _INSTRUCTION.search(note.text):
                     continue
@@ -264,6 +270,10 @@ class Answerer:
                 candidates.append(Evidence(rank, chunk, note.text, chunk.start, chunk.start, coverage,
                                            coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit),
                                            note.page, note.number, hit_similarity(hit)))
+        counted = _counted_noun(question)
+        for ev in candidates:  # "Hoeveel scenario's?" is answered by "vier scenario's", not "drie overheidslagen"
+            if counted and _counts(ev.text, counted):
+                ev.score += _COUNT_BONUS
         candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.start))
         return candidates
 
@@ -481,6 +491,8 @@ class Answerer:
         other_language = bool(hits) and all(self.index.meta(h.chunk.doc_id).language != language for h in hits)
         supported = bool(candidates) and (
             candidates[0].coverage >= a.min_coverage
+            # the question's words spread over neighbouring sentences ("Hieruit zijn vier scenario's ontstaan")
+            or max(c.nearby for c in candidates[: a.max_sentences]) >= a.min_coverage
             or (best_similarity >= a.min_similarity and candidates[0].coverage >= a.min_coverage_with_similarity)
             or (other_language and best_sentence >= a.min_cross_evidence_similarity)
         )
@@ -640,6 +652,20 @@ def _list_end(text: str, start: int, end: int) -> int:
     if _ADDS_TO.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
         return _list_end(text, a, b)
     return end
+
+def _counted_noun(question: str) -> str | None:
+    """The stem of what a "Hoeveel X"/"How many X" question counts."""
+    m = re.match(rf"^\W*{_PREPOSITION}(?:hoeveel|how many)\s+([^\W\d_][\w’'-]*)", question, re.IGNORECASE)
+    stems = lexical_tokens(m.group(1)) if m else []
+    return stems[0] if stems else None
+
+
+def _counts(text: str, noun: str) -> bool:
+    """Whether `text` gives a number of `noun` ("vier scenario’s", "50.000 apparaten", "zeven labs")."""
+    words = re.findall(r"[\w’'.-]+", _SUPERSCRIPT.sub("", text))
+    return any((re.fullmatch(r"\d+(?:[.,]\d+)*", w) or _COUNT_WORDS.fullmatch(w))
+               and noun in lexical_tokens(" ".join(words[i + 1 : i + 4])) for i, w in enumerate(words))
+
 
 def _has_asked_type(question: str, texts: list[str]) -> bool:
     """Whether the evidence holds what the question asks for when it asks for a count or a time: a number that

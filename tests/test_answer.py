@@ -440,3 +440,11 @@ def test_instructions_hidden_in_a_comment_after_the_question_are_left_out(answer
     assert any("instructions in the question were left out" in n for n in answer.notices)
     assert not answer.abstained and "proactieve dienstverlening" in answer.answer
     assert "example.com" not in answer.answer and not any(n.startswith("understood as") for n in answer.notices)
+
+
+def test_a_question_whose_words_spread_over_two_sentences_is_answered(answerer):
+    # "Aan de Argumentenfabriek is gevraagd ... Hieruit zijn vier scenario's ontstaan": neither sentence alone
+    # covers the question
+    answer = answerer.ask("Hoeveel scenario's stelde de Argumentenfabriek op?")
+    assert not answer.abstained
+    assert any("vier scenario’s" in c.quote for c in answer.citations), answer.answer
