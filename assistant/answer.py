@@ -49,6 +49,10 @@ _INSTRUCTION = re.compile(
         r"\b(?:systeemprompt|system ?prompt|ontwikkelaarsmodus|developer mode|you are now|je bent nu|jij bent nu|"
         r"ben jij nu|vanaf nu ben)\b",
         r"^\W*(?:system|systeem|admin|developer)\s*:",
+        # an answer to make up: "Pretend the letter says ...", "Doe alsof ...", "met verzonnen citaten"
+        r"^\W*(?:pretend|doe (?:net )?alsof|imagine that|stel dat de (?:brief|documenten)|verzin|make up|invent)\b|"
+        r"\b(?:met|with|using)\s+(?:made[- ]up|verzonnen|invented|fake|nep)\s+(?:\w+\s+)?(?:quotes?|citaten|citaat|"
+        r"uitspraken|sources|bronnen)\b",
         # an assistant addressed: "Assistent, ...", "Instructie aan de assistent:", "taalmodel dat deze tekst leest"
         rf"^\W*{_AI}\s*[:,]",
         rf"\b(?:instructies?|opdracht|bericht|let op|note|message|instructions?)\W+(?:(?:aan|voor|to|for)\s+)?"
@@ -147,10 +151,15 @@ _ASKS_COUNT = re.compile(rf"^\W*{_PREPOSITION}(?:hoeveel|how many|(?:welk|welke|
 _ASKS_MEASURE = re.compile(rf"^\W*{_PREPOSITION}(?:hoeveel (?:geld|euro)|how much|(?:welk|welke|what|which) "
                            r"(?:bedrag|percentage|amount|percentage|share|budget))\b|\b(?:exacte?|precieze?|totale?|"
                            r"exact|precise|total) (?:\w+ ){0,3}\w*(?:aantal|bedrag|omvang|verbruik|kosten|budget|"
-                           r"number|amount|consumption|cost|costs|size)\b", re.IGNORECASE)
+                           r"number|amount|consumption|cost|costs|size)\b|^\W*(?:welke|what|which) (?:\w+ )?(?:cijfers|"
+                           r"getallen|figures|statistics|numbers)\b", re.IGNORECASE)
 _ASKS_TIME = re.compile(rf"^\W*{_PREPOSITION}(?:wanneer|when (?:is|was|will|does|do|did|are|were|has|have|can|"
                         r"should|would|must)\b)|\b(?:op welke datum|in welk jaar|(?:what|which) (?:date|year|day|"
                         r"month))\b", re.IGNORECASE)
+# ... and a day by a date with its day ("7 juli 2023"), not by "eind dit jaar".
+_ASKS_DAY = re.compile(r"\b(?:op welke datum|op welke dag|(?:what|which|on what) (?:date|day))\b", re.IGNORECASE)
+_DAY_EN = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|"
+                     r"December)\b")
 # Money is answered by an amount in money.
 _ASKS_MONEY = re.compile(r"\b(?:geld|euro|bedrag|budget|kosten|financiering|money|funding|costs?)\b", re.IGNORECASE)
 _MONEY = re.compile(r"€|\b(?:euro|miljoen|miljard|million|billion|EUR)\b", re.IGNORECASE)
@@ -509,7 +518,8 @@ class Answerer:
                 chosen.append(ev)
             chosen += _footnotes_of(chosen, candidates)
             chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
-        if not _has_asked_type(question, [ev.text for ev in chosen]):
+        if not _has_asked_type(question, [ev.text for ev in chosen if ev.footnote is None],
+                               [ev.text for ev in chosen if ev.footnote is not None]):
             return []
         return chosen
 
@@ -667,9 +677,11 @@ def _counts(text: str, noun: str) -> bool:
                and noun in lexical_tokens(" ".join(words[i + 1 : i + 4])) for i, w in enumerate(words))
 
 
-def _has_asked_type(question: str, texts: list[str]) -> bool:
-    """Whether the evidence holds what the question asks for when it asks for a count or a time: a number that
-    is not in the question and not a date, or a time expression."""
+def _has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -> bool:
+    """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
+    for a count or a time: a number that is not in the question and not a date, or a time expression. A
+    footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
+    date of a cited letter)."""
     measure = bool(_ASKS_MEASURE.search(question))
     money = bool(_ASKS_MONEY.search(question))
     if measure or _ASKS_COUNT.search(question):
@@ -682,6 +694,9 @@ def _has_asked_type(question: str, texts: list[str]) -> bool:
                     not measure and (_ENUMERATION.search(bare) or _LIST_ITEM.search(text))):
                 return True
         return False
+    texts = [*texts, *notes]
+    if _ASKS_DAY.search(question):
+        return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):
         return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or any(m in t for m in _EN_MONTHS) for t in texts)
     return True
