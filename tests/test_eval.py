@@ -352,15 +352,15 @@ def test_verifier_rejects_an_english_sentence_its_dutch_quote_does_not_say(bundl
 def test_full_gold_set_with_the_embedded_model(bundled: Settings, tmp_path: Path) -> None:
     """The whole gold set answered by the bundled Gemma 3 270M (pipeline only, a few minutes on two cores).
 
-    Thresholds two or three questions under the measured figures (recall@5 0.961, citation recall 0.847,
-    citation precision 0.974, abstention accuracy 0.864, keywords 0.690)."""
+    Thresholds two or three questions under the measured figures (recall@5 0.961, citation recall 0.900,
+    citation precision 0.977, abstention accuracy 0.921, keywords 0.733)."""
     report = run(bundled, GOLD, backend="embedded", out_dir=tmp_path, baseline=False)
     m = report.systems[0].metrics
     assert report.questions == len(GOLD_LINES) and not report.gold_problems and not report.evidence_problems
     assert m.retrieval_recall[5] >= 0.94, m.retrieval_misses
-    assert m.citation_recall >= 0.82, m.citation_misses
+    assert m.citation_recall >= 0.87, m.citation_misses
     assert m.citation_precision >= 0.95, m.imprecise_citations
     assert m.quote_fidelity == 1.0, m.quotes_not_verbatim
-    assert m.abstention_accuracy >= 0.84, (m.abstained_but_answerable, m.answered_but_should_abstain)
-    assert m.keywords >= 0.65, m.keyword_misses
+    assert m.abstention_accuracy >= 0.90, (m.abstained_but_answerable, m.answered_but_should_abstain)
+    assert m.keywords >= 0.70, m.keyword_misses
     assert m.fallback_rate is not None and m.latency_ms["first_token_ms"].n > 0, "the model wrote the answers"
