@@ -101,8 +101,7 @@ _ADDS_TO = re.compile(r"\b(?:hierbij|daarbij|hierin|daarin|hiervoor|daarvoor|hie
                       r"hieraan|daaraan)\b", re.IGNORECASE)
 _MAX_ADDITION_WORDS = 12
 # "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
-_COUNTS = {w: n for n, words in enumerate(["", "", "twee two", "drie three", "vier four", "vijf five"]) for w in
-           words.split()}
+_COUNTS = {w: int(n) for w, n in cite.NUMBER_WORDS.items() if int(n) <= 5}
 _ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0,2}}[\w«»‘’'-]+(?:en|s)\W?[.]\s*$",
                         re.IGNORECASE)
 # How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.

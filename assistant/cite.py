@@ -31,7 +31,7 @@ _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _FOOTNOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Numbers a model may spell out: checked like digits ("vijf labs" is not supported by "zeven labs").
-_NUMBER_WORDS = {w: str(n) for n, words in enumerate([
+NUMBER_WORDS = {w: str(n) for n, words in enumerate([
     "", "", "twee two", "drie three", "vier four", "vijf five", "zes six", "zeven seven", "acht eight",
     "negen nine", "tien ten", "elf eleven", "twaalf twelve", "dertien thirteen", "veertien fourteen",
     "vijftien fifteen", "zestien sixteen", "zeventien seventeen", "achttien eighteen", "negentien nineteen",
@@ -72,7 +72,7 @@ def _pairs(text: str) -> set[tuple[str, str]]:
 def _numbers(text: str) -> set[str]:
     """The numbers in a text, in digits or spelled out."""
     words = re.findall(r"[^\W\d_]+", text.lower())
-    return set(_NUMBER.findall(text)) | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+    return set(_NUMBER.findall(text)) | {NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS}
 
 
 def _sentences(text: str) -> list[tuple[str, list[int]]]:
