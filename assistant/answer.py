@@ -32,6 +32,7 @@ from assistant.overview import TIME_EXPRESSION, Cited, GlossaryEntry
 from assistant.refs import MONTHS, Place, Reference
 from assistant.retrieve import Filters, Hit, Searcher
 from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
+from assistant.textnorm import language_of, recognised
 
 MAX_QUESTION_CHARS = 2000
 DECLINED = "the model found no answer in the sources"
@@ -172,22 +173,6 @@ _COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it cover
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
-_EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
-_NL = set("de het een en van in is zijn wat welke wie hoe waarom wanneer waar met voor door op dit dat die er".split())
-
-
-def language_of(text: str) -> str:
-    """'en' or 'nl', from function words (the two languages the corpus and its users speak)."""
-    words = re.findall(r"[a-zà-ÿ]+", text.lower())
-    return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
-
-
-def recognised(text: str) -> bool:
-    """Whether a question of several words uses any Dutch or English function word at all."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    return len(words) < 4 or any(w in _EN or w in _NL for w in words)
-
-
 @dataclass
 class Turn:
     """An earlier exchange of the conversation."""

@@ -22,7 +22,6 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import prompts
-from assistant.answer import language_of
 from assistant.chunking import sentence_spans
 from assistant.cite import NO_ANSWER
 from assistant.config import Settings
@@ -30,6 +29,7 @@ from assistant.embeddings import embedder_identity, get_embeddings
 from assistant.index import Index
 from assistant.llm import Backend
 from assistant.schema import Answer, Chunk, Citation
+from assistant.textnorm import language_of
 
 CHUNK_CHARS = 1000
 TOP = 4

@@ -54,6 +54,13 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion constant: higher flattens the rank weights.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
     dense_weight: float = Field(1.3, ge=0, description="Weight of the embedding ranking in the fusion.")
+    min_bridge_similarity: float = Field(
+        0.9, ge=0, le=1,
+        description="A question word the documents lack (an English word over Dutch text) is also searched as the "
+        "documents' words nearest in meaning, when the nearest one's embedding similarity reaches this...",
+    )
+    bridge_margin: float = Field(0.015, ge=0, le=1, description="...together with those this close to the nearest...")
+    bridge_words: int = Field(3, ge=0, description="...at most this many.")
 
 
 class AnswerSettings(_Section):

@@ -1,5 +1,5 @@
-"""Index integrity: the manifest, the Chroma collection, the lexical index, the per-document files (text,
-sentence vectors, references, overview) and the recorded embedder must agree.
+"""Index integrity: the manifest, the Chroma collection, the lexical index, the word vectors, the per-document
+files (text, sentence vectors, references, overview) and the recorded embedder must agree.
 
 `check` lists what disagrees; `quick=True` (what ingest and serve run at start) compares counts and file
 presence only, the full check compares every chunk id and loads every file. `repair` re-ingests only the
@@ -67,6 +67,7 @@ def check(settings: Settings, quick: bool = False, index: Index | None = None) -
     health.documents, health.chunks = len(index.documents), len(index.chunks)
     _check_documents(index, health, quick)
     _check_stores(index, health, quick)
+    _check_words(index, health, quick)
     try:
         specs, _ = discover(settings.corpus_dir)
         health.pending = sorted(s.meta.doc_id for s in specs if s.meta.doc_id not in index.documents)
@@ -124,6 +125,19 @@ def _check_stores(index: Index, health: Health, quick: bool) -> None:
         return
     if lexical != max(len(index.chunks), 1) and index.chunks:
         health.problems.append(Problem(f"the lexical index holds {lexical} chunks, the index {len(index.chunks)}"))
+
+
+def _check_words(index: Index, health: Health, quick: bool) -> None:
+    path = index.gen_dir / "words.npz"
+    if not path.is_file():
+        health.problems.append(Problem("words.npz is missing (an index made by an older version)"))
+    elif not quick:
+        try:
+            with np.load(path) as data:
+                if not len(data["stems"]) == len(data["words"]) == len(data["vectors"]):
+                    raise ValueError("word vectors do not match their words")
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            health.problems.append(Problem(f"words.npz cannot be read ({type(exc).__name__}: {exc})"))
 
 
 def repair(settings: Settings) -> tuple[Health, Health]:

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.answer import Answerer, Turn, language_of
+from assistant.answer import Answerer, Turn
 from assistant.config import Settings
 from assistant.embeddings import forget_queries, get_embeddings
 from assistant.index import lexical_tokens
 from assistant.llm import Backend
 from assistant.schema import Answer, AssistantError, Chunk
-from assistant.textnorm import match_key
+from assistant.textnorm import language_of, match_key
 
 if TYPE_CHECKING:
     from assistant.baseline import Baseline

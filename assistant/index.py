@@ -7,7 +7,8 @@ Layout of the index directory::
     gen-000007/      state.json, chunks.jsonl, bm25/, chroma/ (embedded mode),
                      docs/<id>.json (clean text), <id>.sentences.npz (sentence vectors),
                      <id>.refs.json (what the document cites, see `refs`),
-                     <id>.overview.json (its map, glossary, timeline, actors, see `overview`)
+                     <id>.overview.json (its map, glossary, timeline, actors, see `overview`),
+                     words.npz (each stem of the indexed text with its commonest word's embedding)
 
 An ingest copies the live generation, changes the copy, and only then points CURRENT at it. A kill at any
 moment leaves CURRENT naming a complete generation, and readers never see a half-written one. With a Chroma
@@ -22,10 +23,11 @@ import re
 import shutil
 import time
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,8 @@ from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Foot
 
 SCHEMA_VERSION = 2
 _GEN = re.compile(r"^gen-(\d{6})$")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD_BATCH = 64  # words are short: larger batches than passages cost the embedder no more memory
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +58,18 @@ def lexical_tokens(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike)."""
     stopwords, stemmer = _analyzer()
     return stemmer.stemWords([w for w in re.findall(r"[^\W_]+", text.lower()) if w not in stopwords])
+
+
+def vocabulary(texts: Iterable[str]) -> dict[str, str]:
+    """Every stem of `texts` (stop words and short words aside) with its commonest word, the one embedded so a
+    question in another language can find the documents' own words by meaning."""
+    stopwords, stemmer = _analyzer()
+    counts = Counter(w for t in texts for w in _WORD.findall(t.lower()) if w not in stopwords)
+    words = [w for w, _ in counts.most_common()]
+    forms: dict[str, str] = {}
+    for word, stem in zip(words, stemmer.stemWords(words), strict=True):
+        forms.setdefault(stem, word)
+    return forms
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
@@ -248,6 +264,16 @@ class Index:
             self._sentences[doc_id] = dict(zip(data["starts"].tolist(), vectors, strict=True))
         return self._sentences[doc_id]
 
+    @cached_property
+    def words(self) -> tuple[list[str], list[str], np.ndarray]:
+        """The stems of the indexed text, their commonest words and those words' unit-length embeddings (none
+        for an index made before they were kept: the next ingest adds them)."""
+        try:
+            data = np.load(self.gen_dir / "words.npz")
+            return data["stems"].tolist(), data["words"].tolist(), data["vectors"].astype(np.float32)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return [], [], np.zeros((0, 0), dtype=np.float32)
+
     def mentions(self, doc_id: str) -> list[Mention]:
         """What a document cites, as extracted at ingest (or now, when that was by an older grammar)."""
         return _load_mentions(self.gen_dir / "docs" / f"{doc_id}.refs.json") or extract(self.document(doc_id))
@@ -364,7 +390,10 @@ class Writer:
         self.store = _Store(settings, self.gen_dir)
         self.documents: dict[str, dict[str, Any]] = {}
         self.chunks: dict[str, list[Chunk]] = {}
+        self._known_words: dict[str, np.ndarray] = {}
         if live is not None:
+            _, words, vectors = live.words
+            self._known_words = dict(zip(words, vectors, strict=True))
             live._store.clone_into(self.store)
             self.documents = dict(live.documents)
             for chunk in live.chunks:
@@ -463,6 +492,21 @@ class Writer:
             np.savez(fh, starts=np.array([a for a, _ in units], dtype=np.int64), vectors=matrix.astype(np.float16))
         return {a: v for (a, _), v in zip(units, matrix, strict=True)}
 
+    def _write_words(self, chunks: list[Chunk]) -> None:
+        """Embed the words of the indexed text that the live generation had not embedded yet."""
+        forms = vocabulary(t for c in chunks for t in (c.text, *(f.text for f in c.footnotes)))
+        new = [w for w in forms.values() if w not in self._known_words]
+        embedder = get_embeddings(self.settings)
+        for start in range(0, len(new), _WORD_BATCH):
+            part = new[start : start + _WORD_BATCH]
+            for word, vector in zip(part, np.array(embedder.embed_documents(part), dtype=np.float32), strict=True):
+                self._known_words[word] = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        width = len(next(iter(self._known_words.values()))) if self._known_words else 0
+        matrix = np.array([self._known_words[w] for w in forms.values()], dtype=np.float16).reshape(len(forms), width)
+        with open(self.gen_dir / "words.npz", "wb") as fh:
+            np.savez(fh, stems=np.array(list(forms), dtype=str), words=np.array(list(forms.values()), dtype=str),
+                     vectors=matrix)
+
     def commit(self) -> str:
         """Write the lexical index and state, then make this generation the live one."""
         import bm25s
@@ -479,6 +523,7 @@ class Writer:
         # bm25s cannot index an empty corpus; an empty index is still a valid, searchable state
         retriever.index(tokens or [["\u2205"]], show_progress=False)
         retriever.save(str(self.gen_dir / "bm25"), show_progress=False)
+        self._write_words(all_chunks)
         _write_json(
             self.gen_dir / "state.json",
             {

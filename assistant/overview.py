@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.chunking import sentence_spans
 from assistant.schema import Document, DocumentMeta
-from assistant.textnorm import match_key
+from assistant.textnorm import language_of, match_key
 
 # Stored per document; a change in how any part is made bumps it, so the next ingest makes it again.
 OVERVIEW_VERSION = 1
@@ -612,7 +612,6 @@ def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> t
     from langchain_core.messages import HumanMessage
 
     from assistant import cite, prompts
-    from assistant.answer import language_of
 
     if backend.chat is None:
         return view, 0

@@ -16,8 +16,12 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
+from assistant.embeddings import get_embeddings
 from assistant.index import Index, lexical_tokens
 from assistant.schema import Chunk, SearchHit
+from assistant.textnorm import FUNCTION_WORDS_EN, language_of
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Searcher:
         self.settings = settings
         self.index = index or Index.open(settings)
         self._expansions: dict[str, str] | None = None
+        self._bridged: dict[str, dict[str, list[str]]] = {}
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
@@ -101,7 +106,7 @@ class Searcher:
         k = k or r.k
         allowed = self._allowed(filters)
         n = max(r.candidates, k)
-        lexical = self.lexical(self.expanded(query), n, allowed) if r.lexical_weight else []
+        lexical = self.lexical(self.lexical_query(query), n, allowed) if r.lexical_weight else []
         scored = self.dense_scored(query, n, allowed) if r.dense_weight else []
         dense = [pos for pos, _ in scored]
         similarity = dict(scored)
@@ -114,6 +119,11 @@ class Searcher:
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
         return [Hit(self.index.chunks[p], scores[p], *ranks[p], similarity.get(p)) for p in best]
 
+    def lexical_query(self, query: str) -> str:
+        """The query as BM25 reads it: with what its abbreviations stand for, and the documents' words nearest
+        in meaning to those of its words the documents lack."""
+        return " ".join([self.expanded(query), *(w for words in self.bridged(query).values() for w in words)])
+
     def expanded(self, query: str) -> str:
         """The query with what its abbreviations stand for (the glossary of the overview), so "NOLAI" also
         finds "Nationaal Onderwijslab" and the other way round."""
@@ -125,6 +135,36 @@ class Searcher:
                  if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w])", query)]
         extra += [abbr for abbr, exp in self._expansions.items() if exp.lower() in query.lower()]
         return " ".join([query, *extra])
+
+    def bridged(self, query: str) -> dict[str, list[str]]:
+        """For a query in another language than some documents: each of its words that the documents lack,
+        with the documents' words nearest to it in meaning, so "goals" also finds "doelen".
+
+        Words are compared as the embedder sees them alone (`Index.words`); a word's neighbours are those
+        within `bridge_margin` of its nearest, if that one reaches `min_bridge_similarity`."""
+        language = language_of(query)
+        stems, words, vectors = self.index.words
+        if not len(vectors) or all(self.index.meta(d).language == language for d in self.index.documents):
+            return {}
+        if query not in self._bridged:
+            r = self.settings.retrieval
+            known = set(stems)
+            asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
+                w.lower() for w in _WORD.findall(query) if not w.isupper() and w.lower() not in FUNCTION_WORDS_EN
+                and (t := lexical_tokens(w)) and t[0] not in known))
+            found: dict[str, list[str]] = {}
+            if asked:
+                similarity = np.array(get_embeddings(self.settings).embed_documents(asked), dtype=np.float32)
+                similarity /= np.maximum(np.linalg.norm(similarity, axis=1, keepdims=True), 1e-12)
+                for word, row in zip(asked, similarity @ vectors.T, strict=True):
+                    best = float(row.max())
+                    if best >= r.min_bridge_similarity:
+                        near = np.argsort(-row)[: r.bridge_words]
+                        found[word] = [words[i] for i in near if row[i] >= best - r.bridge_margin]
+            if len(self._bridged) > 16:  # search and evidence ask for the same few queries, one after the other
+                self._bridged.clear()
+            self._bridged[query] = found
+        return self._bridged[query]
 
     def to_search_hit(self, rank: int, hit: Hit) -> SearchHit:
         meta = self.index.meta(hit.chunk.doc_id)

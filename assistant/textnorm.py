@@ -1,4 +1,4 @@
-"""Text normalisation shared by cleaning, quote matching and evaluation.
+"""Text normalisation and language detection shared by cleaning, retrieval, answering and evaluation.
 
 Quotes must be found back in the source whatever typography each rendering used, so every comparison of
 quotes against text goes through :func:`match_key`.
@@ -19,3 +19,28 @@ def match_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("\u00ad", "")
     text = _HYPHEN_BREAK.sub("-", text)
     return _SPACE.sub(" ", text).strip().lower()
+
+
+_EN = set("the of and to in is are what which who how does do did why when where with for by on this that an a".split())
+# English words that carry no content of their own: a question's other words are the ones looked up by meaning
+FUNCTION_WORDS_EN = _EN | set(
+    "about above after again against all also am any as at be been before being below between both but can could "
+    "down during each either few from further had has have having he her here hers him his i if into it its "
+    "itself just may me might more most must my no nor not now off once only or other our ours out over own same "
+    "shall she should so some such than their theirs them then there these they those through too under until up "
+    "very was we were whether while whom whose will would yet you your according say says said tell give list "
+    "name describe explain mention mentioned mentions".split()
+)
+_NL = set("de het een en van in is zijn wat welke wie hoe waarom wanneer waar met voor door op dit dat die er".split())
+
+
+def language_of(text: str) -> str:
+    """'en' or 'nl', from function words (the two languages the corpus and its users speak)."""
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
+
+
+def recognised(text: str) -> bool:
+    """Whether a question of several words uses any Dutch or English function word at all."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return len(words) < 4 or any(w in _EN or w in _NL for w in words)

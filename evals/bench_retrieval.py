@@ -27,7 +27,7 @@ def evaluate(searcher: Searcher, gold: GoldSet) -> dict[str, dict]:
     """Metrics per ranking mode, with the questions whose evidence is not in the top 5."""
     texts = [passage_text(c) for c in searcher.index.chunks]
     modes = {
-        "lexical": lambda q: searcher.lexical(q, max(KS)),
+        "lexical": lambda q: searcher.lexical(searcher.lexical_query(q), max(KS)),
         "dense": lambda q: searcher.dense(q, max(KS)),
         "hybrid": lambda q: [searcher.index.position(h.chunk.chunk_id) for h in searcher.search(q, max(KS))],
     }

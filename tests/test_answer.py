@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, cli_env
 
-from assistant.answer import Answerer, Turn, _has_asked_type, language_of
+from assistant.answer import Answerer, Turn, _has_asked_type
 from assistant.chunking import sentence_units
 from assistant.cli import cli
 from assistant.ingest import ingest
 from assistant.retrieve import Filters
 from assistant.schema import AssistantError
-from assistant.textnorm import match_key
+from assistant.textnorm import language_of, match_key
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines() if line.strip()]

@@ -97,6 +97,22 @@ def test_a_damaged_pointer_is_rebuilt_by_repair(small):
     assert after.ok and after.documents == 2
 
 
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_damaged_word_vectors_are_found_and_rebuilt(small, damage):
+    words = small.index_dir / current_generation(small.index_dir) / "words.npz"
+    assert "broedt" in Index.open(small).words[1]
+    if damage == "missing":  # as an index made before word vectors were kept
+        words.unlink()
+        assert not check(small, quick=True).ok
+    else:
+        words.write_bytes(b"PK\x03\x04 kapot")
+    health = check(small)
+    assert health.whole_index and "words.npz" in health.problems[0].what
+    assert Index.open(small).words[0] == []  # answering goes on, without looking up words by meaning
+    _before, after = repair(small)
+    assert after.ok and "broedt" in Index.open(small).words[1]
+
+
 def test_ingest_heals_a_damaged_document_at_start(small):
     (_docs_dir(small) / "grutto.refs.json").unlink()
     report = ingest(small)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from assistant.index import lexical_tokens, vocabulary
 from assistant.retrieve import Filters, HybridRetriever, Searcher
 
 
@@ -32,3 +35,31 @@ def test_filters_exclude_everything_that_does_not_match(bundled):
 def test_dense_similarity_is_a_cosine(bundled):
     hits = Searcher(bundled).search("energieverbruik van datacenters", 3)
     assert all(h.similarity is not None and 0.5 < h.similarity <= 1.0 for h in hits)
+
+
+def test_vocabulary_keeps_each_stem_once_with_its_commonest_word():
+    forms = vocabulary(["De doelen en het doel.", "Doelen, doelen! 2040 is ok; de coalities."])
+    assert forms["doel"] == "doelen"  # three "doelen" against one "doel"
+    assert "coalities" in forms.values()
+    assert forms == {"doel": "doelen", "coalitie": "coalities"}  # no stop words, short words or numbers
+
+
+def test_an_english_question_also_searches_the_dutch_words_nearest_in_meaning(bundled):
+    searcher = Searcher(bundled)
+    stems, words, vectors = searcher.index.words
+    assert len(stems) == len(words) == len(vectors) > 500
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-2)
+
+    bridged = searcher.bridged("Which examples of WRR advice on the goals of the agenda does the letter give?")
+    assert "doel" in {lexical_tokens(w)[0] for w in bridged["goals"]}
+    assert "voorbeeld" in {lexical_tokens(w)[0] for w in bridged["examples"]}
+    assert not {"which", "the", "does", "give", "wrr", "agenda"} & set(bridged)  # function words, names, shared
+    assert searcher.bridged("Wat zijn de doelen van de agenda?") == {}  # the documents' own language
+
+    question = "Which organisation was asked to help develop the future scenarios?"
+
+    def finds(query: str) -> bool:
+        return any("Argumentenfabriek is gevraagd" in searcher.index.chunks[p].text for p in searcher.lexical(query, 3))
+
+    assert finds(searcher.lexical_query(question)) and not finds(question)
+    assert any(h.lexical_rank and "Argumentenfabriek is gevraagd" in h.chunk.text for h in searcher.search(question, 5))
