@@ -108,6 +108,9 @@ _ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0
 # How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.
 _CONTEXT_WEIGHT = 0.2
 # Words by which a follow-up question leans on the one before ("Wie is daarvoor verantwoordelijk?").
+# "Waar werkt die coalitie aan?": a demonstrative among a question's first words points back ("die" further
+# on is mostly a relative pronoun: "de coalitie die ...")
+_DEMONSTRATIVE = re.compile(r"^\W*(?:\w+\W+){0,2}(?:die|dat|diezelfde|datzelfde|that)\s+\w+", re.IGNORECASE)
 _BACK_REFERENCE = re.compile(
     r"\b(?:daar\w*|hier(?:van|voor|mee|over|in|aan|bij|door|op|uit)|dit|deze|diens|hun|zij|ze|hij|"
     r"it|its|they|them|their|this|these|those|he|she|his|her)\b", re.IGNORECASE
@@ -529,7 +532,7 @@ class Answerer:
             kept = len(own & set(lexical_tokens(rewrite))) / max(len(own), 1)
             if 0 < len(rewrite) <= 3 * len(question) + 200 and kept >= 2 / 3:
                 return rewrite, ""
-        if _BACK_REFERENCE.search(question) or len(own) < 2:
+        if _BACK_REFERENCE.search(question) or _DEMONSTRATIVE.search(question) or len(own) < 2:
             return question, previous
         return question, ""
 

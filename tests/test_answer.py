@@ -170,6 +170,18 @@ def test_follow_up_that_refers_back_is_read_with_the_previous_question(answerer)
         "Wat is de Basis Data Infrastructuur?", "")
 
 
+def test_follow_up_with_a_demonstrative_is_read_with_the_previous_question(answerer):
+    first = "Welke partijen zitten in de coalitie rond geo-informatie die onder thema 3 wordt genoemd?"
+    follow_up = "Waar werkt die coalitie aan?"
+    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
+    answer = answerer.ask(follow_up, [Turn(first)])
+    assert "geodatafundament" in answer.answer and not answer.abstained, answer.answer
+    assert "geodatafundament" not in answerer.ask(follow_up).answer  # alone, "die coalitie" could be any
+    # "die" further on is a relative pronoun: such a question stands on its own
+    own = "Welke partijen zitten in de coalitie die werkt aan een geodatafundament?"
+    assert answerer.standalone(own, [Turn(first)]) == (own, "")
+
+
 def test_english_question_finds_dutch_evidence_by_meaning(answerer):
     # the question shares almost no words with the Dutch sentence; sentence embeddings find it
     answer = answerer.ask("Who will take part in the sessions, including a Catshuis session, on generative AI?")
