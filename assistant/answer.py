@@ -571,13 +571,20 @@ class Answerer:
         for claim in result.claims:
             for i in claim.sources:
                 number.setdefault(i, len(number) + 1)
-        sentences = []
-        for claim in result.claims:
-            marks = "".join(f"[{number[i]}]" for i in claim.sources)
-            body, end = (claim.text[:-1], claim.text[-1]) if claim.text[-1] in ".!?" else (claim.text, ".")
-            sentences.append(f"{body} {marks}{end}")
-        citations = [self._citation(n, chosen[i]) for i, n in number.items()]
-        return " ".join(sentences), citations, None, len(result.removed)
+        sentences = [_marked(claim.text, "".join(f"[{number[i]}]" for i in claim.sources)) for claim in result.claims]
+        # evidence the model passed over still belongs to the answer: quoted after the model's sentences
+        omitted = [self._citation(len(number) + n, ev) for n, ev in
+                   enumerate((ev for i, ev in enumerate(chosen) if i not in number), 1)]
+        citations = [self._citation(n, chosen[i]) for i, n in number.items()] + omitted
+        for c in omitted:
+            quote = " ".join(c.quote.split())
+            if language == "en":
+                lead = "" if c is not omitted[0] else "The documents also say (quoted in Dutch): "
+                sentences.append(f"{lead}“{quote}” [{c.n}].")
+            else:
+                sentences.append(_marked(quote, f"[{c.n}]"))
+        text = " ".join(sentences)
+        return text, citations, None, len(result.removed)
 
     def _similarity(self, sentence: str, quotes: Sequence[str]) -> list[float]:
         embedder = get_embeddings(self.settings)
@@ -697,6 +704,12 @@ def _first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
             seen.add(ev.chunk.chunk_id)
             out.append(ev)
     return out
+
+
+def _marked(sentence: str, marks: str) -> str:
+    """A sentence with its markers before its closing punctuation, as the model is asked to write them."""
+    body, end = (sentence[:-1], sentence[-1]) if sentence[-1] in ".!?" else (sentence, ".")
+    return f"{body} {marks}{end}"
 
 
 def _compose(citations: list[Citation], language: str) -> str:
