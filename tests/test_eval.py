@@ -68,28 +68,28 @@ def test_fast_subset_meets_the_gate(fast: tuple[Report, Path]) -> None:
     """Thresholds one question under the figures measured on this subset (extractive backend)."""
     m = _metrics(fast[0], "pipeline")
     assert m.questions == len(FAST)
-    assert m.retrieval_recall[5] >= 0.90, m.retrieval_misses
-    assert m.mrr >= 0.80
-    assert m.citation_recall >= 0.76, m.citation_misses
+    assert m.retrieval_recall[5] >= 0.89, m.retrieval_misses
+    assert m.mrr >= 0.86
+    assert m.citation_recall >= 0.87, m.citation_misses
     assert m.citation_precision >= 0.95, m.imprecise_citations
     assert m.quote_fidelity == 1.0, m.quotes_not_verbatim
-    assert m.keywords >= 0.72, m.keyword_misses
-    assert m.abstention_accuracy >= 0.84, (m.abstained_but_answerable, m.answered_but_should_abstain)
+    assert m.keywords >= 0.83, m.keyword_misses
+    assert m.abstention_accuracy >= 0.88, (m.abstained_but_answerable, m.answered_but_should_abstain)
 
 
 def test_the_held_out_set_meets_its_gate(bundled: Settings, tmp_path: Path) -> None:
     """The questions the answerer was not tuned on (evals/heldout.jsonl), extractive backend, pipeline only.
 
-    Thresholds two or three questions under the measured figures (citation recall 0.815, citation precision
-    0.986, abstention accuracy 0.843, keywords 0.779), so a rule that only fits the gold set shows here."""
+    Thresholds two or three questions under the measured figures (citation recall 0.824, citation precision
+    0.987, abstention accuracy 0.851, keywords 0.792), so a rule that only fits the gold set shows here."""
     report = run(bundled, ROOT / "evals" / "heldout.jsonl", backend="extractive", out_dir=tmp_path, baseline=False)
     m = report.systems[0].metrics
     assert report.questions >= 100 and not report.gold_problems and not report.evidence_problems
-    assert m.citation_recall >= 0.79, m.citation_misses
+    assert m.citation_recall >= 0.80, m.citation_misses
     assert m.citation_precision >= 0.95, m.imprecise_citations
     assert m.quote_fidelity == 1.0, m.quotes_not_verbatim
-    assert m.abstention_accuracy >= 0.82, (m.abstained_but_answerable, m.answered_but_should_abstain)
-    assert m.keywords >= 0.75, m.keyword_misses
+    assert m.abstention_accuracy >= 0.83, (m.abstained_but_answerable, m.answered_but_should_abstain)
+    assert m.keywords >= 0.77, m.keyword_misses
 
 
 def test_pipeline_beats_the_naive_baseline(fast: tuple[Report, Path]) -> None:
@@ -352,15 +352,15 @@ def test_verifier_rejects_an_english_sentence_its_dutch_quote_does_not_say(bundl
 def test_full_gold_set_with_the_embedded_model(bundled: Settings, tmp_path: Path) -> None:
     """The whole gold set answered by the bundled Gemma 3 270M (pipeline only, a few minutes on two cores).
 
-    Thresholds two or three questions under the measured figures (recall@5 0.961, citation recall 0.900,
-    citation precision 0.977, abstention accuracy 0.921, keywords 0.733)."""
+    Thresholds two or three questions under the measured figures (recall@5 0.955, citation recall 0.938,
+    citation precision 0.984, abstention accuracy 0.921, keywords 0.800)."""
     report = run(bundled, GOLD, backend="embedded", out_dir=tmp_path, baseline=False)
     m = report.systems[0].metrics
     assert report.questions == len(GOLD_LINES) and not report.gold_problems and not report.evidence_problems
     assert m.retrieval_recall[5] >= 0.94, m.retrieval_misses
-    assert m.citation_recall >= 0.87, m.citation_misses
+    assert m.citation_recall >= 0.91, m.citation_misses
     assert m.citation_precision >= 0.95, m.imprecise_citations
     assert m.quote_fidelity == 1.0, m.quotes_not_verbatim
     assert m.abstention_accuracy >= 0.90, (m.abstained_but_answerable, m.answered_but_should_abstain)
-    assert m.keywords >= 0.70, m.keyword_misses
+    assert m.keywords >= 0.77, m.keyword_misses
     assert m.fallback_rate is not None and m.latency_ms["first_token_ms"].n > 0, "the model wrote the answers"
