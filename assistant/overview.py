@@ -26,6 +26,7 @@ How each part is made (per document, at ingest, stored as `docs/<id>.overview.js
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import json
@@ -275,20 +276,20 @@ def _pieces(doc: Document) -> Iterable[tuple[str, int, Cited | None]]:
         yield doc.footnotes[number].text, number, _footnote_place(doc, number)
 
 
-def _sentence_at(text: str, pos: int) -> tuple[int, int]:
-    for a, b in sentence_spans(text):
-        if a <= pos < b:
-            return a, b
-    return pos, pos
+def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The span (of `spans`, in order) holding `pos`: found by bisection, since a long document has thousands."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else (pos, pos)
 
 
 def _glossary(doc: Document) -> list[GlossaryEntry]:
     entries: dict[tuple[str, str | None], GlossaryEntry] = {}
     heads = {s.start for s in doc.sections}
     for text, footnote, note in _pieces(doc):
+        spans = sentence_spans(text)
         for m in _BRACKETED.finditer(text):
             abbr = m.group("abbr")
-            a, b = _sentence_at(text, m.start())
+            a, b = _sentence_at(spans, m.start())
             expansion = _expansion(text[a : m.start()], abbr)
             if expansion is None:
                 continue

@@ -36,7 +36,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "evals")]
 
-from bench_ui import free_port, rss_mb  # noqa: E402
+from bench_load import free_port  # noqa: E402
+from bench_ui import rss_mb  # noqa: E402
 
 from assistant.chunking import sentence_spans  # noqa: E402
 from assistant.config import Settings  # noqa: E402

@@ -13,6 +13,7 @@ Results go to stdout and `evals/reports/reliability.json`.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
@@ -40,6 +41,7 @@ def outcomes(junit: Path) -> dict[str, str]:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"

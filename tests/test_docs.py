@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,11 @@ def test_the_deployment_files_name_real_settings_files_and_versions(monkeypatch:
     settings = Settings()
     assert (settings.chroma.host, settings.chroma.port, settings.llm.backend) == ("chroma", 8000, "ollama")
     assert settings.ollama_host == "http://ollama:11434"
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "evals").glob("*.py")))
+def test_every_evaluation_script_starts(script: str) -> None:
+    """The benchmarks the README quotes must run as documented: an import that broke shows here, not later."""
+    done = subprocess.run([sys.executable, str(ROOT / "evals" / script), "--help"], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0 and "usage" in done.stdout.lower(), done.stderr[-2000:]
