@@ -260,7 +260,7 @@ class Index:
         """Unit-length embeddings of a document's sentences, by start offset (see `chunking.sentence_units`)."""
         if doc_id not in self._sentences:
             data = np.load(self.gen_dir / "docs" / f"{doc_id}.sentences.npz")
-            vectors = data["vectors"].astype(np.float32)
+            vectors = data["vectors"]  # kept as stored (float16): a large corpus holds millions of sentences
             self._sentences[doc_id] = dict(zip(data["starts"].tolist(), vectors, strict=True))
         return self._sentences[doc_id]
 
