@@ -54,11 +54,6 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(10, ge=1, description="Reciprocal rank fusion constant: higher flattens the rank weights.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
     dense_weight: float = Field(1.3, ge=0, description="Weight of the embedding ranking in the fusion.")
-    sentence_weight: float = Field(
-        0.5, ge=0,
-        description="Weight of a third ranking in the fusion: the candidates by their best sentence's embedding "
-        "similarity.",
-    )
     min_bridge_similarity: float = Field(
         0.9, ge=0, le=1,
         description="A question word the documents lack (an English word over Dutch text) is also searched as the "

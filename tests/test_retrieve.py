@@ -64,12 +64,3 @@ def test_an_english_question_also_searches_the_dutch_words_nearest_in_meaning(bu
     assert finds(searcher.lexical_query(question)) and not finds(question)
     assert any(h.lexical_rank and "Argumentenfabriek is gevraagd" in h.chunk.text for h in searcher.search(question, 5))
 
-
-def test_passages_also_rank_by_their_best_sentence(bundled):
-    searcher = Searcher(bundled)
-    question = "What are the two goals of the agenda?"
-    everything = list(range(len(searcher.index.chunks)))
-    first = searcher.index.chunks[searcher.by_sentence(question, everything)[0]]
-    assert "streven we naar twee doelen" in first.text  # the letter's opening chunk, mostly header and address
-    assert 0 not in searcher.dense(question, 10)  # which the passage's own embedding does not find
-    assert searcher.by_sentence(question, []) == []
