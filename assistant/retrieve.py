@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from pydantic import ConfigDict
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import Index, lexical_tokens
-from assistant.schema import Chunk, SearchHit
+from assistant.schema import Chunk, DocumentMeta, SearchHit
 from assistant.textnorm import FUNCTION_WORDS_EN, language_of
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -136,19 +137,26 @@ class Searcher:
         extra += [abbr for abbr, exp in self._expansions.items() if exp.lower() in query.lower()]
         return " ".join([query, *extra])
 
+    @cached_property
+    def _languages(self) -> set[str]:
+        return {DocumentMeta(**d["meta"]).language for d in self.index.documents.values()}
+
+    @cached_property
+    def _known_stems(self) -> set[str]:
+        return set(self.index.words[0])
+
     def bridged(self, query: str) -> dict[str, list[str]]:
         """For a query in another language than some documents: each of its words that the documents lack,
         with the documents' words nearest to it in meaning, so "goals" also finds "doelen".
 
         Words are compared as the embedder sees them alone (`Index.words`); a word's neighbours are those
         within `bridge_margin` of its nearest, if that one reaches `min_bridge_similarity`."""
-        language = language_of(query)
-        stems, words, vectors = self.index.words
-        if not len(vectors) or all(self.index.meta(d).language == language for d in self.index.documents):
+        _, words, vectors = self.index.words
+        if not len(vectors) or self._languages <= {language_of(query)}:
             return {}
         if query not in self._bridged:
             r = self.settings.retrieval
-            known = set(stems)
+            known = self._known_stems
             asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
                 w.lower() for w in _WORD.findall(query) if not w.isupper() and w.lower() not in FUNCTION_WORDS_EN
                 and (t := lexical_tokens(w)) and t[0] not in known))
@@ -161,7 +169,7 @@ class Searcher:
                     if best >= r.min_bridge_similarity:
                         near = np.argsort(-row)[: r.bridge_words]
                         found[word] = [words[i] for i in near if row[i] >= best - r.bridge_margin]
-            if len(self._bridged) > 16:  # search and evidence ask for the same few queries, one after the other
+            if len(self._bridged) > 16:  # a question is searched more than once (an evaluation ranks it again)
                 self._bridged.clear()
             self._bridged[query] = found
         return self._bridged[query]
