@@ -100,7 +100,7 @@ _NEXT_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde
 # A sentence that points back at the one before ("hierbij", "daarin") and is short only adds to it.
 _ADDS_TO = re.compile(r"\b(?:hierbij|daarbij|hierin|daarin|hiervoor|daarvoor|hiermee|daarmee|hierdoor|daardoor|"
                       r"hieraan|daaraan)\b", re.IGNORECASE)
-_MAX_ADDITION_WORDS = 12
+_MAX_ADDITION_WORDS = 15
 # "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
 _COUNTS = {w: int(n) for w, n in cite.NUMBER_WORDS.items() if int(n) <= 5}
 _ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0,2}}[\w«»‘’'-]+(?:en|s)\W?[.]\s*$",
@@ -234,10 +234,15 @@ class Answerer:
         return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
 
     def evidence(self, question: str, hits: list[Hit], context: str = "") -> list[Evidence]:
-        """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
+        """Every sentence and footnote of the retrieved passages, best first; `context` words and the Dutch words
+        bridged to from an English question's (`Searcher.bridged`) count less."""
         terms = dict.fromkeys(set(lexical_tokens(context)) - _QUESTION_WORDS, _CONTEXT_WEIGHT)
         terms.update(dict.fromkeys(set(lexical_tokens(question)) - _QUESTION_WORDS, 1.0))
         a = self.settings.answer
+        # an English question's words the documents lack, read as their nearest Dutch words: a hint, no more
+        bridged = " ".join(w for words in self.searcher.bridged(question).values() for w in words)
+        for t in lexical_tokens(bridged):
+            terms.setdefault(t, a.bridge_weight)
         asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
         asked /= max(float(np.linalg.norm(asked)), 1e-12)
         candidates: list[Evidence] = []
@@ -477,7 +482,8 @@ class Answerer:
         return list(links.values())
 
     def _choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
-        """The evidence sentences an answer rests on, in document order; none when the documents do not answer.
+        """The evidence sentences an answer rests on, the best first and the others in document order; none when
+        the documents do not answer.
 
         A question in another language than the documents shares few words with them; its best sentence's
         embedding similarity stands in for the word coverage it cannot have."""
@@ -504,7 +510,7 @@ class Answerer:
                     continue
                 chosen.append(ev)
             chosen += _footnotes_of(chosen, candidates)
-            chosen.sort(key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
+            chosen[1:] = sorted(chosen[1:], key=lambda e: (e.chunk.doc_id, e.start, e.footnote or 0))
         if not _has_asked_type(question, [ev.text for ev in chosen if ev.footnote is None],
                                [ev.text for ev in chosen if ev.footnote is not None]):
             return []

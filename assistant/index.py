@@ -41,9 +41,14 @@ from assistant.refs import REFS_VERSION, Mention, Reference, build_registry, ext
 from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
 
 SCHEMA_VERSION = 2
+LEXICAL_VERSION = 2  # how `lexical_tokens` reads text: an index tokenised otherwise gets its BM25 index anew
 _GEN = re.compile(r"^gen-(\d{6})$")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _WORD_BATCH = 64  # words are short: larger batches than passages cost the embedder no more memory
+
+
+# A footnote marker ("algoritmen¹¹") is no part of the word it follows.
+_TOKEN = re.compile(r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +62,7 @@ def _analyzer() -> tuple[frozenset[str], Any]:
 def lexical_tokens(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike)."""
     stopwords, stemmer = _analyzer()
-    return stemmer.stemWords([w for w in re.findall(r"[^\W_]+", text.lower()) if w not in stopwords])
+    return stemmer.stemWords([w for w in _TOKEN.findall(text.lower()) if w not in stopwords])
 
 
 def vocabulary(texts: Iterable[str]) -> dict[str, str]:
@@ -528,6 +533,7 @@ class Writer:
             self.gen_dir / "state.json",
             {
                 "schema": SCHEMA_VERSION,
+                "lexical": LEXICAL_VERSION,
                 "embedder": embedder_identity(self.settings.embeddings),
                 "chunking": self.settings.chunking.model_dump(),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -29,7 +29,7 @@ from assistant.corpus import (
     slug,
 )
 from assistant.documents import build_document
-from assistant.index import Index, Writer, current_generation, ingest_lock
+from assistant.index import LEXICAL_VERSION, Index, Writer, current_generation, ingest_lock
 from assistant.loaders import SUPPORTED, Rendering, load
 from assistant.refs import PUBLICATIONS, parse_id
 from assistant.schema import AssistantError, Chunk, Document, harmless
@@ -191,7 +191,10 @@ def ingest(
                 prepared.append((spec, files, *_prepare(spec, content_hash, settings)))
             except AssistantError as exc:
                 report.results.append(FileResult(name, "failed", spec.meta.doc_id, str(exc)))
-        if prepared or removed or rebuild or live is None:
+        stale = live is not None and live.state.get("lexical", 1) != LEXICAL_VERSION
+        if stale:
+            report.repaired.append("the lexical index was made by an older version; made anew")
+        if prepared or removed or rebuild or live is None or stale:
             try:
                 report.generation, report.embedded = _write(settings, rebuild or live is None, prepared, removed,
                                                              known, report, progress)

@@ -18,7 +18,7 @@ from conftest import cli_env, make_pdf, make_settings
 
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.index import Index, current_generation, ingest_lock
+from assistant.index import LEXICAL_VERSION, Index, current_generation, ingest_lock
 from assistant.ingest import IngestReport, ingest
 from assistant.retrieve import Searcher
 from assistant.schema import AssistantError
@@ -469,6 +469,24 @@ def test_index_with_an_older_schema(workspace):
     report = ingest(workspace)
     assert report.embedded == 1 and report.generation != built.generation
     assert Searcher(workspace).search("wijkteams", k=1)[0].chunk.doc_id == "armoede"
+
+
+def test_index_tokenised_by_an_older_version_gets_its_lexical_index_anew(workspace):
+    (workspace.corpus_dir / "armoede.txt").write_text(ARMOEDE.replace("grondslag.", "grondslag¹."), encoding="utf-8")
+    built = ingest(workspace)
+    state_path = workspace.index_dir / built.generation / "state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    assert state["lexical"] == LEXICAL_VERSION
+    del state["lexical"]  # as an older version wrote it
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+
+    report = ingest(workspace)
+    assert report.embedded == 0 and report.generation != built.generation  # vectors kept, BM25 made anew
+    assert any("lexical index" in what for what in report.repaired)
+    assert Index.open(workspace).state["lexical"] == LEXICAL_VERSION
+    assert Searcher(workspace).lexical("grondslag", 1)  # the word before the footnote marker is found
+    again = ingest(workspace)
+    assert again.generation == report.generation and not again.repaired
 
 
 # --- scale and concurrency -------------------------------------------------------------------------------------

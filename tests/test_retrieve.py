@@ -44,6 +44,11 @@ def test_vocabulary_keeps_each_stem_once_with_its_commonest_word():
     assert forms == {"doel": "doelen", "coalitie": "coalities"}  # no stop words, short words or numbers
 
 
+def test_a_footnote_marker_is_no_part_of_the_word_it_follows():
+    assert lexical_tokens("de inzet van algoritmen¹¹ in de uitvoering¹⁹.") == lexical_tokens(
+        "de inzet van algoritmen in de uitvoering.") == ["inzet", "algoritm", "uitvoer"]
+
+
 def test_an_english_question_also_searches_the_dutch_words_nearest_in_meaning(bundled):
     searcher = Searcher(bundled)
     stems, words, vectors = searcher.index.words
