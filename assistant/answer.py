@@ -23,7 +23,7 @@ import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import audit, cite, colophon, prompts
-from assistant.chunking import sentence_spans, sentence_units
+from assistant.chunking import ENUMERATION_ITEM, sentence_spans, sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
 from assistant.index import lexical_tokens
@@ -93,10 +93,9 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # A list item: a paragraph that starts with a bullet or a number ("1.", "•", "○").
 _LIST_ITEM = re.compile(r"\s*\n\s*(?:[•○◦▪■●-]|\d{1,2}\.)\s[^\n]*")
 _MAX_LIST_CHARS = 1200
-# Items given as sentences: "De eerste is ...", "De ene as ...", "Ten eerste ...", then "De tweede ...", "De andere".
+# Items given as sentences: "De eerste is ...", "De ene as ...", "Ten eerste ...", then "De tweede ...", "De andere"
+# (`ENUMERATION_ITEM`).
 _FIRST_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene)|(?:The )?first(?:ly)?|One)\b")
-_NEXT_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde|vierde|vijfde|laatste)|"
-                        r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
 # A sentence that points back at the one before ("hierbij", "daarin") and is short only adds to it.
 _ADDS_TO = re.compile(r"\b(?:hierbij|daarbij|hierin|daarin|hiervoor|daarvoor|hiermee|daarmee|hierdoor|daardoor|"
                       r"hieraan|daaraan)\b", re.IGNORECASE)
@@ -234,15 +233,10 @@ class Answerer:
         return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
 
     def evidence(self, question: str, hits: list[Hit], context: str = "") -> list[Evidence]:
-        """Every sentence and footnote of the retrieved passages, best first; `context` words and the Dutch words
-        bridged to from an English question's (`Searcher.bridged`) count less."""
+        """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
         terms = dict.fromkeys(set(lexical_tokens(context)) - _QUESTION_WORDS, _CONTEXT_WEIGHT)
         terms.update(dict.fromkeys(set(lexical_tokens(question)) - _QUESTION_WORDS, 1.0))
         a = self.settings.answer
-        # an English question's words the documents lack, read as their nearest Dutch words: a hint, no more
-        bridged = " ".join(w for words in self.searcher.bridged(question).values() for w in words)
-        for t in lexical_tokens(bridged):
-            terms.setdefault(t, a.bridge_weight)
         asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
         asked /= max(float(np.linalg.norm(asked)), 1e-12)
         candidates: list[Evidence] = []
@@ -653,8 +647,8 @@ def _list_end(text: str, start: int, end: int) -> int:
     if _FIRST_ITEM.match(text, start) or _FIRST_ITEM.match(text, following[0][0]):
         i = 0  # items, with at most one other sentence between two of them ("Hierbij moet ... worden begrepen")
         while i < len(following):
-            step = 1 if _NEXT_ITEM.match(text, following[i][0]) else 2
-            if step == 2 and not (i + 1 < len(following) and _NEXT_ITEM.match(text, following[i + 1][0])):
+            step = 1 if ENUMERATION_ITEM.match(text, following[i][0]) else 2
+            if step == 2 and not (i + 1 < len(following) and ENUMERATION_ITEM.match(text, following[i + 1][0])):
                 break
             end, i = following[i + step - 1][1], i + step
         return end

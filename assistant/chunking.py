@@ -2,7 +2,8 @@
 
 A chunk never crosses a heading and never ends mid-sentence; it grows sentence by sentence to about
 `target_chars`, prefers to stop at a paragraph end, and repeats the last `overlap_sentences` of the previous
-chunk so a fact on a boundary is whole in at least one chunk.
+chunk so a fact on a boundary is whole in at least one chunk (and, when those are items of an enumeration, the
+sentences back to the one that announces them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ _ABBREVIATIONS = {
     "min", "max", "mln", "mld", "jr", "st", "mw", "dhr", "i.o.m", "n.a.v", "t.b.v", "i.c.m", "m.n", "v.w.b",
     "e.g", "i.e", "no", "fig", "vol", "al", "p", "pp", "kamerstukken", "stb", "stcrt",
 }
+# Items given as sentences: "De eerste is ...", "Ten tweede ...", "The second ...".
+ENUMERATION_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde|vierde|vijfde|laatste)|"
+                   r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
+_MAX_ITEMS_BACK = 3
+# How documents are cut; part of every document's content hash, so a document cut otherwise is cut again.
+CHUNKER_VERSION = 2
 _BULLET = re.compile(r"[•○◦▪■●]?\s*")
 _BOUNDARY = re.compile(r"[.!?…]+[»”’\"')\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?=\s+[\"«„‘“(\[•○]?[A-ZÀ-Þ0-9•○])")
 
@@ -81,8 +88,14 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
             chunks.append(_make_chunk(doc, len(chunks), sentences[i][0], sentences[j - 1][1]))
             if j >= len(sentences):
                 break
-            done = j
+            done, first = j, i
             i = max(i + 1, j - settings.overlap_sentences)
+            # an item of an enumeration ("De tweede is ...") starts no chunk: the sentence announcing it comes along
+            for _ in range(_MAX_ITEMS_BACK if settings.overlap_sentences else 0):
+                if i - 1 <= first or not ENUMERATION_ITEM.match(doc.text, sentences[i][0]) \
+                        or sentences[j][1] - sentences[i - 1][0] > settings.max_chars:
+                    break
+                i -= 1
     return chunks
 
 

@@ -87,18 +87,13 @@ class AnswerSettings(_Section):
         description="Weight of a sentence's embedding similarity to the question in choosing evidence (next to "
         "its coverage of the question's words and its passage's rank).",
     )
-    bridge_weight: float = Field(
-        0.3, ge=0, le=1,
-        description="Weight, next to a question word's 1, of the documents' words nearest in meaning to the words "
-        "of an English question that the documents lack (`retrieval.min_bridge_similarity`), in choosing evidence.",
-    )
     max_sentences: int = Field(3, ge=1, description="Most evidence sentences an answer rests on.")
     max_sentences_broad: int = Field(
-        6, ge=1, description="...for a question that asks for several things (joined by 'en'/'and', 'naast', "
+        5, ge=1, description="...for a question that asks for several things (joined by 'en'/'and', 'naast', "
         "'op welke manieren').",
     )
     keep_ratio: float = Field(
-        0.75, ge=0, le=1, description="Further sentences must score at least this share of the best one."
+        0.8, ge=0, le=1, description="Further sentences must score at least this share of the best one."
     )
     min_support: float = Field(
         0.7, ge=0, le=1,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.chunking import chunk_document
+from assistant.chunking import CHUNKER_VERSION, chunk_document
 from assistant.config import Settings
 from assistant.corpus import (
     DocumentSpec,
@@ -90,9 +90,10 @@ def _file_hash(path: Path) -> str:
 
 
 def _content_hash(spec: DocumentSpec, files: dict[str, str], settings: Settings) -> str:
-    """Files, manifest metadata and chunking settings: any change means the document is rebuilt."""
+    """Files, manifest metadata, chunking settings and chunker: any change means the document is rebuilt."""
     payload = json.dumps(
-        [sorted(files.items()), spec.meta.to_dict() if spec.listed else None, settings.chunking.model_dump()],
+        [sorted(files.items()), spec.meta.to_dict() if spec.listed else None, settings.chunking.model_dump(),
+         CHUNKER_VERSION],
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()

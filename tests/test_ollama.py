@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from conftest import cli_env
 
 from assistant.answer import Answerer, Turn
+from assistant.chunking import sentence_spans
 from assistant.cli import cli
 from assistant.config import Settings
 from assistant.ingest import ingest
@@ -376,8 +377,10 @@ def test_a_model_without_markers_is_attributed_to_the_right_sources(answerer, se
     assert len(src) >= 2, "the question needs more than one source to tell right from wrong attribution"
     assert answer.fallback is None and answer.notices == []
     by_n = {c.n: flat(c.quote) for c in answer.citations}
+    # a source may hold more than one sentence (a list, or a short sentence that adds to the one before): each
+    # of the model's sentences goes to the source it was copied from
     assert [(body, by_n[n]) for body, n in claims(answer)] == [
-        (src[n].rstrip("."), flat(src[n])) for n in sorted(src, reverse=True)]
+        (src[n][a:b].rstrip("."), flat(src[n])) for n in sorted(src, reverse=True) for a, b in sentence_spans(src[n])]
     assert_cites_the_sources_sent(answer, request, answerer)
 
 
