@@ -23,7 +23,7 @@ _ABBREVIATIONS = {
 }
 # Items given as sentences: "De eerste is ...", "Ten tweede ...", "The second ...".
 ENUMERATION_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde|vierde|vijfde|laatste)|"
-                   r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
+                              r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
 _MAX_ITEMS_BACK = 3
 # How documents are cut; part of every document's content hash, so a document cut otherwise is cut again.
 CHUNKER_VERSION = 2
