@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -131,11 +133,36 @@ def _load_llama(path: str, chat_format: str | None, context_tokens: int, threads
         raise AssistantError(f"GGUF model not found: {path} (check ASSISTANT_LLM__GGUF_PATH)")
     llama_cpp.llama_log_set(_quiet, ctypes.c_void_p(0))  # llama.cpp's own logging would clutter stderr
     try:
-        # llama.cpp's own default writes with half the cores: on a 2-core machine that is 40 % slower
-        return llama_cpp.Llama(model_path=path, n_ctx=context_tokens, n_threads=threads or os.cpu_count(),
-                               chat_format=chat_format, verbose=False)
+        with _LOADING, _plain_weight_buffers(llama_cpp.llama_cpp):
+            # llama.cpp's own default writes with half the cores: on a 2-core machine that is 40 % slower
+            return llama_cpp.Llama(model_path=path, n_ctx=context_tokens, n_threads=threads or os.cpu_count(),
+                                   chat_format=chat_format, verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise AssistantError(f"{path} could not be loaded as a GGUF model: {exc}") from exc
+
+
+_LOADING = threading.Lock()
+
+
+@contextmanager
+def _plain_weight_buffers(bindings: Any) -> Iterator[None]:
+    """Models loaded meanwhile keep their weights in plain CPU buffers, not llama.cpp's repacked "extra" buffer
+    types. On Xeons with AMX those put the weights in an AMX buffer, and the first decode then crashes the process
+    with a segmentation fault (https://github.com/ggml-org/llama.cpp/issues/20824; fix proposed in
+    https://github.com/ggml-org/llama.cpp/pull/26954). `Llama` has no argument for it, so the defaults it starts
+    from are adjusted while it loads."""
+    defaults = bindings.llama_model_default_params
+
+    def without_extra_buffers() -> Any:
+        params = defaults()
+        params.use_extra_bufts = False
+        return params
+
+    bindings.llama_model_default_params = without_extra_buffers
+    try:
+        yield
+    finally:
+        bindings.llama_model_default_params = defaults
 
 
 def _bundled_gguf() -> Path:

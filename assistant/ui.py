@@ -489,7 +489,8 @@ def build(app: App) -> gr.Blocks:
             language = gr.Radio(["Nederlands", "English"], value="Nederlands", show_label=False, scale=0)
         indicator = gr.Markdown(f"{t['backend']}: **{backend.name}** ({backend.model or 'geen model'})")
         visited = gr.BrowserState(False, storage_key="assistant-visited")
-        with gr.Tabs(selected="chat") as tabs:
+        # hidden until the landing tab is chosen (see the load event below): nothing switches under the cursor
+        with gr.Tabs(selected="overview", visible="hidden") as tabs:
             with gr.Tab(t["overview"], id="overview") as overview_tab:
                 gr.Markdown(f"### {t['try']}")
                 with gr.Row():
@@ -562,18 +563,24 @@ def build(app: App) -> gr.Blocks:
         down.click(lambda a, c: app.feedback(a, "down", c), [last, comment], thanks)
         add.click(app.upload, [upload, title, kind, date], [result, table, docs, which])
         remove.click(app.remove, [which], [result, table, docs, which])
-        blocks.load(app.document_choices, None, [table, docs, which])  # a page loaded later sees today's documents
-        # a first visit lands on the Overview; later visits (remembered in this browser) on the questions
-        blocks.load(lambda seen: (gr.Tabs(selected="chat" if seen else "overview"), True), [visited],
-                    [tabs, visited])
+
+        def landing(seen: bool) -> tuple[Any, ...]:
+            """A first visit (a login included) lands on the Overview; later visits, remembered in this browser, on
+            the questions. The tabs appear with that choice made and with today's documents (a page loaded after an
+            upload lists it), so a page never changes under the cursor once shown."""
+            return gr.Tabs(selected="chat" if seen else "overview", visible=True), True, *app.document_choices()
+
+        blocks.load(landing, [visited], [tabs, visited, table, docs, which])
         for starter in starters:
             starter.click(lambda q: (q, gr.Tabs(selected="chat")), [starter], [question, tabs])
         briefing_md.click(lambda: app.briefing_file("md"), None, briefing_out)
         briefing_html.click(lambda: app.briefing_file("html"), None, briefing_out)
         refs_inputs = [refs_query, refs_kind, refs_missing, lang]
         for trigger in (refs_query.change, refs_kind.change, refs_missing.change, refs_tab.select):
+            # one queue for every refresh of the list, so they finish in the order asked: an earlier search (the
+            # tab's own, or a shorter query) never lands over the result of a later one
             trigger(lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
-                    show_progress="hidden")
+                    show_progress="hidden", concurrency_id="refs")
 
         def switch(choice: str, shown_answer: dict | None, tr: list[Turn]) -> tuple[Any, ...]:
             lg = "en" if choice == "English" else "nl"
@@ -597,7 +604,8 @@ def build(app: App) -> gr.Blocks:
                          chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator,
                          refs_tab, refs_query, refs_kind, refs_missing, overview_tab, briefing_md, briefing_html,
                          briefing_out, overview_page]).then(
-            lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list)
+            lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
+            concurrency_id="refs")
     return blocks
 
 

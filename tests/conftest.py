@@ -6,10 +6,17 @@ import ipaddress
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fake_ollama import FakeOllama, running
 
 from assistant.config import Settings
 
@@ -121,6 +128,29 @@ def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
+def wait_until_answering(url: str, proc: subprocess.Popen, log: Callable[[], str] = str,
+                         limit_s: float = 600) -> None:
+    """Wait until `url` answers HTTP 200 (or, for a `tcp://` address, accepts a connection), failing at once if
+    `proc` ends first. `limit_s` only stops a hang: a loaded machine waits as long as the server takes."""
+    parts = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + limit_s
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"{proc.args[:4]} exited with {proc.returncode} before answering:\n{log()}")
+        try:
+            if parts.scheme == "tcp":
+                socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+                return
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} did not answer in {limit_s} s:\n{log()}")
+        time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -130,10 +160,6 @@ def free_port() -> int:
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[int]:
     """A real `chroma run` on a free loopback port, with its data in the test's directory."""
-    import subprocess
-    import sys
-    import time
-
     chroma = Path(sys.executable).with_name("chroma")
     if not chroma.exists():
         chroma = Path(shutil.which("chroma") or "chroma")
@@ -142,16 +168,25 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
         [str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start within 30 s")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        wait_until_answering(f"tcp://127.0.0.1:{port}", proc)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def _server() -> Iterator[FakeOllama]:
+    """The fake Ollama server (tests/fake_ollama.py), one for the session."""
+    with running() as state:
+        yield state
+
+
+@pytest.fixture
+def server(_server: FakeOllama) -> Iterator[FakeOllama]:
+    """The fake Ollama server, listing `gemma3:4b`, with no requests recorded yet and no stream held."""
+    _server.reset()
+    yield _server
+    assert not _server.errors, f"the test's reply function failed: {_server.errors}"
+    _server.reset()

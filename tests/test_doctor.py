@@ -9,13 +9,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import cli_env, free_port, make_settings
+from conftest import cli_env, free_port, make_settings, wait_until_answering
+from pausing_ingest import PausedIngest
 
 from assistant.answer import Answerer
 from assistant.cli import cli
@@ -184,16 +184,8 @@ def _serve(settings: Settings, cwd: Path, **env: str) -> tuple[subprocess.Popen,
                              "--port", str(port)], cwd=cwd, env=cli_env(settings, **env),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=5) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise AssertionError("serve did not come up")
+    wait_until_answering(url + "/health", proc)
+    return proc, url
 
 
 def _health(url: str) -> dict:
@@ -224,13 +216,14 @@ def test_two_serve_processes_on_one_chroma_server_stay_consistent_while_one_inge
         assert health["status"] == "ok" and health["generation"] == health["live_generation"]
 
         (corpus / "wulp.txt").write_text(DOCS["wulp.txt"], encoding="utf-8")
-        writer = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest"], env=cli_env(settings, **env),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        answers = []
-        while writer.poll() is None:  # the other process keeps answering, the same way, during the ingest
-            answers.append(_ask(url_b, question))
-        assert writer.wait() == 0, writer.stderr.read()
-        assert answers and all(a["answer"] == before["answer"] for a in answers)
+        # both keep answering, the same way, while an ingest writes the next generation and before it is live
+        with PausedIngest(["writing", "flip"], cli_env(settings, **env), tmp_path, tmp_path / "ingest.log") as writer:
+            for point in ("writing", "flip"):
+                writer.reach(point)
+                assert _ask(url_b, question)["answer"] == before["answer"], point
+                assert _ask(url_a, question)["answer"] == before["answer"], point
+                writer.go_on()
+            assert writer.finish() == 0, writer.errors()
 
         after = _ask(url_b, "Waar zoekt de wulp voedsel?")  # both follow the new generation
         assert after["citations"] and after["citations"][0]["doc_id"] == "wulp"

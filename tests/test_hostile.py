@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -484,9 +483,7 @@ def test_the_cases_cover_the_brief() -> None:
 def test_ingest_hostile_file(case: Case, ws: Settings) -> None:
     path = ws.corpus_dir / case.name
     path.write_bytes(case.make(ws.corpus_dir.parent))
-    started = time.perf_counter()
-    report = ingest(ws)
-    assert time.perf_counter() - started < 60
+    report = ingest(ws)  # a file that makes it hang is stopped by the suite's per-test timeout
     check_outcome(case, _result_for(report, case.name), ws, case.name)
     assert _result_for(report, f"{GOOD_ID}.md").status == "unchanged"
     assert_good_document_answers(ws)
@@ -639,9 +636,7 @@ def test_50_mb_text_file_under_the_default_limit_is_ingested(ws: Settings) -> No
         fh.write(b" " * FIFTY_MB)
         fh.write(b"\nHet laatste loket van de provincie Zeeland sluit in december.\n")
     assert file_problem(path, ws.ingest.max_file_mb) is None
-    started = time.perf_counter()
-    report = ingest(ws)
-    assert time.perf_counter() - started < 60
+    report = ingest(ws)  # a file that makes it hang is stopped by the suite's per-test timeout
     result = _result_for(report, "groot.txt")
     assert result.status == "added", result
     text = Index.open(ws).document("groot").text

@@ -9,20 +9,21 @@ facts, one that obeys an instruction planted in a document, one that dies mid-an
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
+import signal
 import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from conftest import cli_env
+from fake_ollama import MODEL, FakeOllama, Reply, from_source_1, last_user, pieces, sources
 
 from assistant.answer import Answerer, Turn
 from assistant.chunking import sentence_spans
@@ -34,142 +35,6 @@ from assistant.schema import Answer, AssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts"
-MODEL = "gemma3:4b"
-CREATED = "2025-01-01T00:00:00.000000Z"
-
-# --------------------------------------------------------------------------------------------------------------
-# The fake Ollama server
-# --------------------------------------------------------------------------------------------------------------
-
-Reply = Callable[[dict[str, Any]], str]
-
-
-def tag(name: str) -> dict[str, Any]:
-    """A model as `GET /api/tags` lists it."""
-    return {"name": name, "model": name, "modified_at": "2025-01-01T00:00:00Z", "size": 1, "digest": "abc",
-            "details": {"format": "gguf", "family": name.split(":")[0], "parameter_size": "4B",
-                        "quantization_level": "Q4_K_M"}}
-
-
-def pieces(text: str) -> list[str]:
-    """A reply as a model streams it: a word (with the space before it) at a time."""
-    return re.findall(r"\s*\S+", text) or [text]
-
-
-@dataclass
-class FakeOllama:
-    """What the server lists, how it replies, and every request it received (method, path, JSON body)."""
-
-    url: str = ""
-    models: list[str] = field(default_factory=lambda: [MODEL])
-    reply: Reply = lambda request: ""
-    die_after: int | None = None  # stream this many pieces, then drop the connection
-    missing: bool = False  # answer /api/chat with 404 model not found
-    requests: list[tuple[str, str, Any]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # a reply function that raised: a bug in the test
-
-    def reset(self) -> None:
-        self.models, self.reply, self.die_after, self.missing = [MODEL], lambda request: "", None, False
-        self.requests.clear()
-        self.errors.clear()
-
-    @property
-    def chats(self) -> list[dict[str, Any]]:
-        """The bodies of the chat requests received, in order."""
-        return [body for method, path, body in self.requests if path == "/api/chat"]
-
-
-def _handler(state: FakeOllama) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive and chunked transfer encoding, as Ollama's Go server
-        timeout = 30
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _json(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _chunk(self, body: Any) -> None:
-            line = json.dumps(body).encode() + b"\n"
-            self.wfile.write(f"{len(line):x}\r\n".encode() + line + b"\r\n")
-            self.wfile.flush()
-
-        def do_GET(self) -> None:
-            state.requests.append(("GET", self.path, None))
-            if self.path == "/api/tags":
-                self._json(200, {"models": [tag(m) for m in state.models]})
-            else:
-                self._json(404, {"error": "not found"})
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-            state.requests.append(("POST", self.path, body))
-            if self.path != "/api/chat":
-                self._json(404, {"error": "not found"})
-                return
-            model = body.get("model", "")
-            if state.missing:
-                self._json(404, {"error": f"model '{model}' not found"})
-                return
-            try:
-                text = state.reply(body)
-            except Exception as exc:
-                state.errors.append(f"{type(exc).__name__}: {exc}")
-                self._json(500, {"error": str(exc)})
-                return
-            final = {"model": model, "created_at": CREATED, "message": {"role": "assistant", "content": ""},
-                     "done": True, "done_reason": "stop", "total_duration": 1, "load_duration": 1,
-                     "prompt_eval_count": 10, "prompt_eval_duration": 1, "eval_count": 5, "eval_duration": 1}
-            if body.get("stream") is False:
-                self._json(200, {**final, "message": {"role": "assistant", "content": text}})
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/x-ndjson")
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            for n, piece in enumerate(pieces(text)):
-                if state.die_after is not None and n == state.die_after:
-                    self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)  # mid-body: no final chunk, no done line
-                    return
-                self._chunk({"model": model, "created_at": CREATED,
-                             "message": {"role": "assistant", "content": piece}, "done": False})
-            self._chunk(final)
-            self.wfile.write(b"0\r\n\r\n")
-            self.wfile.flush()
-
-    return Handler
-
-
-@pytest.fixture(scope="module")
-def _server() -> Iterator[FakeOllama]:
-    state = FakeOllama()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    server.block_on_close = False  # idle keep-alive connections must not hold up the shutdown
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
-@pytest.fixture
-def server(_server: FakeOllama) -> Iterator[FakeOllama]:
-    """The fake Ollama server, listing `gemma3:4b` and with no requests recorded yet."""
-    _server.reset()
-    yield _server
-    assert not _server.errors, f"the test's reply function failed: {_server.errors}"
-    _server.reset()
-
 
 def unused_port() -> int:
     with socket.socket() as s:
@@ -187,19 +52,8 @@ def settings_for(base: Settings, url: str, backend: str = "ollama", model: str =
 # --------------------------------------------------------------------------------------------------------------
 
 
-def last_user(request: dict[str, Any]) -> str:
-    return next(m["content"] for m in reversed(request["messages"]) if m["role"] == "user")
-
-
 def system_of(request: dict[str, Any]) -> str:
     return next((m["content"] for m in request["messages"] if m["role"] == "system"), "")
-
-
-def sources(request: dict[str, Any]) -> dict[int, str]:
-    """The numbered sources `[n] ...` of an answer request (those of the question asked, not of the example)."""
-    block = re.split(r"^(?:Bronnen|Sources):$", last_user(request), flags=re.MULTILINE)[-1]
-    block = re.split(r"^(?:Antwoord|Answer):", block, flags=re.MULTILINE)[0]
-    return {int(n): text for n, text in re.findall(r"^\[(\d+)\] (.*)$", block, re.MULTILINE)}
 
 
 def is_condense(request: dict[str, Any]) -> bool:
@@ -256,11 +110,6 @@ NETWORK = "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten in de p
 FOLLOW_UP = "Met wie gaat de staatssecretaris de aanpak daarvan coördineren?"
 REWRITE = "Met wie gaat de staatssecretaris de aanpak van de knelpunten in de publieke dienstverlening coördineren?"
 AI_LABS = "Which institution runs a Centre of Expertise Applied AI, and in how many labs?"
-
-
-def from_source_1(request: dict[str, Any]) -> str:
-    """A good model: the first source's sentence, with its marker."""
-    return f"{sources(request)[1]} [1]"
 
 
 @pytest.fixture(scope="module")
@@ -619,6 +468,50 @@ def test_cli_ask_json_with_ollama(bundled, server):
     data = json.loads(result.output)
     assert data["backend"] == "ollama" and data["model"] == MODEL and data["fallback"] is None
     assert "first_token_ms" in data["timings"] and data["citations"][0]["n"] == 1
+
+
+def test_ctrl_c_while_the_model_writes_exits_cleanly(bundled, server):
+    """Ctrl-C once the model's first words are on screen (a pseudo-terminal, so they stream): exit 130, no
+    traceback. The server holds the stream open after those words, so the answer cannot end before the signal."""
+    import pty
+
+    server.reply = from_source_1
+    server.hold_after = 3
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", NETWORK, "--backend", "ollama"],
+                            stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
+                            env=cli_env(bundled, ASSISTANT_OLLAMA_HOST=server.url))
+    os.close(slave)
+    try:
+        shown = _read_until(master, lambda text: len(pieces(text)) >= 3, proc)
+        assert server.holding.is_set() and proc.poll() is None, shown  # held: it is still writing
+        proc.send_signal(signal.SIGINT)
+        returncode = proc.wait(timeout=120)
+        stderr = proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+        os.close(master)
+    assert returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert len(server.chats) == 1
+
+
+def _read_until(fd: int, done: Callable[[str], bool], proc: subprocess.Popen, limit_s: float = 300) -> str:
+    """What a terminal shows, read until `done(text)`; fails if the program ends or nothing comes for `limit_s`."""
+    shown = b""
+    readable = select.poll()  # not select(): a long test session holds more than FD_SETSIZE descriptors
+    readable.register(fd, select.POLLIN)
+    while not done(shown.decode(errors="replace")):
+        if not readable.poll(limit_s * 1000):
+            raise AssertionError(f"nothing more on the terminal in {limit_s} s; shown: {shown!r}")
+        try:
+            shown += os.read(fd, 4096)
+        except OSError:  # the program closed the terminal: it ended
+            raise AssertionError(f"ended with {proc.wait()} before that was shown; shown: {shown!r}") from None
+    return shown.decode(errors="replace")
 
 
 def test_sources_the_model_passed_over_are_quoted_after_its_sentences(answerer, server):

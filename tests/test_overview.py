@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -102,13 +101,15 @@ def test_the_map_follows_the_headings_with_a_summary_for_each_section(index):
 # -- stored at ingest, made again only when the document changes ----------------------------------------------
 
 
-def test_the_overview_is_stored_per_document_and_served_fast(bundled, index):
+def test_the_overview_is_stored_per_document_and_served_from_it(bundled, index, monkeypatch):
     stored = json.loads((index.gen_dir / "docs" / f"{DOC_ID}.overview.json").read_text(encoding="utf-8"))
     assert stored["version"] == OVERVIEW_VERSION
-    fresh = Index.open(bundled)
-    started = time.perf_counter()
-    fresh.overview()
-    assert time.perf_counter() - started < 5  # read from the stored parts (the figure itself: evals/bench_overview)
+
+    def describe(*args: object) -> None:
+        raise AssertionError("the overview was made anew instead of read from its stored parts")
+
+    monkeypatch.setattr("assistant.index.describe", describe)  # how fast that is: evals/bench_overview.py
+    assert Index.open(bundled).overview() == index.overview()
 
 
 def test_a_document_without_headings_abbreviations_or_dates(workspace):

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import tomllib
 from pathlib import Path
 
@@ -334,8 +333,8 @@ def test_ten_thousand_characters_of_noise(tmp_path):
     rng = random.Random(20240607)
     alphabet = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:/-–()[]«»‘’“”\"'§€ëéïüß漢🙂"
                 + "Kamerstuk Staatscourant Stcrt. Stb. nr. van WRR-rapport Verordening (EU) https:// www. ")
-    noise = "".join(rng.choice(alphabet) for _ in range(10_000))
-    started = time.perf_counter()
+    noise = "".join(rng.choice(alphabet) for _ in range(10_000))  # a pattern that backtracks without end is
+    # stopped by the suite's per-test timeout; the time extraction takes is evals/bench_refs.py's
     mentions = extract(_text_doc(tmp_path, "ruis", noise + "\n"))
     assert isinstance(mentions, list)
     for m in mentions:
@@ -344,7 +343,6 @@ def test_ten_thousand_characters_of_noise(tmp_path):
     around = noise[:5000] + "\n\nZie Kamerstukken II 2022/23, 26 643, nr. 940 voor de werkagenda.\n\n" + noise[5000:]
     found = extract(_text_doc(tmp_path, "ruis-2", around + "\n"))
     assert "kst-26643-940" in _ids(found)
-    assert time.perf_counter() - started < 20
 
 
 def test_extract_on_a_hand_made_document():
@@ -958,12 +956,12 @@ def _closed_port() -> str:
 def test_corpus_add_offline_fails_fast_and_says_what_to_download(workspace, tmp_path, base):
     _cited_workspace(workspace, tmp_path)
     before = _snapshot(workspace)
-    started = time.monotonic()
     result = _invoke(workspace, "corpus", "add", "kst-26643-940", ASSISTANT_INGEST__PUBLICATIONS_URL=base)
-    elapsed = time.monotonic() - started
     assert result.exit_code == 1
-    assert elapsed < 5, elapsed
     assert f"cannot download {base}/kst-26643-940.html" in result.stderr
+    # fast: the refusal itself ends it, not a download timeout that ran out
+    assert "timed out" not in result.stderr.lower()
+    assert re.search(r"refused|name or service|name resolution|nodename|not known", result.stderr, re.I), result.stderr
     assert "by hand" in result.stderr and "assistant corpus add FILE --id kst-26643-940" in result.stderr
     assert "Traceback" not in result.output
     assert _snapshot(workspace) == before
