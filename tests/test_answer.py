@@ -131,7 +131,7 @@ def test_cli_jsonl_one_line_per_question_and_skips_empty_lines(bundled):
     questions = "Wie heeft de brief ondertekend?\n\n   \nWat is de hoofdstad van Australië?\n"
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--jsonl", "--backend", "extractive"],
                           input=questions,
-                          capture_output=True, text=True, env=cli_env(bundled), timeout=300)
+                          capture_output=True, text=True, env=cli_env(bundled), timeout=600)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 2

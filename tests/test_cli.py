@@ -118,7 +118,7 @@ def test_no_index_says_run_ingest_first(workspace, args):
 
 def test_no_index_in_a_real_process(workspace):
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "search", "datadeling"], env=cli_env(workspace),
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"Error: no index in {workspace.index_dir}; run `assistant ingest` first"
     assert proc.stdout == ""

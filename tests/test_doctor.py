@@ -132,7 +132,7 @@ def test_a_full_disk_during_ingest_leaves_the_index_as_it_was(small, tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=cli_env(small),
-                          capture_output=True, text=True, preexec_fn=limit, timeout=300)
+                          capture_output=True, text=True, preexec_fn=limit, timeout=600)
     assert proc.returncode == 1, proc.stderr
     assert "cannot write the index" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert current_generation(small.index_dir) == before
@@ -146,7 +146,7 @@ def test_two_ingests_at_once_the_second_refuses_and_nothing_breaks(small):
     (small.corpus_dir / "kievit.txt").write_text("De kievit broedt op akkers.\n", encoding="utf-8")
     procs = [subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest"], env=cli_env(small),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes[0] == 0, results
     if codes[1] != 0:

@@ -149,7 +149,7 @@ def test_model_is_loaded_once_per_process(answerer, bundled):
 
 # --- the command line -------------------------------------------------------------------------------------------
 
-def _run_ask(bundled, gguf: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+def _run_ask(bundled, gguf: Path, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, "ask", "Wat is NOLAI?", "--backend", "embedded"], capture_output=True, text=True,
                           env=cli_env(bundled, ASSISTANT_LLM__GGUF_PATH=str(gguf)), timeout=timeout)
 

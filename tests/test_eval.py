@@ -236,7 +236,7 @@ def test_malformed_lines_are_reported_and_the_rest_runs(bundled: Settings, tmp_p
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--set", "set.jsonl", "--backend",
                            "extractive", "--out", str(out), "--no-baseline"],
-                          capture_output=True, text=True, env=cli_env(bundled), cwd=tmp_path, timeout=300)
+                          capture_output=True, text=True, env=cli_env(bundled), cwd=tmp_path, timeout=600)
     assert done.returncode == 1, done.stderr
     assert "set.jsonl line 2: skipped" in done.stderr and "invalid JSON" in done.stderr
     assert "set.jsonl line 4: skipped, abstain: Field required" in done.stderr
@@ -291,13 +291,13 @@ def test_cli_resume_continues_after_a_crash(bundled: Settings, tmp_path: Path) -
     gold_file(tmp_path / "set.jsonl", "g001", "g003", "g111")
     command = [sys.executable, "-m", "assistant.cli", "eval", "--set", "set.jsonl", "--backend", "extractive",
                "--out", "out", "--no-baseline"]
-    first = subprocess.run(command, capture_output=True, text=True, env=cli_env(bundled), cwd=tmp_path, timeout=300)
+    first = subprocess.run(command, capture_output=True, text=True, env=cli_env(bundled), cwd=tmp_path, timeout=600)
     assert first.returncode == 0, first.stderr
     log = tmp_path / "out" / "eval-extractive.jsonl"
     kept = log.read_text(encoding="utf-8").splitlines()[0]
     log.write_text(kept + "\n" + '{"id": "g003", "system": "pipe', encoding="utf-8")  # cut off mid-line
     second = subprocess.run([*command, "--resume"], capture_output=True, text=True, env=cli_env(bundled),
-                            cwd=tmp_path, timeout=300)
+                            cwd=tmp_path, timeout=600)
     assert second.returncode == 0, second.stderr
     report = Report.model_validate_json((tmp_path / "out" / "eval-extractive.json").read_text(encoding="utf-8"))
     assert report.resumed == 1 and report.questions == 3

@@ -514,7 +514,7 @@ def test_second_concurrent_ingest_refuses(workspace):
     (workspace.corpus_dir / "armoede.txt").write_text(ARMOEDE, encoding="utf-8")
     with ingest_lock(workspace):
         proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest"], env=cli_env(workspace),
-                              capture_output=True, text=True, timeout=300, cwd=workspace.corpus_dir.parent)
+                              capture_output=True, text=True, timeout=600, cwd=workspace.corpus_dir.parent)
     assert proc.returncode == 1, proc.stderr
     assert "another ingest is writing" in proc.stderr
     assert "Traceback" not in proc.stderr

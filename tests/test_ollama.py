@@ -180,7 +180,7 @@ def test_ollama_problem_when_the_model_is_missing(bundled, server, listed):
 def test_cli_backend_ollama_with_the_server_down(bundled):
     env = cli_env(bundled, ASSISTANT_OLLAMA_HOST=f"http://127.0.0.1:{unused_port()}")
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", NETWORK, "--backend", "ollama"],
-                          capture_output=True, text=True, env=env, timeout=120)
+                          capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 1, proc.stderr
     assert "ollama serve" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -449,7 +449,7 @@ def test_cli_jsonl_with_ollama_answers_every_line(bundled, server):
     server.reply = condensing(REWRITE)
     env = cli_env(bundled, ASSISTANT_OLLAMA_HOST=server.url)
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--jsonl", "--backend", "ollama"],
-                          input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, timeout=300)
+                          input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["question"] for o in out] == [NETWORK, follow_up, AI_LABS]

@@ -717,7 +717,7 @@ def test_refs_show_unknown(bundled, query):
 
 def test_refs_show_unknown_in_a_real_process(bundled):
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "refs", "show", "kst-1-2"], env=cli_env(bundled),
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 1
     assert proc.stderr.strip() == "Error: no reference 'kst-1-2' is cited; see `assistant refs`"
     assert proc.stdout == ""
