@@ -26,13 +26,13 @@ from assistant import audit, cite, colophon, prompts
 from assistant.chunking import ENUMERATION_ITEM, sentence_spans, sentence_units
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
-from assistant.index import lexical_tokens
 from assistant.llm import Backend, get_backend
 from assistant.overview import TIME_EXPRESSION, Cited, GlossaryEntry
 from assistant.refs import MONTHS, Place, Reference
 from assistant.retrieve import Filters, Hit, Searcher
 from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
 from assistant.textnorm import language_of, recognised
+from assistant.tokens import lexical_tokens
 
 MAX_QUESTION_CHARS = 2000
 DECLINED = "the model found no answer in the sources"

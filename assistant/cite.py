@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from assistant.chunking import sentence_spans
-from assistant.index import lexical_tokens
+from assistant.tokens import lexical_tokens
 
 Similarity = Callable[[str, Sequence[str]], list[float]]
 

@@ -342,7 +342,7 @@ def eval_command(gold_set: Path, backend: str | None, k: int, out: Path, no_base
     from rich.table import Table
 
     from assistant.evalreport import headline
-    from assistant.evaluate import run
+    from assistant.evalrun import run
 
     settings = _settings()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -592,7 +592,7 @@ def doctor(repair: bool, quick: bool, index: Path | None) -> None:
       assistant doctor --repair
     """
     from assistant.doctor import check
-    from assistant.doctor import repair as mend
+    from assistant.ingest import repair as mend
 
     settings = _settings(index)
     if repair:

@@ -2,8 +2,8 @@
 files (text, sentence vectors, references, overview) and the recorded embedder must agree.
 
 `check` lists what disagrees; `quick=True` (what ingest and serve run at start) compares counts and file
-presence only, the full check compares every chunk id and loads every file. `repair` re-ingests only the
-documents that are inconsistent, or rebuilds the index when the generation itself cannot be read.
+presence only, the full check compares every chunk id and loads every file. It only looks: `ingest.repair`
+mends what it finds.
 """
 
 from __future__ import annotations
@@ -138,16 +138,3 @@ def _check_words(index: Index, health: Health, quick: bool) -> None:
                     raise ValueError("word vectors do not match their words")
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             health.problems.append(Problem(f"words.npz cannot be read ({type(exc).__name__}: {exc})"))
-
-
-def repair(settings: Settings) -> tuple[Health, Health]:
-    """Re-ingest what is inconsistent (the whole index when it cannot be read or its stores disagree as a
-    whole); returns the health before and after."""
-    from assistant.ingest import ingest
-
-    before = check(settings)
-    if before.ok and not before.pending:
-        return before, before
-    unreadable = before.generation is None or before.whole_index
-    ingest(settings, rebuild=unreadable, force=set(before.damaged_documents))
-    return before, check(settings)

@@ -23,11 +23,10 @@ import re
 import shutil
 import time
 import zipfile
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,42 +38,11 @@ from assistant.embeddings import embedder_identity, get_embeddings
 from assistant.overview import OVERVIEW_VERSION, DocumentOverview, Overview, combine, describe
 from assistant.refs import REFS_VERSION, Mention, Reference, build_registry, extract
 from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
+from assistant.tokens import LEXICAL_VERSION, lexical_tokens, vocabulary
 
 SCHEMA_VERSION = 2
-LEXICAL_VERSION = 2  # how `lexical_tokens` reads text: an index tokenised otherwise gets its BM25 index anew
 _GEN = re.compile(r"^gen-(\d{6})$")
-_WORD = re.compile(r"[^\W\d_]{3,}")
 _WORD_BATCH = 64  # words are short: larger batches than passages cost the embedder no more memory
-
-
-# A footnote marker ("algoritmen¹¹") is no part of the word it follows.
-_TOKEN = re.compile(r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-
-
-@lru_cache(maxsize=1)
-def _analyzer() -> tuple[frozenset[str], Any]:
-    import Stemmer
-    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
-
-    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN), Stemmer.Stemmer("dutch")
-
-
-def lexical_tokens(text: str) -> list[str]:
-    """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike)."""
-    stopwords, stemmer = _analyzer()
-    return stemmer.stemWords([w for w in _TOKEN.findall(text.lower()) if w not in stopwords])
-
-
-def vocabulary(texts: Iterable[str]) -> dict[str, str]:
-    """Every stem of `texts` (stop words and short words aside) with its commonest word, the one embedded so a
-    question in another language can find the documents' own words by meaning."""
-    stopwords, stemmer = _analyzer()
-    counts = Counter(w for t in texts for w in _WORD.findall(t.lower()) if w not in stopwords)
-    words = [w for w, _ in counts.most_common()]
-    forms: dict[str, str] = {}
-    for word, stem in zip(words, stemmer.stemWords(words), strict=True):
-        forms.setdefault(stem, word)
-    return forms
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:

@@ -28,11 +28,13 @@ from assistant.corpus import (
     remove_document,
     slug,
 )
+from assistant.doctor import Health, check
 from assistant.documents import build_document
-from assistant.index import LEXICAL_VERSION, Index, Writer, current_generation, ingest_lock
+from assistant.index import Index, Writer, current_generation, ingest_lock
 from assistant.loaders import SUPPORTED, Rendering, load
 from assistant.refs import PUBLICATIONS, parse_id
 from assistant.schema import AssistantError, Chunk, Document, harmless
+from assistant.tokens import LEXICAL_VERSION
 
 Progress = Callable[[str, int, int], None]
 
@@ -151,8 +153,6 @@ def ingest(
         force = set(force or ())
         live = _live(settings, rebuild)
         if live is not None:
-            from assistant.doctor import check
-
             health = check(settings, quick=True, index=live)
             if health.whole_index:
                 rebuild, live = True, None
@@ -346,3 +346,14 @@ def add_reference(settings: Settings, ref_id: str, progress: Progress | None = N
             identifier=cited.identifier if cited else None,
             url=f"{PUBLICATIONS}/{canonical}.html",
         )
+
+
+def repair(settings: Settings) -> tuple[Health, Health]:
+    """Re-ingest what is inconsistent (the whole index when it cannot be read or its stores disagree as a
+    whole); returns the health before and after."""
+    before = check(settings)
+    if before.ok and not before.pending:
+        return before, before
+    unreadable = before.generation is None or before.whole_index
+    ingest(settings, rebuild=unreadable, force=set(before.damaged_documents))
+    return before, check(settings)

@@ -18,9 +18,10 @@ from pydantic import ConfigDict
 
 from assistant.config import Settings
 from assistant.embeddings import get_embeddings
-from assistant.index import Index, lexical_tokens
+from assistant.index import Index
 from assistant.schema import Chunk, DocumentMeta, SearchHit
 from assistant.textnorm import FUNCTION_WORDS_EN, language_of
+from assistant.tokens import lexical_tokens
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 

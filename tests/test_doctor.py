@@ -20,9 +20,9 @@ from pausing_ingest import PausedIngest
 from assistant.answer import Answerer
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.doctor import check, repair
+from assistant.doctor import check
 from assistant.index import Index, current_generation
-from assistant.ingest import ingest
+from assistant.ingest import ingest, repair
 from assistant.retrieve import Searcher
 
 DOCS = {

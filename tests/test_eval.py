@@ -20,7 +20,8 @@ from pydantic import Field
 
 from assistant.baseline import TOP, Baseline
 from assistant.config import Settings
-from assistant.evaluate import Judge, QuestionResult, Report, claims, load_gold, run
+from assistant.evalrun import run
+from assistant.evaluate import Judge, QuestionResult, Report, claims, load_gold
 from assistant.index import Index
 from assistant.llm import Backend
 from assistant.schema import Answer, AssistantError, Citation

@@ -1,0 +1,112 @@
+"""One evaluation run end to end: ask every gold question of the pipeline (and the baseline), judge each answer as
+it comes, save it, and write the reports. Above both `evaluate` (judging, metrics) and `evalreport` (files)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assistant.answer import Answerer
+from assistant.baseline import Baseline
+from assistant.config import Settings
+from assistant.evalreport import write_reports
+from assistant.evaluate import (
+    Evaluator,
+    Progress,
+    QuestionResult,
+    Report,
+    SystemReport,
+    fingerprint,
+    load_gold,
+    summarise,
+)
+from assistant.llm import Backend
+from assistant.schema import AssistantError
+
+DESCRIPTIONS = {
+    "pipeline": "hybrid retrieval, evidence sentences chosen before writing, verified citations, abstention",
+    "baseline": "fixed 1,000-character chunks, dense retrieval only, top 4 in the prompt, no attribution or "
+                "verification",
+}
+
+
+def _resumable(path: Path, wanted: dict[tuple[str, str], str]) -> list[QuestionResult]:
+    """Results of an earlier run still valid for this one (same gold record, backend and k); a line cut off by
+    a crash is ignored."""
+    kept: list[QuestionResult] = []
+    if not path.exists():
+        return kept
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            result = QuestionResult.model_validate_json(line)
+        except ValidationError:
+            continue
+        if wanted.get((result.system, result.id)) == result.fingerprint:
+            kept.append(result)
+    return list({(r.system, r.id): r for r in kept}.values())
+
+
+def run(settings: Settings, gold_path: Path, *, backend: Backend | str | None = None, k: int = 5,
+        out_dir: Path = Path("evals/reports"), baseline: bool = True, resume: bool = False,
+        only: Sequence[str] | None = None, progress: Progress | None = None) -> Report:
+    """Evaluate the pipeline (and the baseline) on a gold set and write the results and reports to `out_dir`.
+
+    Each answer is appended to `eval-<backend>.jsonl` as soon as it is judged; when the backend fails the
+    run stops with the results so far saved, and `resume=True` continues from them. `only` limits the run to
+    some question ids (a follow-up is still asked after the question it follows).
+    """
+    started = time.perf_counter()
+    gold = load_gold(gold_path)
+    settings = settings.model_copy(update={"retrieval": settings.retrieval.model_copy(update={"k": k})})
+    answerer = Answerer(settings, backend)
+    evaluator = Evaluator(settings, gold, answerer, Baseline(settings, answerer.index, answerer.backend)
+                          if baseline else None)
+    questions = [q for q in gold.questions if only is None or q.id in only]
+    stem = f"eval-{answerer.backend.name}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log = out_dir / f"{stem}.jsonl"
+    wanted = {(s, q.id): fingerprint(q, answerer.backend, k) for q in questions for s in evaluator.systems}
+    results = _resumable(log, wanted) if resume else []
+    resumed = len(results)
+    log.write_text("".join(r.model_dump_json() + "\n" for r in results), encoding="utf-8")
+    done = {(r.system, r.id) for r in results}
+    total = len(wanted)
+    if evaluator.baseline:  # embedded before the first question, so no answer's latency includes it
+        if progress:
+            progress(len(results), total, "baseline: embedding its chunks (once per corpus)")
+        evaluator.baseline.collection.count()
+    with log.open("a", encoding="utf-8") as fh:
+        for q in questions:
+            for system in evaluator.systems:
+                if (system, q.id) in done:
+                    continue
+                if progress:
+                    progress(len(results), total, f"{q.id} {system}")
+                try:
+                    result = evaluator.ask(system, q)
+                except Exception as exc:  # the backend died: keep what is done, say how to go on
+                    raise AssistantError(
+                        f"{system} failed on {q.id} ({type(exc).__name__}: {str(exc)[:200]}); {len(results)} of "
+                        f"{total} answers are saved in {log}; run again with --resume to continue") from exc
+                fh.write(result.model_dump_json() + "\n")
+                fh.flush()
+                results.append(result)
+    if progress:
+        progress(total, total, "writing the report")
+    types = list(dict.fromkeys(q.type for q in questions))
+    systems = []
+    for name in evaluator.systems:
+        mine = [r for r in results if r.system == name]
+        systems.append(SystemReport(name=name, description=DESCRIPTIONS[name], metrics=summarise(mine, k),
+                                    per_type={t: summarise([r for r in mine if r.type == t], k) for t in types}))
+    report = Report(
+        gold_set=str(gold_path), backend=answerer.backend.name, model=answerer.backend.model, k=k,
+        questions=len(questions), created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        wall_s=round(time.perf_counter() - started, 1), resumed=resumed,
+        gold_problems=gold.problems, evidence_problems=[p for p in evaluator.problems if only is None or p.id in only],
+        systems=systems,
+    )
+    return write_reports(report, results, out_dir, stem)

@@ -1,0 +1,45 @@
+"""Word tokens for the lexical index and for comparing words: one reading of text for documents and questions.
+
+Here, below the index, so that answering, citing and evaluating can compare words the way BM25 does without
+importing the index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+LEXICAL_VERSION = 2  # how `lexical_tokens` reads text: an index tokenised otherwise gets its BM25 index anew
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+# A footnote marker ("algoritmen¹¹") is no part of the word it follows.
+_TOKEN = re.compile(r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> tuple[frozenset[str], Any]:
+    import Stemmer
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN), Stemmer.Stemmer("dutch")
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike)."""
+    stopwords, stemmer = _analyzer()
+    return stemmer.stemWords([w for w in _TOKEN.findall(text.lower()) if w not in stopwords])
+
+
+def vocabulary(texts: Iterable[str]) -> dict[str, str]:
+    """Every stem of `texts` (stop words and short words aside) with its commonest word, the one embedded so a
+    question in another language can find the documents' own words by meaning."""
+    stopwords, stemmer = _analyzer()
+    counts = Counter(w for t in texts for w in _WORD.findall(t.lower()) if w not in stopwords)
+    words = [w for w, _ in counts.most_common()]
+    forms: dict[str, str] = {}
+    for word, stem in zip(words, stemmer.stemWords(words), strict=True):
+        forms.setdefault(stem, word)
+    return forms
