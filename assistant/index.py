@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -322,19 +323,24 @@ def current_generation(index_dir: Path) -> str | None:
     return name
 
 
+def check_writable(index_dir: Path) -> None:
+    """Create the index directory if needed and prove it writable with a file of this process's own (a shared
+    probe name let two ingests starting together remove each other's probe)."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=index_dir, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise AssistantError(f"index directory {index_dir} is not writable: {exc.strerror or exc}") from exc
+
+
 @contextmanager
 def ingest_lock(settings: Settings) -> Iterator[None]:
     """One writer at a time; a second ingest waits `lock_timeout_s`, then refuses with a clear message."""
     from filelock import FileLock, Timeout
 
     index_dir = settings.index_dir
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        probe = index_dir / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as exc:
-        raise AssistantError(f"index directory {index_dir} is not writable: {exc.strerror or exc}") from exc
+    check_writable(index_dir)
     lock = FileLock(str(index_dir / "LOCK"))
     try:
         lock.acquire(timeout=settings.ingest.lock_timeout_s)
