@@ -123,6 +123,9 @@ def _first_line(pieces: Iterator[str]) -> Iterator[str]:
     yield ""
 
 
+_LOADING = threading.Lock()  # the bindings' defaults are swapped while a model loads: one load at a time
+
+
 @lru_cache(maxsize=1)
 def _load_llama(path: str, chat_format: str | None, context_tokens: int, threads: int | None) -> Any:
     try:
@@ -139,9 +142,6 @@ def _load_llama(path: str, chat_format: str | None, context_tokens: int, threads
                                    chat_format=chat_format, verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise AssistantError(f"{path} could not be loaded as a GGUF model: {exc}") from exc
-
-
-_LOADING = threading.Lock()
 
 
 @contextmanager

@@ -13,7 +13,6 @@ import os
 import re
 import select
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import cli_env
+from conftest import cli_env, free_port
 from fake_ollama import MODEL, FakeOllama, Reply, from_source_1, last_user, pieces, sources
 
 from assistant.answer import Answerer, Turn
@@ -35,12 +34,6 @@ from assistant.schema import Answer, AssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts"
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def settings_for(base: Settings, url: str, backend: str = "ollama", model: str = MODEL) -> Settings:
     return Settings(corpus_dir=base.corpus_dir, index_dir=base.index_dir, ollama_host=url,
@@ -159,7 +152,7 @@ def test_a_latest_tag_counts_as_the_model(bundled, server):
 
 
 def test_ollama_problem_when_the_server_is_down(bundled):
-    url = f"http://127.0.0.1:{unused_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     settings = settings_for(bundled, url)
     problem = ollama_problem(settings)
     assert problem is not None and "ollama serve" in problem and url in problem
@@ -178,7 +171,7 @@ def test_ollama_problem_when_the_model_is_missing(bundled, server, listed):
 
 
 def test_cli_backend_ollama_with_the_server_down(bundled):
-    env = cli_env(bundled, ASSISTANT_OLLAMA_HOST=f"http://127.0.0.1:{unused_port()}")
+    env = cli_env(bundled, ASSISTANT_OLLAMA_HOST=f"http://127.0.0.1:{free_port()}")
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", NETWORK, "--backend", "ollama"],
                           capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 1, proc.stderr

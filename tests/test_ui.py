@@ -11,7 +11,6 @@ import http.cookiejar
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import cli_env, make_pdf, make_settings, wait_until_answering
+from conftest import cli_env, free_port, make_pdf, make_settings, wait_until_answering
 from fake_ollama import from_source_1, pieces
 
 from assistant.cli import cli
@@ -59,17 +58,11 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serving(settings: Settings, cwd: Path, backend: str = "extractive", timeout: float = 600,
             **env: str) -> Iterator[Server]:
     """`assistant serve` in a subprocess until it answers HTTP 200; stopped (and waited for) afterwards."""
-    port = _free_port()
+    port = free_port()
     log = cwd / f"serve-{port}.log"
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(
@@ -854,7 +847,7 @@ def test_rating_is_appended_to_the_feedback_file(site, browser):
 def test_serving_beyond_this_machine_needs_users(bundled, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "serve", "--host", "0.0.0.0", "--backend", "extractive",
-         "--port", str(_free_port())],
+         "--port", str(free_port())],
         cwd=tmp_path, env=cli_env(bundled), capture_output=True, text=True, timeout=600)
     assert result.returncode == 1, result
     assert "needs users" in result.stderr and "0.0.0.0" in result.stderr and "hash-password" in result.stderr
