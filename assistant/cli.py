@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from assistant.refs import KINDS
-from assistant.schema import AssistantError, harmless
+from assistant.enrich.refs import KINDS
+from assistant.types import AssistantError, harmless
 
 # Chroma reads this before its settings object exists; no telemetry leaves the machine.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -162,7 +162,7 @@ _BACKEND = click.option(
 
 def _answerer(backend: str | None, index: Path | None, doc_ids: tuple[str, ...]) -> tuple[Any, Any]:
     """The answerer (models loaded once) and the document filter, checked against the index."""
-    from assistant.answer import Answerer
+    from assistant.answer.answerer import Answerer
     from assistant.retrieve import Filters
 
     answerer = Answerer(_settings(index), backend)
@@ -176,7 +176,7 @@ def _answerer(backend: str | None, index: Path | None, doc_ids: tuple[str, ...])
 
 def _jsonl_request(line: str) -> tuple[str, list[Any]]:
     """A line is a question, or a JSON object {"question": ..., "history": [{"question", "answer"}, ...]}."""
-    from assistant.answer import Turn
+    from assistant.answer.answerer import Turn
 
     if not line.lstrip().startswith("{"):
         return line, []
@@ -213,7 +213,7 @@ def _print_answer(answer: Any, streamed: bool) -> None:
 
 def _stream_answer(answerer: Any, question: str, history: list[Any], filters: Any) -> Any:
     """On a terminal, show the model's words as they come, then the answer as verified against the sources."""
-    from assistant.schema import Answer
+    from assistant.types import Answer
 
     live = sys.stdout.isatty()
     draft = []
@@ -287,7 +287,7 @@ def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> N
     Type a question and press Enter; an empty line starts a new conversation; Ctrl-C stops an answer;
     Ctrl-D ends.
     """
-    from assistant.answer import Turn
+    from assistant.answer.answerer import Turn
 
     answerer, filters = _answerer(backend, index, doc_ids)
     history: list[Turn] = []
@@ -341,8 +341,8 @@ def eval_command(gold_set: Path, backend: str | None, k: int, out: Path, no_base
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from assistant.evalreport import headline
-    from assistant.evalrun import run
+    from assistant.evaluation.report import headline
+    from assistant.evaluation.run import run
 
     settings = _settings()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -402,8 +402,8 @@ def serve(host: str | None, port: int | None, backend: str | None, open_browser:
                   f"{len(report.failed)} failed, {report.seconds:.1f} s")
     for r in report.failed:
         click.echo(f"error: {harmless(r.name)}: {r.message}", err=True)
-    from assistant.ui import App
-    from assistant.ui import serve as run
+    from assistant.web.app import App
+    from assistant.web.app import serve as run
 
     app = App(settings, backend)
     for notice in app.answerer.backend.notices:
@@ -415,7 +415,7 @@ def serve(host: str | None, port: int | None, backend: str | None, open_browser:
 @cli.command("hash-password")
 def hash_password() -> None:
     """Print the hash of a password (asked twice, not echoed) for the `ui.users` setting."""
-    from assistant.ui import hash_password as make
+    from assistant.web.app import hash_password as make
 
     password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
     if len(password) < 8:
@@ -429,7 +429,7 @@ def hash_password() -> None:
 @_friendly
 def docs(index: Path | None, as_json: bool) -> None:
     """List indexed documents with their metadata (inferred fields are marked *)."""
-    from assistant.index import Index
+    from assistant.index.store import Index
 
     idx = Index.open(_settings(index))
     for doc_id, d in sorted(idx.documents.items()):
@@ -446,7 +446,7 @@ def docs(index: Path | None, as_json: bool) -> None:
 
 
 def _references(index: Path | None) -> tuple[Any, list[Any]]:
-    from assistant.index import Index
+    from assistant.index.store import Index
 
     idx = Index.open(_settings(index))
     return idx, idx.references()
@@ -518,7 +518,7 @@ def refs_show(ref_id: str, index: Path | None, as_json: bool) -> None:
       assistant refs show "26 643, nr. 940"
       assistant refs show "Werkagenda Waardengedreven Digitaliseren"
     """
-    from assistant.refs import find
+    from assistant.enrich.refs import find
 
     _, found = _references(index)
     ref = find(found, ref_id)
@@ -591,7 +591,7 @@ def doctor(repair: bool, quick: bool, index: Path | None) -> None:
       assistant doctor
       assistant doctor --repair
     """
-    from assistant.doctor import check
+    from assistant.health import check
     from assistant.ingest import repair as mend
 
     settings = _settings(index)
@@ -612,7 +612,7 @@ def doctor(repair: bool, quick: bool, index: Path | None) -> None:
 
 
 def _overview(index: Path | None) -> Any:
-    from assistant.index import Index
+    from assistant.index.store import Index
 
     return Index.open(_settings(index)).overview()
 
@@ -644,9 +644,9 @@ def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path
       assistant overview --export briefing.html
       assistant overview --condense --backend ollama
     """
-    from assistant.llm import get_backend
-    from assistant.overview import briefing
-    from assistant.overview import condense as condensed
+    from assistant.models.llm import get_backend
+    from assistant.present.briefing import briefing
+    from assistant.present.briefing import condense as condensed
 
     view = _overview(index)
     chosen = get_backend(_settings(index), backend)

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.chunking import CHUNKER_VERSION, chunk_document
 from assistant.config import Settings
-from assistant.corpus import (
+from assistant.enrich.refs import PUBLICATIONS, parse_id
+from assistant.health import Health, check
+from assistant.index.store import Index, Writer, current_generation, ingest_lock
+from assistant.sources.chunking import CHUNKER_VERSION, chunk_document
+from assistant.sources.corpus import (
     DocumentSpec,
     ManifestEntry,
     add_to_corpus,
@@ -28,13 +31,10 @@ from assistant.corpus import (
     remove_document,
     slug,
 )
-from assistant.doctor import Health, check
-from assistant.documents import build_document
-from assistant.index import Index, Writer, current_generation, ingest_lock
-from assistant.loaders import SUPPORTED, Rendering, load
-from assistant.refs import PUBLICATIONS, parse_id
-from assistant.schema import AssistantError, Chunk, Document, harmless
-from assistant.tokens import LEXICAL_VERSION
+from assistant.sources.documents import build_document
+from assistant.sources.loaders import SUPPORTED, Rendering, load
+from assistant.text.tokens import LEXICAL_VERSION
+from assistant.types import AssistantError, Chunk, Document, harmless
 
 Progress = Callable[[str, int, int], None]
 

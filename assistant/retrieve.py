@@ -17,11 +17,11 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
-from assistant.embeddings import get_embeddings
-from assistant.index import Index
-from assistant.schema import Chunk, DocumentMeta, SearchHit
-from assistant.textnorm import FUNCTION_WORDS_EN, language_of
-from assistant.tokens import lexical_tokens
+from assistant.index.store import Index
+from assistant.models.embeddings import get_embeddings
+from assistant.text.normalize import FUNCTION_WORDS_EN, language_of
+from assistant.text.tokens import lexical_tokens
+from assistant.types import Chunk, DocumentMeta, SearchHit
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -130,7 +130,7 @@ class Searcher:
         """The query with what its abbreviations stand for (the glossary of the overview), so "NOLAI" also
         finds "Nationaal Onderwijslab" and the other way round."""
         if self._expansions is None:
-            from assistant.overview import expansions
+            from assistant.enrich.overview import expansions
 
             self._expansions = expansions(self.index.overview().glossary)
         extra = [exp for abbr, exp in self._expansions.items()

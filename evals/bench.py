@@ -39,11 +39,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "evals")]
 from bench_load import free_port  # noqa: E402
 from bench_ui import rss_mb  # noqa: E402
 
-from assistant.chunking import sentence_spans  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embeddings import forget_queries  # noqa: E402
-from assistant.evaluate import load_gold, percentiles  # noqa: E402
-from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, PageSpan  # noqa: E402
+from assistant.evaluation.judge import load_gold, percentiles  # noqa: E402
+from assistant.models.embeddings import forget_queries  # noqa: E402
+from assistant.text.sentences import sentence_spans  # noqa: E402
+from assistant.types import AssistantError, Chunk, Document, DocumentMeta, PageSpan  # noqa: E402
 
 REPORTS = ROOT / "evals" / "reports"
 
@@ -80,7 +80,7 @@ def _latency(settings: Settings, questions: list[str]) -> dict[str, float]:
 
 def _synthetic(settings: Settings, size: int, sentences: list[str]) -> float:
     """Build a `size`-chunk index with random vectors; returns build seconds."""
-    import assistant.index as index_module
+    import assistant.index.store as index_module
 
     class RandomVectors:
         def __init__(self) -> None:
@@ -114,8 +114,8 @@ def _synthetic(settings: Settings, size: int, sentences: list[str]) -> float:
 
 def _writing(settings: Settings, backend: str, questions: list[str]) -> dict:
     """Time to first token and tokens/s of one backend, through the answerer (evidence, prompt, stream)."""
-    from assistant.answer import Answerer
-    from assistant.llm import ollama_problem
+    from assistant.answer.answerer import Answerer
+    from assistant.models.llm import ollama_problem
 
     if backend == "ollama" and (problem := ollama_problem(settings)):
         return {"available": False, "reason": problem}
@@ -215,7 +215,7 @@ def main() -> int:
                              for name, command in (("fresh", [exe, "ingest"]), ("unchanged", [exe, "ingest"]),
                                                    ("cold_search", [exe, "search", questions[0]]))}
         bundled = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-        from assistant.index import Index
+        from assistant.index.store import Index
 
         chunks = Index.open(bundled).chunks
         search = {"queries": len(questions), "bundled": {"chunks": len(chunks), **_latency(bundled, questions)},

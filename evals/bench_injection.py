@@ -360,7 +360,7 @@ def baseline_question(attack: Attack) -> str | None:
 
 def run_attack(answerer, attack: Attack, baselines: dict | None = None) -> Outcome:
     """Ask the attack's question (after its history) and judge the answer."""
-    from assistant.answer import Turn
+    from assistant.answer.answerer import Turn
 
     started = time.perf_counter()
     history = [Turn(q) for q in attack.history]
@@ -399,7 +399,7 @@ def shares(outcomes: Sequence[Outcome]) -> dict:
 
 def run_backend(settings, backend: str, attacks: Sequence[Attack] = ATTACKS,
                 progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    from assistant.answer import Answerer
+    from assistant.answer.answerer import Answerer
 
     answerer = Answerer(settings, backend)
     baselines: dict = {}
@@ -425,7 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 2
 
-    from assistant.llm import ollama_problem
+    from assistant.models.llm import ollama_problem
 
     with tempfile.TemporaryDirectory(prefix="injection-") as tmp:
         workdir = args.keep or Path(tmp)

@@ -18,15 +18,17 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.index import Index
-from assistant.overview import briefing, combine, describe, score
+from assistant.enrich.overview import combine, describe
+from assistant.evaluation.overview import score
+from assistant.index.store import Index
+from assistant.present.briefing import briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE = """
 import sys, time
 started = time.perf_counter()
 from assistant.config import Settings
-from assistant.index import Index
+from assistant.index.store import Index
 index = Index.open(Settings(**({{"index_dir": sys.argv[1]}} if sys.argv[1] else {{}})))
 opened = time.perf_counter()
 index.overview()
@@ -48,7 +50,7 @@ def main() -> int:
     out = subprocess.run([sys.executable, "-c", SERVE.format(), str(args.index or "")], capture_output=True,
                          text=True, check=True)
     open_ms, serve_ms = (float(x) for x in out.stdout.split())
-    from assistant.ui import App
+    from assistant.web.app import App
 
     app = App(settings, "extractive")
     app.answerer.index.overview()

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.index import Index
-from assistant.refs import build_registry, extract, score
+from assistant.enrich.refs import build_registry, extract, score
+from assistant.index.store import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ Usage (after `assistant ingest`):
 
     python evals/bench_retrieval.py [--set evals/gold.jsonl] [--index index] [--json]
 
-The judging is `assistant.evaluate`'s, the same as `assistant eval` reports for the pipeline: a passage (with
+The judging is `assistant.evaluation.judge`'s, the same as `assistant eval` reports for the pipeline: a passage (with
 its footnotes) holds a gold quote when it contains it (after `match_key` normalisation), or at least 60% of
 its words when the quote runs across a chunk boundary. recall@k is the share of a question's evidence quotes
 found in the top k, averaged over questions; MRR uses the first passage holding any of them. A follow-up
@@ -19,7 +19,15 @@ import sys
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.evaluate import KS, GoldSet, evidence_ranks, load_gold, passage_text, retrieval_metrics, retrieval_query
+from assistant.evaluation.judge import (
+    KS,
+    GoldSet,
+    evidence_ranks,
+    load_gold,
+    passage_text,
+    retrieval_metrics,
+    retrieval_query,
+)
 from assistant.retrieve import Searcher
 
 

@@ -15,9 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.answer import Answerer
+from assistant.answer.answerer import Answerer
 from assistant.config import Settings
-from assistant.evaluate import Evaluator, GoldSet, Metrics, load_gold, summarise
+from assistant.evaluation.judge import Evaluator, GoldSet, Metrics, load_gold, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 

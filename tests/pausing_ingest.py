@@ -28,8 +28,8 @@ POINTS = ("writing", "committing", "flip", "flipped")
 
 
 def main() -> None:
-    from assistant import index
     from assistant.cli import cli
+    from assistant.index import store as index
 
     wanted = set(sys.argv[1].split(",")) if len(sys.argv) > 1 and sys.argv[1] else set()
     unknown = wanted - set(POINTS)

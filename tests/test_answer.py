@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, cli_env
 
-from assistant.answer import Answerer, Turn, _has_asked_type
-from assistant.chunking import sentence_units
+from assistant.answer.answerer import Answerer, Turn, _has_asked_type
 from assistant.cli import cli
 from assistant.ingest import ingest
 from assistant.retrieve import Filters
-from assistant.schema import AssistantError
-from assistant.textnorm import language_of, match_key
+from assistant.text.normalize import language_of, match_key
+from assistant.text.sentences import sentence_units
+from assistant.types import AssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines() if line.strip()]
@@ -318,21 +318,21 @@ POLICY = [
 
 @pytest.mark.parametrize("sentence", STEERING)
 def test_steering_sentences_are_recognised(sentence):
-    from assistant.answer import _INSTRUCTION
+    from assistant.answer.answerer import _INSTRUCTION
 
     assert _INSTRUCTION.search(sentence), sentence
 
 
 @pytest.mark.parametrize("sentence", POLICY)
 def test_policy_sentences_about_ai_and_answers_are_not_taken_for_steering(sentence):
-    from assistant.answer import _INSTRUCTION
+    from assistant.answer.answerer import _INSTRUCTION
 
     assert not _INSTRUCTION.search(sentence), sentence
 
 
 def test_no_sentence_of_the_bundled_corpus_is_taken_for_steering():
-    from assistant.answer import _INSTRUCTION
-    from assistant.chunking import sentence_spans
+    from assistant.answer.answerer import _INSTRUCTION
+    from assistant.text.sentences import sentence_spans
 
     for path in sorted(CORPUS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")

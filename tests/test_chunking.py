@@ -8,13 +8,14 @@ from itertools import pairwise
 import pytest
 from conftest import CORPUS
 
-from assistant.chunking import ENUMERATION_ITEM, chunk_document, sentence_spans
 from assistant.config import ChunkingSettings
-from assistant.corpus import discover
-from assistant.documents import build_document
-from assistant.index import Index
-from assistant.loaders import load
-from assistant.schema import Chunk, Document, DocumentMeta
+from assistant.index.store import Index
+from assistant.sources.chunking import chunk_document
+from assistant.sources.corpus import discover
+from assistant.sources.documents import build_document
+from assistant.sources.loaders import load
+from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans
+from assistant.types import Chunk, Document, DocumentMeta
 
 DOC_ID = "kst-26643-1055"
 SENTENCE_END = re.compile(r"[.!?;:…][»”’\"')\]⁰¹²³⁴⁵⁶⁷⁸⁹]*$")

@@ -1,4 +1,4 @@
-"""Verification of a model's sentences against numbered quotes (`assistant.cite`), and prompt templates."""
+"""Verification of a model's sentences against numbered quotes (`assistant.answer.cite`), and prompt templates."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import prompts
-from assistant.cite import verify
+from assistant.answer.cite import verify
 from assistant.config import AnswerSettings
-from assistant.schema import AssistantError
+from assistant.models import prompts
+from assistant.types import AssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = AnswerSettings()

@@ -12,7 +12,7 @@ from conftest import cli_env
 
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.index import Index
+from assistant.index.store import Index
 
 DOC_ID = "kst-26643-1055"
 TITLE = "Agenda ‘Coalities voor de digitale samenleving’"

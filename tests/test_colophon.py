@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import make_pdf
 
-from assistant import colophon
-from assistant.answer import Answerer
-from assistant.index import Index
+from assistant.answer.answerer import Answerer
+from assistant.enrich import colophon
+from assistant.index.store import Index
 from assistant.ingest import ingest
 
 DOC = "kst-26643-1055"

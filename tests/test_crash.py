@@ -16,8 +16,8 @@ from conftest import cli_env, make_settings
 from pausing_ingest import POINTS, PausedIngest
 
 from assistant.config import Settings
-from assistant.doctor import check
-from assistant.index import Index, current_generation
+from assistant.health import check
+from assistant.index.store import Index, current_generation
 from assistant.ingest import ingest
 from assistant.retrieve import Searcher
 

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from conftest import cli_env, free_port, make_settings, wait_until_answering
 from pausing_ingest import PausedIngest
 
-from assistant.answer import Answerer
+from assistant.answer.answerer import Answerer
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.doctor import check
-from assistant.index import Index, check_writable, current_generation
+from assistant.health import check
+from assistant.index.store import Index, check_writable, current_generation
 from assistant.ingest import ingest, repair
 from assistant.retrieve import Searcher
 

@@ -17,10 +17,10 @@ import pytest
 from conftest import cli_env
 from langchain_core.language_models import BaseChatModel
 
-from assistant import llm
-from assistant.answer import Answerer
-from assistant.schema import Answer
-from assistant.textnorm import match_key
+from assistant.answer.answerer import Answerer
+from assistant.models import llm
+from assistant.text.normalize import match_key
+from assistant.types import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = {g["id"]: g for g in (json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines()

@@ -18,13 +18,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from assistant.baseline import TOP, Baseline
 from assistant.config import Settings
-from assistant.evalrun import run
-from assistant.evaluate import Judge, QuestionResult, Report, claims, load_gold
-from assistant.index import Index
-from assistant.llm import Backend
-from assistant.schema import Answer, AssistantError, Citation
+from assistant.evaluation.baseline import TOP, Baseline
+from assistant.evaluation.judge import Judge, QuestionResult, Report, claims, load_gold
+from assistant.evaluation.run import run
+from assistant.index.store import Index
+from assistant.models.llm import Backend
+from assistant.types import Answer, AssistantError, Citation
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "evals" / "gold.jsonl"
@@ -220,7 +220,7 @@ def test_baseline_vectors_are_embedded_once(bundled: Settings, monkeypatch: pyte
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
             raise AssertionError("the cached baseline was embedded again")
 
-    monkeypatch.setattr("assistant.baseline.get_embeddings", lambda settings: NoEmbedding())
+    monkeypatch.setattr("assistant.evaluation.baseline.get_embeddings", lambda settings: NoEmbedding())
     again = Baseline(bundled, Index.open(bundled), Backend("extractive"))
     assert again.folder == first.folder and again.collection.count() == len(first.chunks)
 
@@ -330,8 +330,8 @@ def test_an_unreadable_gold_set_is_a_clear_error(tmp_path: Path) -> None:
 ])
 def test_verifier_rejects_an_english_sentence_its_dutch_quote_does_not_say(bundled: Settings, sentence: str,
                                                                           quote: str) -> None:
-    from assistant import cite
-    from assistant.embeddings import get_embeddings
+    from assistant.answer import cite
+    from assistant.models.embeddings import get_embeddings
 
     embedder, a = get_embeddings(bundled), bundled.answer
 

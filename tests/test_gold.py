@@ -1,6 +1,6 @@
 """Consistency checks for the evaluation gold set (evals/gold.jsonl) and the held-out set (evals/heldout.jsonl).
 
-Every evidence quote must be verbatim (after :func:`assistant.textnorm.match_key`) in the corpus, on the
+Every evidence quote must be verbatim (after :func:`assistant.text.normalize.match_key`) in the corpus, on the
 page it claims, under the section it claims. The gold file can be pointed elsewhere with GOLD_FILE.
 """
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant.textnorm import match_key  # noqa: E402
+from assistant.text.normalize import match_key  # noqa: E402
 
 GOLD = Path(os.environ.get("GOLD_FILE", ROOT / "evals" / "gold.jsonl"))
 CORPUS = ROOT / "corpus"

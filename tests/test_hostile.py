@@ -24,13 +24,13 @@ from pathlib import Path
 import pytest
 from conftest import cli_env, make_pdf, make_settings
 
-from assistant.answer import Answerer
+from assistant.answer.answerer import Answerer
 from assistant.config import Settings
-from assistant.corpus import load_manifest, slug
-from assistant.index import Index, current_generation
+from assistant.index.store import Index, current_generation
 from assistant.ingest import FileResult, IngestReport, add_document, file_problem, ingest
 from assistant.retrieve import Searcher
-from assistant.schema import AssistantError
+from assistant.sources.corpus import load_manifest, slug
+from assistant.types import AssistantError
 
 GOOD_ID = "restwarmte"
 GOOD_TEXT = ("# Restwarmte van datacenters\n\nHet kabinet wil dat nieuwe datacenters hun restwarmte leveren aan "
@@ -848,7 +848,7 @@ def test_symlink_to_a_file_outside_the_corpus(ws: Settings, tmp_path: Path) -> N
 
 
 def test_a_symlinked_document_can_be_removed(ws: Settings, tmp_path: Path) -> None:
-    from assistant.corpus import remove_document
+    from assistant.sources.corpus import remove_document
 
     target = tmp_path / "geheim.txt"
     target.write_text(f"Buiten\n\n{PROBE}\n", encoding="utf-8")
@@ -924,7 +924,7 @@ def test_all_hostile_files_at_once(ws: Settings) -> None:
 
 def test_upload_through_the_app(ws: Settings, tmp_path: Path) -> None:
     """The Documents page's handler: refusals are one escaped status line and leave the corpus as it was."""
-    from assistant.ui import App
+    from assistant.web.app import App
 
     app = App(ws, "extractive")
     quiet = lambda *args, **kwargs: None  # noqa: E731 (no Gradio request to show progress in)

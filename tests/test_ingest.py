@@ -18,12 +18,12 @@ from conftest import cli_env, make_pdf, make_settings
 
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.index import Index, current_generation, ingest_lock
+from assistant.index.store import Index, current_generation, ingest_lock
 from assistant.ingest import IngestReport, ingest
 from assistant.retrieve import Searcher
-from assistant.schema import AssistantError
-from assistant.textnorm import match_key
-from assistant.tokens import LEXICAL_VERSION
+from assistant.text.normalize import match_key
+from assistant.text.tokens import LEXICAL_VERSION
+from assistant.types import AssistantError
 
 DOC_ID = "kst-26643-1055"
 KAMER_FOOTER = "Tweede Kamer, vergaderjaar 2022-2023, 26 643, nr. 1055 {page}"

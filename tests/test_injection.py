@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answer.answerer import Answerer
 from assistant.config import Settings
-from assistant.llm import Backend
+from assistant.models.llm import Backend
 from assistant.retrieve import Filters
-from assistant.schema import Answer, Citation
+from assistant.types import Answer, Citation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "evals"))
@@ -55,7 +55,7 @@ def test_the_attack_set_is_sound() -> None:
 
 
 def test_every_attack_document_is_indexed(corpus: Settings) -> None:
-    from assistant.index import Index
+    from assistant.index.store import Index
 
     index = Index.open(corpus)
     wanted = {bench.ORDINARY_ID} | {a.doc_id for a in bench.ATTACKS if a.doc_id}
@@ -204,7 +204,7 @@ def off_machine_links(html: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def app(corpus: Settings):
-    from assistant.ui import App
+    from assistant.web.app import App
 
     return App(corpus, "extractive")
 
@@ -212,7 +212,7 @@ def app(corpus: Settings):
 def _ask(app, attack: bench.Attack) -> tuple[list[str], str]:
     """Everything the chat shows while `attack`'s question is answered, and the final sources panel."""
     ids = [bench.ORDINARY_ID] + ([attack.doc_id] if attack.doc_id else [])
-    from assistant.answer import Turn
+    from assistant.answer.answerer import Turn
 
     turns = [Turn(q) for q in attack.history]
     chat, panel = [], ""
@@ -243,7 +243,7 @@ def test_sources_panel_links_only_to_official_publications(attack: bench.Attack,
 def test_a_web_address_in_an_ordinary_cited_sentence_is_not_a_live_link(tmp_path: Path) -> None:
     """No injection needed: a sentence that merely mentions an address shows it as a live 'official' link."""
     from assistant.ingest import ingest
-    from assistant.ui import App
+    from assistant.web.app import App
 
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     settings.corpus_dir.mkdir()
@@ -268,7 +268,7 @@ def test_a_model_that_writes_markup_streams_as_text(corpus: Settings) -> None:
     """The draft a model streams into the chat, and the verified answer after it, are text, not markup."""
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from assistant.ui import App
+    from assistant.web.app import App
 
     backend = Backend("fake", "fake-markup", FakeListChatModel(responses=[_HOSTILE_MODEL_TEXT]), instructed=False)
     app = App(corpus, backend)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, make_pdf
 
-from assistant.chunking import sentence_spans
-from assistant.corpus import discover
-from assistant.documents import build_document
-from assistant.loaders import clean_text, find_date, load
-from assistant.schema import AssistantError, Document, DocumentMeta
-from assistant.textnorm import match_key
+from assistant.sources.corpus import discover
+from assistant.sources.documents import build_document
+from assistant.sources.loaders import clean_text, find_date, load
+from assistant.text.normalize import match_key
+from assistant.text.sentences import sentence_spans
+from assistant.types import AssistantError, Document, DocumentMeta
 
 DOC_ID = "kst-26643-1055"
 PDF_TEXT = "000_f05a9d83e50ba6a3.txt"

@@ -24,13 +24,13 @@ from click.testing import CliRunner
 from conftest import cli_env, free_port
 from fake_ollama import MODEL, FakeOllama, Reply, from_source_1, last_user, pieces, sources
 
-from assistant.answer import Answerer, Turn
-from assistant.chunking import sentence_spans
+from assistant.answer.answerer import Answerer, Turn
 from assistant.cli import cli
 from assistant.config import Settings
 from assistant.ingest import ingest
-from assistant.llm import get_backend, ollama_problem
-from assistant.schema import Answer, AssistantError
+from assistant.models.llm import get_backend, ollama_problem
+from assistant.text.sentences import sentence_spans
+from assistant.types import Answer, AssistantError
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts"

@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from conftest import ROOT, cli_env
 
 from assistant.cli import cli
-from assistant.index import Index, current_generation
+from assistant.enrich.overview import OVERVIEW_VERSION, Cited
+from assistant.evaluation.overview import score
+from assistant.index.store import Index, current_generation
 from assistant.ingest import ingest
-from assistant.overview import OVERVIEW_VERSION, Cited, score
 from assistant.retrieve import Searcher
 
 ORACLE = json.loads((ROOT / "evals" / "overview" / "kst-26643-1055.json").read_text(encoding="utf-8"))
@@ -108,7 +109,7 @@ def test_the_overview_is_stored_per_document_and_served_from_it(bundled, index, 
     def describe(*args: object) -> None:
         raise AssertionError("the overview was made anew instead of read from its stored parts")
 
-    monkeypatch.setattr("assistant.index.describe", describe)  # how fast that is: evals/bench_overview.py
+    monkeypatch.setattr("assistant.index.store.describe", describe)  # how fast that is: evals/bench_overview.py
     assert Index.open(bundled).overview() == index.overview()
 
 
@@ -234,8 +235,8 @@ def _sections(view):
 def test_condensed_summaries_keep_only_what_verifies(bundled, index, tmp_path):
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from assistant.llm import Backend
-    from assistant.overview import briefing, condense
+    from assistant.models.llm import Backend
+    from assistant.present.briefing import briefing, condense
 
     settings = bundled.model_copy(update={"index_dir": tmp_path})  # the model's outcomes are kept there
     sections = _sections(index.overview())
@@ -276,7 +277,7 @@ def test_the_embedded_model_condenses_summaries_that_verify(bundled, tmp_path):
 
     from conftest import make_settings
 
-    from assistant import cite
+    from assistant.answer import cite
 
     shutil.copytree(bundled.corpus_dir, tmp_path / "corpus")
     shutil.copytree(bundled.index_dir, tmp_path / "index")

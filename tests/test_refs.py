@@ -24,12 +24,22 @@ from conftest import CORPUS, ROOT, cli_env, make_pdf
 
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.documents import build_document
-from assistant.index import Index, current_generation
+from assistant.enrich.refs import (
+    REFS_VERSION,
+    Mention,
+    Reference,
+    build_registry,
+    extract,
+    find,
+    name_key,
+    parse_id,
+    score,
+)
+from assistant.index.store import Index, current_generation
 from assistant.ingest import add_document, ingest
-from assistant.loaders import load
-from assistant.refs import REFS_VERSION, Mention, Reference, build_registry, extract, find, name_key, parse_id, score
-from assistant.schema import AssistantError, Document, DocumentMeta, Footnote, PageSpan, Section
+from assistant.sources.documents import build_document
+from assistant.sources.loaders import load
+from assistant.types import AssistantError, Document, DocumentMeta, Footnote, PageSpan, Section
 
 DOC_ID = "kst-26643-1055"
 ORACLE = ROOT / "evals" / "refs" / "kst-26643-1055.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.retrieve import Filters, HybridRetriever, Searcher
-from assistant.tokens import lexical_tokens, vocabulary
+from assistant.text.tokens import lexical_tokens, vocabulary
 
 
 def test_langchain_retriever_returns_cited_documents(bundled):

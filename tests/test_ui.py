@@ -30,9 +30,9 @@ from fake_ollama import from_source_1, pieces
 
 from assistant.cli import cli
 from assistant.config import Settings
-from assistant.index import Index
+from assistant.index.store import Index
 from assistant.ingest import file_problem
-from assistant.ui import check_password, hash_password
+from assistant.web.app import check_password, hash_password
 
 CHROMIUM = "/usr/bin/chromium"
 DOC_ID = "kst-26643-1055"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from string import Formatter
 
-from assistant.schema import AssistantError
+from assistant.types import AssistantError
 
 PLACEHOLDERS = {"system": set(), "answer": {"question", "sources"}, "condense": {"previous", "question"},
                 "summary": {"sources"}}

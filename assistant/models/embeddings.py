@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings, Settings
-from assistant.schema import AssistantError
+from assistant.types import AssistantError
 
 # The local embedders read at most 512 tokens (about 2,000 characters of Dutch) and spend time on every token
 # they are given: a megabyte-long "sentence" would hold up ingest for half an hour for nothing.

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.schema import AssistantError, Footnote
+from assistant.types import AssistantError, Footnote
 
 SUPPORTED = {".pdf", ".html", ".htm", ".txt", ".md", ".markdown"}
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})

@@ -11,8 +11,8 @@ import re
 from bisect import bisect_right
 from difflib import SequenceMatcher
 
-from assistant.loaders import Block, Rendering
-from assistant.schema import Document, DocumentMeta, Footnote, PageSpan, Section
+from assistant.sources.loaders import Block, Rendering
+from assistant.types import Document, DocumentMeta, Footnote, PageSpan, Section
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _WORD = re.compile(r"[^\W_]+", re.U)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.answer import Answerer
-from assistant.baseline import Baseline
+from assistant.answer.answerer import Answerer
 from assistant.config import Settings
-from assistant.evalreport import write_reports
-from assistant.evaluate import (
+from assistant.evaluation.baseline import Baseline
+from assistant.evaluation.judge import (
     Evaluator,
     Progress,
     QuestionResult,
@@ -23,8 +22,9 @@ from assistant.evaluate import (
     load_gold,
     summarise,
 )
-from assistant.llm import Backend
-from assistant.schema import AssistantError
+from assistant.evaluation.report import write_reports
+from assistant.models.llm import Backend
+from assistant.types import AssistantError
 
 DESCRIPTIONS = {
     "pipeline": "hybrid retrieval, evidence sentences chosen before writing, verified citations, abstention",

@@ -2,7 +2,7 @@
 
 Every figure comes from judging one question at a time (`QuestionResult`), so a run that stops half-way can
 be resumed and the figures are computed the same way for the pipeline and for the naive baseline. The judges
-are deterministic and offline, and none of them is the pipeline's own verifier (`assistant.cite`):
+are deterministic and offline, and none of them is the pipeline's own verifier (`assistant.answer.cite`):
 
 * retrieval: a passage holds a gold quote (`holds`); recall@k and MRR come from the rank of the first passage
   holding each quote;
@@ -28,16 +28,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.answer import Answerer, Turn
+from assistant.answer.answerer import Answerer, Turn
 from assistant.config import Settings
-from assistant.embeddings import forget_queries, get_embeddings
-from assistant.llm import Backend
-from assistant.schema import Answer, AssistantError, Chunk
-from assistant.textnorm import language_of, match_key
-from assistant.tokens import lexical_tokens
+from assistant.models.embeddings import forget_queries, get_embeddings
+from assistant.models.llm import Backend
+from assistant.text.normalize import language_of, match_key
+from assistant.text.tokens import lexical_tokens
+from assistant.types import Answer, AssistantError, Chunk
 
 if TYPE_CHECKING:
-    from assistant.baseline import Baseline
+    from assistant.evaluation.baseline import Baseline
 
 KS = (1, 5, 10)
 STAGES = ("retrieve_ms", "first_token_ms", "generate_ms", "total_ms")
@@ -190,8 +190,8 @@ class Sources:
     """
 
     def __init__(self, corpus_dir: Path) -> None:
-        from assistant.corpus import discover
-        from assistant.loaders import decode, load
+        from assistant.sources.corpus import discover
+        from assistant.sources.loaders import decode, load
 
         self.texts: dict[str, list[str]] = {}
         for spec in discover(corpus_dir)[0]:

@@ -28,22 +28,17 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import hashlib
-import json
 import re
-import time
 import tomllib
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
-from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.chunking import sentence_spans
-from assistant.schema import Document, DocumentMeta
-from assistant.textnorm import language_of, match_key
+from assistant.text.sentences import sentence_spans
+from assistant.types import Document, DocumentMeta
 
 # Stored per document; a change in how any part is made bumps it, so the next ingest makes it again.
 OVERVIEW_VERSION = 1
@@ -564,6 +559,10 @@ def describe(doc: Document, vectors: dict[int, np.ndarray]) -> DocumentOverview:
                             actors=_actors(doc, glossary))
 
 
+def _meaning(expansion: str) -> str:
+    return " ".join(re.sub(r"\d{4}(?:\s?[–-]\s?\d{2,4})?|[–—-]", " ", expansion).lower().split())
+
+
 def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta]) -> Overview:
     """The corpus overview from each document's part: a term defined in one document is not "undefined" in
     another, and one abbreviation defined two ways is shown both ways, marked as a conflict."""
@@ -599,150 +598,3 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta]) 
         timeline=sorted((t for d in order for t in parts[d].timeline), key=lambda t: (t.when, t.cited.doc_id)),
         actors=sorted(actors.values(), key=lambda x: (x.kind, x.name.lower())),
     )
-
-
-def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> tuple[Overview, int]:
-    """Put each section's quoted summary into one sentence with the answer model, kept only where it verifies
-    against those quotes as an answer's sentences must (its numbers, words and their order), is one sentence
-    and is shorter than the quotes: a model adds no claim and no memory of its own.
-
-    Every outcome, also a draft that did not verify, is kept per model in `<index>/condensed/`, so a section is
-    asked once per model; with `ask` False only kept outcomes are applied (the web page never waits for a
-    model). Returns a condensed copy of `view` and how many sections were asked now.
-    """
-    from langchain_core.messages import HumanMessage
-
-    from assistant import cite, prompts
-
-    if backend.chat is None:
-        return view, 0
-    view = view.model_copy(deep=True)  # the index keeps one view per process, for every backend
-    path = settings.index_dir / "condensed" / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', backend.model or 'model')}.json"
-    kept: dict[str, str | None] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    asked = 0
-    for section in (s for d in view.documents for s in d.sections if s.summary):
-        quotes = [" ".join(c.quote.split()) for c in section.summary]
-        key = hashlib.sha256("\n".join(quotes).encode()).hexdigest()[:24]
-        if key not in kept:
-            if not ask:
-                continue
-            language = language_of(" ".join(quotes))
-            sources = "\n".join(f"[{i}] {q}" for i, q in enumerate(quotes, 1))
-            prompt = prompts.render(prompts.load(settings.prompts_dir, "summary", language), sources=sources)
-            draft = str(backend.chat.invoke([HumanMessage(prompt)]).content)
-            result = cite.verify(draft, quotes, "", min_support=settings.answer.min_support,
-                                 min_pair_support=settings.answer.min_pair_support)
-            claim = result.claims[0].text if len(result.claims) == 1 and not result.removed else None
-            good = claim and len(claim) < len(" ".join(quotes)) and language_of(claim) == language
-            kept[key] = claim if good else None
-            asked += 1
-        if kept[key]:
-            section.condensed, section.condensed_by = kept[key], backend.model
-    if asked:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
-    return view, asked
-
-
-def _meaning(expansion: str) -> str:
-    return " ".join(re.sub(r"\d{4}(?:\s?[–-]\s?\d{2,4})?|[–—-]", " ", expansion).lower().split())
-
-
-def score(view: Overview, oracle: dict[str, Any]) -> dict[str, Any]:
-    """Glossary precision and recall, timeline recall and organisation recall against a hand-made list
-    (rules in `evals/overview/README.md`)."""
-    def pair(abbr: str, expansion: str) -> tuple[str, str]:
-        return abbr.lower(), " ".join(re.sub(r"[–—-]", "-", expansion).lower().split())
-
-    doc_id = oracle["doc_id"]
-    found = {pair(e.term, e.expansion or "") for e in view.glossary
-             if e.kind == "abbreviation" and any(c.doc_id == doc_id for c in e.defined_at)}
-    gold = {pair(g["abbreviation"], g["expansion"]) for g in oracle["glossary"]}
-    undefined = {e.term for e in view.glossary if e.kind == "abbreviation" and not e.defined_at
-                 and any(c.doc_id == doc_id for c in e.used_at)}
-    gold_undefined = {u["abbreviation"] for u in oracle["undefined_abbreviations"]}
-    events = [e for e in view.timeline if e.cited.doc_id == doc_id]
-
-    def found_event(g: dict[str, Any]) -> bool:
-        whens = {g["when"], *g.get("when_alt", [])}
-        key = " ".join(g["quote"].split()).lower()
-        return any(e.when in whens and (
-            key[:40] in " ".join(e.cited.quote.split()).lower()
-            or " ".join(e.cited.quote.split()).lower()[:40] in key
-            or (e.cited.page == g["page"] and g["as_written"].lower() in e.cited.quote.lower())) for e in events)
-
-    dated = [g for g in oracle["timeline"] if g["when"]]
-    missed_events = [f"{g['when']} {g['as_written']} (p. {g['page']})" for g in dated if not found_event(g)]
-    def plain(name: str) -> str:
-        return re.sub(r"['\"]", "", match_key(name))
-
-    names = {plain(n) for a in view.actors for n in [a.name, *a.aliases]}
-    missed_actors = [o["name"] for o in oracle["organisations"]
-                     if not {plain(n) for n in [o["name"], *o.get("aliases", [])]} & names]
-    return {
-        "glossary_precision": round(len(found & gold) / max(len(found), 1), 3),
-        "glossary_recall": round(len(found & gold) / max(len(gold), 1), 3),
-        "glossary_missed": sorted(gold - found), "glossary_extra": sorted(found - gold),
-        "undefined_precision": round(len(undefined & gold_undefined) / max(len(undefined), 1), 3),
-        "undefined_recall": round(len(undefined & gold_undefined) / max(len(gold_undefined), 1), 3),
-        "undefined_missed": sorted(gold_undefined - undefined), "undefined_extra": sorted(undefined - gold_undefined),
-        "timeline_recall": round(1 - len(missed_events) / max(len(dated), 1), 3), "timeline_missed": missed_events,
-        "timeline_extracted": len(events), "timeline_dated_in_list": len(dated),
-        "actors_recall": round(1 - len(missed_actors) / max(len(oracle["organisations"]), 1), 3),
-        "actors_missed": missed_actors, "actors_extracted": len(view.actors),
-    }
-
-
-def briefing(overview: Overview, fmt: str = "md") -> str:
-    """The overview as an onboarding briefing (Markdown or HTML), every line with its source, and a reference
-    list of the documents at the end."""
-    notes: list[Cited] = []
-
-    def cite(c: Cited) -> str:
-        notes.append(c)
-        return f"[{len(notes)}]"
-
-    lines = ["# Overzicht / Overview", ""]
-    for d in overview.documents:
-        lines += [f"## {d.title}", f"{d.identifier or d.doc_id}" + (f", {d.date}" if d.date else ""), ""]
-        for s in d.sections:
-            depth = "#" * min(2 + len(s.path), 6)
-            lines.append(f"{depth} {' › '.join(s.path[-1:])}")
-            marks = [cite(c) for c in s.summary]  # the condensed sentence points to the quotes below it
-            if s.condensed:
-                lines.append(f"{s.condensed} ({s.condensed_by}, {', '.join(marks)})")
-            lines += [f"> {' '.join(c.quote.split())} {m}" for c, m in zip(s.summary, marks, strict=True)] + [""]
-    lines += ["## Begrippen en afkortingen / Glossary", ""]
-    for e in overview.glossary:
-        if e.kind == "abbreviation" and e.defined_at:
-            lines.append(f"- **{e.term}**: {e.expansion} {cite(e.defined_at[0])}" + (" ⚠" if e.conflict else ""))
-        elif e.kind == "abbreviation":
-            lines.append(f"- **{e.term}**: " + (f"{e.expansion} (niet uit de documenten / not from the documents)"
-                                                  if e.expansion else "(niet uitgeschreven / not written out)"))
-        else:
-            lines.append(f"- **{e.term}**: “{' '.join((e.expansion or '').split())}” {cite(e.defined_at[0])}")
-    lines += ["", "## Tijdlijn / Timeline", ""]
-    for t in overview.timeline:
-        mark = " (afgeleid / resolved)" if t.resolved else ""
-        lines.append(f"- **{t.when}**{mark} — {t.status}: “{' '.join(t.cited.quote.split())}” {cite(t.cited)}")
-    lines += ["", "## Wie is wie / Who is who", ""]
-    for a in overview.actors:
-        role = f": “{' '.join(a.roles[0].quote.split())}” {cite(a.roles[0])}" if a.roles else ""
-        alias = f" ({', '.join(a.aliases)})" if a.aliases else ""
-        lines.append(f"- **{a.name}**{alias}{role}")
-    lines += ["", "## Bronnen / Sources", ""]
-    titles = {d.doc_id: f"{d.title} ({d.identifier or d.doc_id})" for d in overview.documents}
-    for n, c in enumerate(notes, 1):
-        where = ", ".join(x for x in (titles.get(c.doc_id, c.doc_id), f"p. {c.page}" if c.page else "",
-                                      f"voetnoot {c.footnote}" if c.footnote else "", c.section) if x)
-        lines.append(f"{n}. {where}")
-    text = "\n".join(lines) + "\n"
-    if fmt == "md":
-        return text
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).render(text)
-    return (f"<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Overzicht</title></head>"
-            f"<body>{body}<p><small>{time.strftime('%Y-%m-%d')}</small></p></body></html>\n")

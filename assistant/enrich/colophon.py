@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.overview import Cited, place
-from assistant.refs import MONTHS
-from assistant.schema import Document
+from assistant.enrich.overview import Cited, place
+from assistant.enrich.refs import MONTHS
+from assistant.types import Document
 
 HEAD_CHARS = 1500  # the header block of a publication: dossier, number, sender, addressee, date
 TAIL_CHARS = 3000  # the signatures stand in the last part of the text: its last fifth, or this much of a short one

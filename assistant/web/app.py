@@ -26,17 +26,17 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
 
-from assistant.answer import Answerer, Turn
+from assistant.answer.answerer import Answerer, Turn
 from assistant.config import Settings
-from assistant.corpus import remove_document
-from assistant.index import current_generation
+from assistant.enrich.refs import KINDS
+from assistant.index.store import current_generation
 from assistant.ingest import add_document, ingest
-from assistant.loaders import SUPPORTED
-from assistant.overview import condense
-from assistant.refs import KINDS
+from assistant.present.briefing import condense
 from assistant.retrieve import Filters
-from assistant.schema import Answer, AssistantError, Citation
-from assistant.textnorm import match_key
+from assistant.sources.corpus import remove_document
+from assistant.sources.loaders import SUPPORTED
+from assistant.text.normalize import match_key
+from assistant.types import Answer, AssistantError, Citation
 
 EXAMPLES = {
     "nl": ["Welke vier thema's kent de agenda Coalities voor de digitale samenleving?",
@@ -298,7 +298,7 @@ class App:
 
     def briefing_file(self, fmt: str) -> str:
         """The overview as a briefing file to download (Markdown or HTML), with its list of sources."""
-        from assistant.overview import briefing
+        from assistant.present.briefing import briefing
 
         folder = Path(tempfile.mkdtemp(prefix="briefing-"))
         path = folder / f"overzicht.{fmt}"

@@ -23,7 +23,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.config import Settings
-from assistant.schema import AssistantError
+from assistant.types import AssistantError
 
 BACKENDS = ("auto", "ollama", "embedded", "extractive")
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}

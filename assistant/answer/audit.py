@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from assistant.schema import Answer
+from assistant.types import Answer
 
 _LOCK = threading.Lock()
 

@@ -21,15 +21,15 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import prompts
-from assistant.chunking import sentence_spans
-from assistant.cite import NO_ANSWER
+from assistant.answer.cite import NO_ANSWER
 from assistant.config import Settings
-from assistant.embeddings import embedder_identity, get_embeddings
-from assistant.index import Index
-from assistant.llm import Backend
-from assistant.schema import Answer, Chunk, Citation
-from assistant.textnorm import language_of
+from assistant.index.store import Index
+from assistant.models import prompts
+from assistant.models.embeddings import embedder_identity, get_embeddings
+from assistant.models.llm import Backend
+from assistant.text.normalize import language_of
+from assistant.text.sentences import sentence_spans
+from assistant.types import Answer, Chunk, Citation
 
 CHUNK_CHARS = 1000
 TOP = 4

@@ -41,8 +41,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.chunking import sentence_spans
-from assistant.schema import Document, DocumentMeta
+from assistant.text.sentences import sentence_spans
+from assistant.types import Document, DocumentMeta
 
 # Stored extractions carry this; a change to the grammar bumps it, so the next ingest extracts again.
 REFS_VERSION = 2

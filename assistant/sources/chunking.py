@@ -9,48 +9,14 @@ sentences back to the one that announces them).
 from __future__ import annotations
 
 import hashlib
-import re
 
 from assistant.config import ChunkingSettings
-from assistant.schema import Chunk, Document
+from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans
+from assistant.types import Chunk, Document
 
-# Abbreviations after which a full stop does not end a Dutch (or English) sentence.
-_ABBREVIATIONS = {
-    "nr", "nrs", "bijv", "bv", "o.a", "e.d", "c.s", "resp", "ca", "dr", "mr", "prof", "drs", "ir", "ing",
-    "jl", "t.a.v", "i.p.v", "m.b.t", "z.g", "zgn", "d.w.z", "e.a", "enz", "etc", "vs", "art", "lid", "blz",
-    "min", "max", "mln", "mld", "jr", "st", "mw", "dhr", "i.o.m", "n.a.v", "t.b.v", "i.c.m", "m.n", "v.w.b",
-    "e.g", "i.e", "no", "fig", "vol", "al", "p", "pp", "kamerstukken", "stb", "stcrt",
-}
-# Items given as sentences: "De eerste is ...", "Ten tweede ...", "The second ...".
-ENUMERATION_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde|vierde|vijfde|laatste)|"
-                              r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
 _MAX_ITEMS_BACK = 3
 # How documents are cut; part of every document's content hash, so a document cut otherwise is cut again.
 CHUNKER_VERSION = 2
-_BULLET = re.compile(r"[•○◦▪■●]?\s*")
-_BOUNDARY = re.compile(r"[.!?…]+[»”’\"')\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?=\s+[\"«„‘“(\[•○]?[A-ZÀ-Þ0-9•○])")
-
-
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence [start, end) offsets in `text[start:end]`; paragraph breaks always end a sentence."""
-    end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    for para in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text[start:end]):
-        p_start, p_text = start + para.start(), para.group()
-        cursor = 0
-        for m in _BOUNDARY.finditer(p_text):
-            before = p_text[cursor : m.start()].rsplit(None, 1)[-1] if p_text[cursor : m.start()].strip() else ""
-            token = before.lower().rstrip(".")
-            list_number = p_text[cursor : m.start()].strip().isdigit()
-            if token in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", before) or list_number:
-                continue
-            spans.append((p_start + cursor, p_start + m.end()))
-            cursor = m.end()
-            while cursor < len(p_text) and p_text[cursor].isspace():
-                cursor += 1
-        if cursor < len(p_text):
-            spans.append((p_start + cursor, p_start + len(p_text.rstrip())))
-    return [s for s in spans if s[1] > s[0]]
 
 
 def _section_ranges(doc: Document) -> list[tuple[int, int]]:
@@ -114,13 +80,3 @@ def _make_chunk(doc: Document, ordinal: int, start: int, end: int) -> Chunk:
         pages=doc.pages_between(start, end),
         footnotes=tuple(doc.footnotes[n] for n in numbers if n in doc.footnotes),
     )
-
-
-def sentence_units(chunk: Chunk) -> list[tuple[int, int]]:
-    """A chunk's sentences as [start, end) offsets in the document's clean text, list bullets left out
-    (they are layout, not words to quote): the units evidence is chosen from."""
-    units = []
-    for a, b in sentence_spans(chunk.text):
-        a += len(_BULLET.match(chunk.text, a).group())
-        units.append((chunk.start + a, chunk.start + b))
-    return units

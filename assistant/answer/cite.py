@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from assistant.chunking import sentence_spans
-from assistant.tokens import lexical_tokens
+from assistant.text.sentences import sentence_spans
+from assistant.text.tokens import lexical_tokens
 
 Similarity = Callable[[str, Sequence[str]], list[float]]
 

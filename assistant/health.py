@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.config import Settings
-from assistant.corpus import discover
-from assistant.index import Index, current_generation
-from assistant.schema import AssistantError
+from assistant.index.store import Index, current_generation
+from assistant.sources.corpus import discover
+from assistant.types import AssistantError
 
 
 @dataclass

@@ -33,13 +33,13 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chunking import sentence_units
 from assistant.config import Settings
-from assistant.embeddings import embedder_identity, get_embeddings
-from assistant.overview import OVERVIEW_VERSION, DocumentOverview, Overview, combine, describe
-from assistant.refs import REFS_VERSION, Mention, Reference, build_registry, extract
-from assistant.schema import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
-from assistant.tokens import LEXICAL_VERSION, lexical_tokens, vocabulary
+from assistant.enrich.overview import OVERVIEW_VERSION, DocumentOverview, Overview, combine, describe
+from assistant.enrich.refs import REFS_VERSION, Mention, Reference, build_registry, extract
+from assistant.models.embeddings import embedder_identity, get_embeddings
+from assistant.text.sentences import sentence_units
+from assistant.text.tokens import LEXICAL_VERSION, lexical_tokens, vocabulary
+from assistant.types import AssistantError, Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
 
 SCHEMA_VERSION = 2
 _GEN = re.compile(r"^gen-(\d{6})$")
@@ -231,7 +231,7 @@ class Index:
         return self.chunks[self._by_id[chunk_id]]
 
     def sentence_vectors(self, doc_id: str) -> dict[int, np.ndarray]:
-        """Unit-length embeddings of a document's sentences, by start offset (see `chunking.sentence_units`)."""
+        """Unit-length embeddings of a document's sentences, by start offset (see `text.sentences.sentence_units`)."""
         if doc_id not in self._sentences:
             data = np.load(self.gen_dir / "docs" / f"{doc_id}.sentences.npz")
             vectors = data["vectors"]  # kept as stored (float16): a large corpus holds millions of sentences

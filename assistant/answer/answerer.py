@@ -22,17 +22,19 @@ from functools import cached_property
 import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant import audit, cite, colophon, prompts
-from assistant.chunking import ENUMERATION_ITEM, sentence_spans, sentence_units
+from assistant.answer import audit, cite
 from assistant.config import Settings
-from assistant.embeddings import get_embeddings
-from assistant.llm import Backend, get_backend
-from assistant.overview import TIME_EXPRESSION, Cited, GlossaryEntry
-from assistant.refs import MONTHS, Place, Reference
+from assistant.enrich import colophon
+from assistant.enrich.overview import TIME_EXPRESSION, Cited, GlossaryEntry
+from assistant.enrich.refs import MONTHS, Place, Reference
+from assistant.models import prompts
+from assistant.models.embeddings import get_embeddings
+from assistant.models.llm import Backend, get_backend
 from assistant.retrieve import Filters, Hit, Searcher
-from assistant.schema import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
-from assistant.textnorm import language_of, recognised
-from assistant.tokens import lexical_tokens
+from assistant.text.normalize import language_of, recognised
+from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans, sentence_units
+from assistant.text.tokens import lexical_tokens
+from assistant.types import Answer, AssistantError, Chunk, Citation, Document, ReferenceLink
 
 MAX_QUESTION_CHARS = 2000
 DECLINED = "the model found no answer in the sources"

@@ -20,9 +20,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.loaders import SUPPORTED
-from assistant.refs import official_name
-from assistant.schema import AssistantError, DocumentMeta
+from assistant.enrich.refs import official_name
+from assistant.sources.loaders import SUPPORTED
+from assistant.types import AssistantError, DocumentMeta
 
 MANIFEST = "manifest.toml"
 _IGNORED = {MANIFEST, "README.md", "README.txt"}
