@@ -33,7 +33,7 @@ _EXPORTS = {
     "Citation": "assistant.types",
     "AssistantError": "assistant.types",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = ["Answer", "Answerer", "AssistantError", "Citation", "Filters", "Searcher", "Settings", "Turn"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,21 +1,23 @@
 """Index integrity: the manifest, the Chroma collection, the lexical index, the word vectors, the per-document
-files (text, sentence vectors, references, overview) and the recorded embedder must agree.
+files (text, sentence vectors, references, overview) and the recorded embedder must agree, and every stored
+analysis must be of this version (`index.versions`).
 
-`check` lists what disagrees; `quick=True` (what ingest and serve run at start) compares counts and file
-presence only, the full check compares every chunk id and loads every file. It only looks: `ingest.repair`
-mends what it finds.
+`check` lists what disagrees; `quick=True` (what ingest and serve run at start) compares counts, file presence
+and the versions of the stored analyses only, the full check compares every chunk id and loads every file. It
+only looks: `ingest.repair` (and every ingest) mends what it finds.
 """
 
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.config import Settings
-from assistant.index.store import Index, current_generation
+from assistant.index import Index, current_generation
+from assistant.index.documents import ANALYSES, FILES
+from assistant.index.versions import stamp
 from assistant.sources.corpus import discover
 from assistant.types import AssistantError
 
@@ -86,15 +88,14 @@ def _check_documents(index: Index, health: Health, quick: bool) -> None:
     for doc_id, entry in sorted(index.documents.items()):
         if by_doc.get(doc_id, []) != entry["chunk_ids"]:
             health.problems.append(Problem("its chunks differ from the ones recorded for it", doc_id))
-        for suffix in (".json", ".sentences.npz", ".refs.json", ".overview.json"):
+        for suffix in FILES:
             if not (docs / f"{doc_id}{suffix}").is_file():
                 health.problems.append(Problem(f"{doc_id}{suffix} is missing", doc_id))
+        _check_analyses(index, doc_id, health)
         if quick:
             continue
         try:
             index.document(doc_id)
-            for suffix in (".refs.json", ".overview.json"):
-                json.loads((docs / f"{doc_id}{suffix}").read_text(encoding="utf-8"))
             with np.load(docs / f"{doc_id}.sentences.npz") as data:
                 if len(data["starts"]) != len(data["vectors"]) or not np.isfinite(data["vectors"]).all():
                     raise ValueError("sentence vectors do not match their sentences")
@@ -102,9 +103,24 @@ def _check_documents(index: Index, health: Health, quick: bool) -> None:
             health.problems.append(Problem(f"a file cannot be read ({type(exc).__name__}: {exc})", doc_id))
 
 
+def _check_analyses(index: Index, doc_id: str, health: Health) -> None:
+    """A stored analysis that cannot be read or was made by another version is made again by the next ingest."""
+    for name, suffix in ANALYSES.items():
+        if not (index.gen_dir / "docs" / f"{doc_id}{suffix}").is_file():
+            continue  # reported as missing
+        try:
+            version = index.analysis_stamp(doc_id, name)
+        except (OSError, ValueError) as exc:
+            health.problems.append(Problem(f"a file cannot be read ({type(exc).__name__}: {exc})", doc_id))
+            continue
+        if version != stamp(name):
+            health.problems.append(Problem(f"{doc_id}{suffix} was made by another version ({version}, now "
+                                           f"{stamp(name)})", doc_id))
+
+
 def _check_stores(index: Index, health: Health, quick: bool) -> None:
     try:
-        collection = index._store.collection()
+        collection = index.store.collection()
         count = collection.count()
     except AssistantError as exc:
         health.problems.append(Problem(str(exc)))

@@ -1,7 +1,9 @@
 """Bring the index in line with the corpus: only what changed is read, chunked and embedded.
 
 Each document's content hash covers its files and manifest entry; an unchanged hash costs nothing. A file
-that fails to load is reported and skipped, and a version of it already in the index stays there.
+that fails to load is reported and skipped, and a version of it already in the index stays there. Everything
+the index keeps about a document is derived here (chunks, sentence vectors, references, overview part): the
+index only stores it.
 """
 
 from __future__ import annotations
@@ -16,24 +18,26 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.config import Settings
-from assistant.enrich.refs import PUBLICATIONS, parse_id
+from assistant.enrich.overview import describe
+from assistant.enrich.refs import PUBLICATIONS, extract, parse_id
 from assistant.health import Health, check
-from assistant.index.store import Index, Writer, current_generation, ingest_lock
-from assistant.sources.chunking import CHUNKER_VERSION, chunk_document
+from assistant.index import Analyses, Index, Writer, current_generation, ingest_lock
+from assistant.index.embedding import embed_sentences
+from assistant.index.versions import stamp
+from assistant.sources.chunking import chunk_document
 from assistant.sources.corpus import (
     DocumentSpec,
     ManifestEntry,
     add_to_corpus,
     discover,
+    document_slug,
     download_publication,
     load_manifest,
     record,
     remove_document,
-    slug,
 )
 from assistant.sources.documents import build_document
 from assistant.sources.loaders import SUPPORTED, Rendering, load
-from assistant.text.tokens import LEXICAL_VERSION
 from assistant.types import AssistantError, Chunk, Document, harmless
 
 Progress = Callable[[str, int, int], None]
@@ -92,10 +96,11 @@ def _file_hash(path: Path) -> str:
 
 
 def _content_hash(spec: DocumentSpec, files: dict[str, str], settings: Settings) -> str:
-    """Files, manifest metadata, chunking settings and chunker: any change means the document is rebuilt."""
+    """Files, manifest metadata, chunking settings and the chunks' version (which covers sentence splitting):
+    any change means the document is rebuilt."""
     payload = json.dumps(
         [sorted(files.items()), spec.meta.to_dict() if spec.listed else None, settings.chunking.model_dump(),
-         CHUNKER_VERSION],
+         stamp("chunks")],
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -116,6 +121,12 @@ def _infer(spec: DocumentSpec, renderings: list[Rendering]) -> None:
         meta.date, meta.inferred = found["date"], [*meta.inferred, "date"]
     if found.get("identifier"):
         meta.identifier, meta.inferred = found["identifier"], [*meta.inferred, "identifier"]
+
+
+def analyse(settings: Settings, doc: Document, chunks: list[Chunk]) -> Analyses:
+    """What the index stores beside a document's chunks: its sentence vectors, what it cites, its overview part."""
+    sentences = embed_sentences(settings, doc, chunks)
+    return Analyses(sentences, extract(doc), describe(doc, sentences.by_start()))
 
 
 def _prepare(spec: DocumentSpec, content_hash: str, settings: Settings) -> tuple[Document, list[Chunk], int]:
@@ -192,7 +203,7 @@ def ingest(
                 prepared.append((spec, files, *_prepare(spec, content_hash, settings)))
             except AssistantError as exc:
                 report.results.append(FileResult(name, "failed", spec.meta.doc_id, str(exc)))
-        stale = live is not None and live.state.get("lexical", 1) != LEXICAL_VERSION
+        stale = live is not None and live.state.get("lexical", 1) != stamp("lexical")
         if stale:
             report.repaired.append("the lexical index was made by an older version; made anew")
         if prepared or removed or rebuild or live is None or stale:
@@ -245,7 +256,7 @@ def _write(
                 progress("embedding", done, total)
 
         for spec, files, doc, chunks, pages in prepared:
-            writer.add(doc, chunks, files, advance)
+            writer.add(doc, chunks, files, analyse(settings, doc, chunks), advance)
             status = "updated" if spec.meta.doc_id in known and not fresh else "added"
             report.results.append(FileResult(", ".join(files), status, spec.meta.doc_id, pages=pages,
                                              chunks=len(chunks)))
@@ -287,8 +298,8 @@ def add_document(settings: Settings, source: Path, doc_id: str | None = None, pr
     if problem:
         raise AssistantError(f"{source.name}: {problem}")
     corpus = settings.corpus_dir
-    doc_id = doc_id or slug(source.stem)
-    name = slug(doc_id) + source.suffix.lower()  # no path separators or tricks survive
+    doc_id = doc_id or document_slug(source.stem)
+    name = document_slug(doc_id) + source.suffix.lower()  # no path separators or tricks survive
     target = corpus / name
     if target.exists():
         raise AssistantError(f"{name}: the corpus already has a file with this name")

@@ -17,7 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
-from assistant.index.store import Index
+from assistant.index import Index
 from assistant.models.embeddings import get_embeddings
 from assistant.text.normalize import FUNCTION_WORDS_EN, language_of
 from assistant.text.tokens import lexical_tokens

@@ -144,23 +144,32 @@ class SearchHit(BaseModel):
     dense_rank: int | None = None
 
 
-class Citation(BaseModel):
-    """A numbered source of an answer: where the quote stands and the quote itself, copied from the index."""
+class Span(BaseModel):
+    """A verbatim quote and where it stands. The one type every layer gives a quote's place in: an overview's
+    summaries, definitions and dates, a reference's citing sentence (`enrich.refs.Place`, which adds the citation
+    as written), an answer's citations (`Citation`, which adds its number and the document's title)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    n: int = Field(description="The number the answer's [n] markers use.")
     doc_id: str
-    title: str
-    identifier: str | None = Field(None, description="Official identifier of the document.")
+    quote: str = Field(description="Verbatim words of the source.")
     page: int | None = Field(None, description="Printed page the quote starts on.")
     section: str = Field("", description="Section path, levels joined by ' › '.")
-    quote: str = Field(description="Verbatim words of the source.")
+    footnote: int | None = Field(None, description="Footnote number when the quote is a footnote's text.")
+    start: int | None = Field(None, description="Offset of the quote in the document's clean text.")
+    end: int | None = None
+
+
+class Citation(Span):
+    """A numbered source of an answer: where the quote stands and the quote itself, copied from the index."""
+
+    n: int = Field(description="The number the answer's [n] markers use.")
+    title: str
+    identifier: str | None = Field(None, description="Official identifier of the document.")
     chunk_id: str
     url: str | None = None
     start: int = Field(description="Offset of the quote in the document's clean text.")
     end: int
-    footnote: int | None = Field(None, description="Footnote number when the quote is a footnote's text.")
     status: str = Field("current", description="Document status; `replaced`/`withdrawn` deserve a warning.")
 
 

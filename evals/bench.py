@@ -40,7 +40,8 @@ from bench_load import free_port  # noqa: E402
 from bench_ui import rss_mb  # noqa: E402
 
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluation.judge import load_gold, percentiles  # noqa: E402
+from assistant.evaluation.gold import load_gold  # noqa: E402
+from assistant.evaluation.metrics import percentiles  # noqa: E402
 from assistant.models.embeddings import forget_queries  # noqa: E402
 from assistant.text.sentences import sentence_spans  # noqa: E402
 from assistant.types import AssistantError, Chunk, Document, DocumentMeta, PageSpan  # noqa: E402
@@ -80,7 +81,8 @@ def _latency(settings: Settings, questions: list[str]) -> dict[str, float]:
 
 def _synthetic(settings: Settings, size: int, sentences: list[str]) -> float:
     """Build a `size`-chunk index with random vectors; returns build seconds."""
-    import assistant.index.store as index_module
+    from assistant.index import Writer, embedding, vectors
+    from assistant.ingest import analyse
 
     class RandomVectors:
         def __init__(self) -> None:
@@ -90,12 +92,14 @@ def _synthetic(settings: Settings, size: int, sentences: list[str]) -> float:
             v = self.rng.normal(size=(len(texts), 384)).astype(np.float32)
             return (v / np.linalg.norm(v, axis=1, keepdims=True)).tolist()
 
-    real = index_module.get_embeddings
-    index_module.get_embeddings = lambda _s: RandomVectors()
+    modules = (vectors, embedding)  # where the index embeds
+    real = [m.get_embeddings for m in modules]
+    for module in modules:
+        module.get_embeddings = lambda _s: RandomVectors()
     rng = random.Random(size)
     started = time.perf_counter()
     try:
-        writer = index_module.Writer(settings, rebuild=True)
+        writer = Writer(settings, rebuild=True)
         per_doc = 1000
         for d in range((size + per_doc - 1) // per_doc):
             meta = DocumentMeta(doc_id=f"syn-{d:04d}", title=f"Synthetisch document {d}", kind="rapport")
@@ -105,10 +109,11 @@ def _synthetic(settings: Settings, size: int, sentences: list[str]) -> float:
             for i, text in enumerate(texts):
                 chunks.append(Chunk(f"{meta.doc_id}:{i:05d}", meta.doc_id, i, text, pos, pos + len(text), (), (1,)))
                 pos += len(text) + 2
-            writer.add(doc, chunks, {f"{meta.doc_id}.txt": meta.doc_id})
+            writer.add(doc, chunks, {f"{meta.doc_id}.txt": meta.doc_id}, analyse(settings, doc, chunks))
         writer.commit()
     finally:
-        index_module.get_embeddings = real
+        for module, function in zip(modules, real, strict=True):
+            module.get_embeddings = function
     return time.perf_counter() - started
 
 
@@ -215,7 +220,7 @@ def main() -> int:
                              for name, command in (("fresh", [exe, "ingest"]), ("unchanged", [exe, "ingest"]),
                                                    ("cold_search", [exe, "search", questions[0]]))}
         bundled = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-        from assistant.index.store import Index
+        from assistant.index import Index
 
         chunks = Index.open(bundled).chunks
         search = {"queries": len(questions), "bundled": {"chunks": len(chunks), **_latency(bundled, questions)},

@@ -28,7 +28,8 @@ from calibrate import check  # noqa: E402
 
 from assistant.answer.answerer import Answerer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.evaluation.judge import Metrics, load_gold  # noqa: E402
+from assistant.evaluation.gold import load_gold  # noqa: E402
+from assistant.evaluation.metrics import Metrics  # noqa: E402
 
 SHOWN = ("abstention_balanced", "abstention_accuracy", "citation_recall", "citation_precision", "quote_fidelity",
          "keywords", "fallback_rate", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms")

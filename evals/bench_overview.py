@@ -20,7 +20,7 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.enrich.overview import combine, describe
 from assistant.evaluation.overview import score
-from assistant.index.store import Index
+from assistant.index import Index
 from assistant.present.briefing import briefing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ SERVE = """
 import sys, time
 started = time.perf_counter()
 from assistant.config import Settings
-from assistant.index.store import Index
+from assistant.index import Index
 index = Index.open(Settings(**({{"index_dir": sys.argv[1]}} if sys.argv[1] else {{}})))
 opened = time.perf_counter()
 index.overview()

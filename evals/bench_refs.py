@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.enrich.refs import build_registry, extract, score
-from assistant.index.store import Index
+from assistant.index import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 

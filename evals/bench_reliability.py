@@ -3,11 +3,12 @@
 Usage (needs the test extras, `pip install -e ".[test]"`; about five minutes on 2 cores):
     python evals/bench_reliability.py
 
-Runs `tests/test_crash.py` (kill -9 at 20 moments of an ingest, a search during an ingest), `tests/test_hostile.py`
-(each broken or hostile file through `ingest` and through an upload, hostile names, links and pipes, 50 MB
-files) and `tests/test_doctor.py` (integrity check and repair, a full disk, two serve processes on one Chroma
-server) with pytest, and counts what passed. A file (or a file name) counts as handled when both of its tests
-pass, through `ingest` and through an upload: a clear per-file error or a correct ingest, nothing else lost.
+Runs `tests/system/test_crash.py` (kill -9 at 20 moments of an ingest, a search during an ingest),
+`tests/system/test_hostile.py` (each broken or hostile file through `ingest` and through an upload, hostile names,
+links and pipes, 50 MB files) and `tests/ingest/test_doctor.py` (integrity check and repair, a full disk, two serve
+processes on one Chroma server) with pytest, and counts what passed. A file (or a file name) counts as handled
+when both of its tests pass, through `ingest` and through an upload: a clear per-file error or a correct ingest,
+nothing else lost.
 Results go to stdout and `evals/reports/reliability.json`.
 """
 
@@ -26,8 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "evals" / "reports" / "reliability.json"
-FILES = ["tests/test_crash.py", "tests/test_hostile.py", "tests/test_doctor.py"]
-CRASH_TRIALS = 20  # the kill moments of tests/test_crash.py::test_kill_9_at_any_moment_of_an_ingest
+FILES = ["tests/system/test_crash.py", "tests/system/test_hostile.py", "tests/ingest/test_doctor.py"]
+CRASH_TRIALS = 20  # the kill moments of tests/system/test_crash.py::test_kill_9_at_any_moment_of_an_ingest
 
 
 def outcomes(junit: Path) -> dict[str, str]:

@@ -19,15 +19,9 @@ import sys
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.evaluation.judge import (
-    KS,
-    GoldSet,
-    evidence_ranks,
-    load_gold,
-    passage_text,
-    retrieval_metrics,
-    retrieval_query,
-)
+from assistant.evaluation.gold import GoldSet, load_gold, retrieval_query
+from assistant.evaluation.judge import evidence_ranks, passage_text
+from assistant.evaluation.metrics import KS, retrieval_metrics
 from assistant.retrieve import Searcher
 
 

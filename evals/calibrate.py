@@ -17,7 +17,9 @@ from pathlib import Path
 
 from assistant.answer.answerer import Answerer
 from assistant.config import Settings
-from assistant.evaluation.judge import Evaluator, GoldSet, Metrics, load_gold, summarise
+from assistant.evaluation.gold import GoldSet, load_gold
+from assistant.evaluation.metrics import Metrics, summarise
+from assistant.evaluation.run import Evaluator
 
 ROOT = Path(__file__).resolve().parent.parent
 

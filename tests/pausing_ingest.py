@@ -7,7 +7,8 @@ A test then kills, searches or asks at a known state of the ingest instead of at
 At each named point the process prints `paused at POINT` on stdout (flushed) and waits for a line on stdin.
 The points, in the order an ingest passes them (each pauses once):
 
-- `writing`: the next generation's directory exists and the first changed document is about to be embedded;
+- `writing`: the next generation's directory exists and the first changed document is about to be stored
+  (its chunks embedded into the vector store);
 - `committing`: every document is embedded; the lexical index, words and state are about to be written;
 - `flip`: the generation is complete on disk, and the pointer to it is about to be replaced;
 - `flipped`: the pointer names the new generation: the ingest is committed.
@@ -29,7 +30,7 @@ POINTS = ("writing", "committing", "flip", "flipped")
 
 def main() -> None:
     from assistant.cli import cli
-    from assistant.index import store as index
+    from assistant.index import writer
 
     wanted = set(sys.argv[1].split(",")) if len(sys.argv) > 1 and sys.argv[1] else set()
     unknown = wanted - set(POINTS)
@@ -42,7 +43,7 @@ def main() -> None:
             print(f"paused at {point}", flush=True)
             sys.stdin.readline()
 
-    add, commit, replace = index.Writer.add, index.Writer.commit, os.replace
+    add, commit, replace = writer.Writer.add, writer.Writer.commit, os.replace
 
     def paused_add(self: Any, *args: Any, **kwargs: Any) -> Any:
         pause("writing")
@@ -60,7 +61,7 @@ def main() -> None:
         pause("flipped")
         return None
 
-    index.Writer.add, index.Writer.commit, os.replace = paused_add, paused_commit, paused_replace
+    writer.Writer.add, writer.Writer.commit, os.replace = paused_add, paused_commit, paused_replace
     cli(["ingest", *sys.argv[2:]], prog_name="assistant")
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from assistant.text import rules
 from assistant.text.sentences import sentence_spans
 from assistant.text.tokens import lexical_tokens
 
@@ -31,11 +32,7 @@ _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _FOOTNOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Numbers a model may spell out: checked like digits ("vijf labs" is not supported by "zeven labs").
-NUMBER_WORDS = {w: str(n) for n, words in enumerate([
-    "", "", "twee two", "drie three", "vier four", "vijf five", "zes six", "zeven seven", "acht eight",
-    "negen nine", "tien ten", "elf eleven", "twaalf twelve", "dertien thirteen", "veertien fourteen",
-    "vijftien fifteen", "zestien sixteen", "zeventien seventeen", "achttien eighteen", "negentien nineteen",
-    "twintig twenty"]) for w in words.split()}
+NUMBER_WORDS = {w: str(n) for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items()}
 # A marker group after the full stop ("… labs. [2]" or "… labs.[2]") belongs to the sentence before it.
 _TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)

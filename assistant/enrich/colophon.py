@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.enrich.overview import Cited, place
+from assistant.enrich.overview import place
 from assistant.enrich.refs import MONTHS
-from assistant.types import Document
+from assistant.types import Document, Span
 
 HEAD_CHARS = 1500  # the header block of a publication: dossier, number, sender, addressee, date
 TAIL_CHARS = 3000  # the signatures stand in the last part of the text: its last fifth, or this much of a short one
@@ -56,7 +56,7 @@ class Fact:
     """One thing a document says about itself, quoted where it stands."""
 
     kind: str  # signer, sender, addressee, date or identifier
-    cited: Cited
+    cited: Span
 
 
 def asked(question: str) -> str | None:

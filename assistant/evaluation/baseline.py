@@ -23,7 +23,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.cite import NO_ANSWER
 from assistant.config import Settings
-from assistant.index.store import Index
+from assistant.index import Index
 from assistant.models import prompts
 from assistant.models.embeddings import embedder_identity, get_embeddings
 from assistant.models.llm import Backend

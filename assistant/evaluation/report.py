@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.judge import Metrics, QuestionResult, Report
+from assistant.evaluation.judge import QuestionResult
+from assistant.evaluation.metrics import Metrics, Report
 
 # (label, how to read it from Metrics): the rows of the headline table.
 HEADLINE: list[tuple[str, Any]] = [

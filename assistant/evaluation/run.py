@@ -1,28 +1,33 @@
 """One evaluation run end to end: ask every gold question of the pipeline (and the baseline), judge each answer as
-it comes, save it, and write the reports. Above both `evaluate` (judging, metrics) and `evalreport` (files)."""
+it comes, save it, and write the reports. Above `gold`, `judge` and `metrics` (judging, figures) and `report`
+(files)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.answer.answerer import Answerer
+from assistant.answer.answerer import Answerer, Turn
 from assistant.config import Settings
 from assistant.evaluation.baseline import Baseline
+from assistant.evaluation.gold import GoldQuestion, GoldSet, Sources, load_gold, retrieval_query, scorable_evidence
 from assistant.evaluation.judge import (
-    Evaluator,
-    Progress,
+    Judge,
+    JudgedCitation,
     QuestionResult,
-    Report,
-    SystemReport,
-    fingerprint,
-    load_gold,
-    summarise,
+    evidence_ranks,
+    keywords_found,
+    overlaps,
+    passage_text,
 )
+from assistant.evaluation.metrics import KS, Report, SystemReport, summarise
 from assistant.evaluation.report import write_reports
+from assistant.models.embeddings import forget_queries
 from assistant.models.llm import Backend
 from assistant.types import AssistantError
 
@@ -31,6 +36,68 @@ DESCRIPTIONS = {
     "baseline": "fixed 1,000-character chunks, dense retrieval only, top 4 in the prompt, no attribution or "
                 "verification",
 }
+
+Progress = Callable[[int, int, str], None]
+
+
+def fingerprint(question: GoldQuestion, backend: Backend, k: int) -> str:
+    """What a saved answer must have been made with to be taken over by a resumed run."""
+    data = json.dumps([question.model_dump(), backend.name, backend.model, k], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+class Evaluator:
+    """Asks gold questions and judges the answers; built once per run (models, sources and embedder loaded once)."""
+
+    def __init__(self, settings: Settings, gold: GoldSet, answerer: Answerer, baseline: Baseline | None = None,
+                 retrieval: bool = True) -> None:
+        self.settings = settings
+        self.gold = gold
+        self.answerer = answerer
+        self.baseline = baseline
+        self.retrieval = retrieval
+        self.judge = Judge(settings)
+        self.sources = Sources(settings.corpus_dir)
+        self.evidence, self.problems = scorable_evidence(gold, self.sources)
+        self.depth = max(*KS, settings.retrieval.k)
+
+    @property
+    def systems(self) -> list[str]:
+        return ["pipeline", "baseline"] if self.baseline else ["pipeline"]
+
+    def ask(self, system: str, question: GoldQuestion) -> QuestionResult:
+        """`system`'s answer to `question` (a follow-up after the question it follows), judged."""
+        previous = self.gold.previous(question)
+        query = retrieval_query(question, previous)
+        ranked: list[str] = []
+        forget_queries()  # the other system asked the same question: its query vector must not make this one fast
+        if system == "baseline":
+            assert self.baseline is not None, "no baseline in this run"
+            answer = self.baseline.ask(question.question, previous.question if previous else "")
+            unmarked = [c.n for c in answer.citations]  # a model that marks nothing cites every chunk it was given
+            if self.retrieval:
+                ranked = [self.baseline.chunks[p].text for p in self.baseline.rank(query, self.depth)]
+        else:
+            answer = self.answerer.ask(question.question, [Turn(previous.question)] if previous else [])
+            unmarked = []
+            if self.retrieval:
+                ranked = [passage_text(h.chunk) for h in self.answerer.searcher.search(query, self.depth)]
+        evidence = self.evidence[question.id]
+        quotes = [e.quote for e in evidence]
+        return QuestionResult(
+            id=question.id, system=system, type=question.type, language=question.language,
+            fingerprint=fingerprint(question, self.answerer.backend, self.settings.retrieval.k),
+            expect_abstain=question.abstain, abstained=answer.abstained, answer=answer.answer, model=answer.model,
+            fallback=answer.fallback,
+            citations=[JudgedCitation(n=c.n, doc_id=c.doc_id, page=c.page, quote=c.quote,
+                                      verbatim=self.sources.contains(c.doc_id, c.quote)) for c in answer.citations],
+            claims=self.judge.judge(answer, unmarked) if not answer.abstained else [],
+            evidence_cited=[any(e.doc_id == c.doc_id and overlaps(c.quote, e.quote) for c in answer.citations)
+                            for e in evidence],
+            evidence_ranks=evidence_ranks(ranked, quotes) if ranked else [],
+            keywords_ok=keywords_found(answer.answer, question.keywords) if question.keywords else None,
+            timings=answer.timings,
+        )
 
 
 def _resumable(path: Path, wanted: dict[tuple[str, str], str]) -> list[QuestionResult]:

@@ -12,9 +12,10 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 
 from assistant.answer import cite
-from assistant.enrich.overview import Cited, Overview
+from assistant.enrich.overview import Overview
 from assistant.models import prompts
 from assistant.text.normalize import language_of
+from assistant.types import Span
 
 
 def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> tuple[Overview, int]:
@@ -61,9 +62,9 @@ def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> t
 def briefing(overview: Overview, fmt: str = "md") -> str:
     """The overview as an onboarding briefing (Markdown or HTML), every line with its source, and a reference
     list of the documents at the end."""
-    notes: list[Cited] = []
+    notes: list[Span] = []
 
-    def cite(c: Cited) -> str:
+    def cite(c: Span) -> str:
         notes.append(c)
         return f"[{len(notes)}]"
 

@@ -15,8 +15,8 @@ from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans
 from assistant.types import Chunk, Document
 
 _MAX_ITEMS_BACK = 3
-# How documents are cut; part of every document's content hash, so a document cut otherwise is cut again.
-CHUNKER_VERSION = 2
+# How documents are cut is part of every document's content hash, so a document cut otherwise is cut again:
+# bump `chunks` in `assistant/index/versions.py` when this module cuts differently.
 
 
 def _section_ranges(doc: Document) -> list[tuple[int, int]]:

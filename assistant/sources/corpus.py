@@ -8,12 +8,10 @@ Files without a manifest entry are still ingested, each as its own document with
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 import shutil
 import time
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.enrich.refs import official_name
 from assistant.sources.loaders import SUPPORTED
+from assistant.text.normalize import slug
 from assistant.types import AssistantError, DocumentMeta
 
 MANIFEST = "manifest.toml"
@@ -82,14 +81,10 @@ class DocumentSpec:
 _SLUG_CHARS = 96
 
 
-def slug(name: str) -> str:
+def document_slug(name: str) -> str:
     """A safe id from a file name: ASCII, lower case, dashes, and short enough that the index's per-document
     file names stay under the file system's 255 bytes (a long name keeps its start and a hash of the rest)."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    made = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "document"
-    if len(made) <= _SLUG_CHARS:
-        return made
-    return made[: _SLUG_CHARS - 9].rstrip("-") + "-" + hashlib.sha256(made.encode()).hexdigest()[:8]
+    return slug(name, _SLUG_CHARS, "document")
 
 
 def load_manifest(corpus_dir: Path) -> list[ManifestEntry]:
@@ -146,7 +141,7 @@ def discover(corpus_dir: Path) -> tuple[list[DocumentSpec], list[tuple[str, str]
             kinds = ", ".join(sorted(SUPPORTED))
             problems.append((rel, f"unsupported file type {path.suffix or '(none)'}; use {kinds}"))
             continue
-        doc_id = slug(path.stem)
+        doc_id = document_slug(path.stem)
         while doc_id in taken:
             doc_id += "-2"
         taken.add(doc_id)
@@ -159,7 +154,7 @@ def add_to_corpus(corpus_dir: Path, source: Path) -> Path:
     """Copy a file into the corpus under a safe name; an existing different file is never overwritten."""
     if not source.is_file():
         raise AssistantError(f"{source}: no such file")
-    name = slug(source.stem) + source.suffix.lower()
+    name = document_slug(source.stem) + source.suffix.lower()
     target = corpus_dir / name
     if source.resolve() == target.resolve() or source.resolve().is_relative_to(corpus_dir.resolve()):
         return source

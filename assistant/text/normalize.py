@@ -1,11 +1,12 @@
 """Text normalisation and language detection shared by cleaning, retrieval, answering and evaluation.
 
 Quotes must be found back in the source whatever typography each rendering used, so every comparison of
-quotes against text goes through :func:`match_key`.
+quotes against text goes through :func:`match_key`; every id made from text goes through :func:`slug`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -44,3 +45,14 @@ def recognised(text: str) -> bool:
     """Whether a question of several words uses any Dutch or English function word at all."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     return len(words) < 4 or any(w in _EN or w in _NL for w in words)
+
+
+def slug(text: str, max_chars: int | None = None, empty: str = "") -> str:
+    """`text` in lower-case ASCII letters and digits joined by hyphens, for an id (`empty` when nothing is left).
+    Longer than `max_chars`, it keeps its start and a hash of the whole, so ids made from long names stay
+    distinct and file names made from them stay under the file system's 255 bytes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    made = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or empty
+    if max_chars is None or len(made) <= max_chars:
+        return made
+    return made[: max_chars - 9].rstrip("-") + "-" + hashlib.sha256(made.encode()).hexdigest()[:8]

@@ -21,6 +21,8 @@ _BULLET = re.compile(r"[•○◦▪■●]?\s*")
 _BOUNDARY = re.compile(r"[.!?…]+[»”’\"')\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?=\s+[\"«„‘“(\[•○]?[A-ZÀ-Þ0-9•○])")
 
 
+# Chunks, references and overview are all read sentence by sentence: bump `sentences` in
+# `assistant/index/versions.py` when `sentence_spans` ends sentences differently, and all of them are made anew.
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence [start, end) offsets in `text[start:end]`; paragraph breaks always end a sentence."""
     end = len(text) if end is None else end

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-LEXICAL_VERSION = 2  # how `lexical_tokens` reads text: an index tokenised otherwise gets its BM25 index anew
+# How `lexical_tokens` reads text: bump `lexical` in `assistant/index/versions.py` when it changes, and an index
+# tokenised otherwise gets its BM25 index anew.
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 # A footnote marker ("algoritmen¹¹") is no part of the word it follows.

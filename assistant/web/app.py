@@ -1,181 +1,45 @@
-"""The web interface (Gradio): cited answers that stream in, the sources they rest on, and the documents.
+"""The web page (Gradio): cited answers that stream in, the sources they rest on, the overview, the references
+and the documents, in Dutch or English.
 
-Everything is rendered from escaped text: document text and model output never reach the browser as markup.
-The page loads nothing from outside this server: system fonts, no analytics.
+`App` holds what all browser sessions share and answers the page's events; `build` lays out the page and wires
+those events; `mount` puts it on the HTTP server. The page loads nothing from outside this server: system fonts,
+no analytics.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import html
 import json
 import os
-import re
-import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import gradio as gr
+from fastapi import FastAPI
 
 from assistant.answer.answerer import Answerer, Turn
 from assistant.config import Settings
 from assistant.enrich.refs import KINDS
-from assistant.index.store import current_generation
+from assistant.index import current_generation
 from assistant.ingest import add_document, ingest
-from assistant.present.briefing import condense
+from assistant.present.briefing import briefing, condense
 from assistant.retrieve import Filters
 from assistant.sources.corpus import remove_document
 from assistant.sources.loaders import SUPPORTED
-from assistant.text.normalize import match_key
-from assistant.types import Answer, AssistantError, Citation
+from assistant.types import Answer, AssistantError
+from assistant.web import render
+from assistant.web.render import CSS, shown, status
+from assistant.web.strings import EXAMPLES, TEXT
 
-EXAMPLES = {
-    "nl": ["Welke vier thema's kent de agenda Coalities voor de digitale samenleving?",
-           "Wat is de Basis Data Infrastructuur?",
-           "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten in de publieke dienstverlening?",
-           "Wanneer stemde het Europees Parlement in met de AI-verordening?"],
-    "en": ["Which institution runs a Centre of Expertise Applied AI?",
-           "What are the two goals of the agenda 'Coalities voor de digitale samenleving'?"],
-}
-TEXT = {
-    "nl": {"title": "Beleidsassistent digitalisering", "ask": "Stel een vraag over de documenten",
-           "send": "Vraag", "new": "Nieuw gesprek", "docs": "Documenten", "filter": "Alleen in deze documenten",
-           "sources": "Bronnen", "copy": "Antwoord met bronnen (om te kopiëren)", "chat": "Vragen",
-           "upload": "Document toevoegen (PDF, HTML, TXT, MD)", "doc_title": "Titel", "kind": "Soort",
-           "date": "Datum (JJJJ-MM-DD)", "add": "Toevoegen en indexeren", "remove": "Verwijderen",
-           "remove_which": "Document om te verwijderen", "comment": "Toelichting bij uw beoordeling (optioneel)",
-           "send_feedback": "Beoordeling versturen", "maybe": "Misschien verwant", "page": "p.",
-           "footnote": "Voetnoot", "official": "Officiële publicatie", "local": "Lokale PDF, pagina",
-           "none": "Nog geen bronnen: stel een vraag.", "backend": "Antwoorden door", "good": "Goed antwoord",
-           "bad": "Slecht antwoord", "examples": "Voorbeeldvragen", "refs": "Verwijzingen",
-           "refs_search": "Zoek in verwijzingen (nummer, titel, woord)", "refs_kind": "Soort verwijzing",
-           "refs_missing": "Alleen wat niet in het corpus staat", "cited_at": "Geciteerd in",
-           "in_corpus": "In het corpus als", "not_in_corpus": "Geciteerd, niet in het corpus; toevoegen met",
-           "referenced": "Genoemde documenten", "no_refs": "Geen verwijzingen gevonden.", "overview": "Overzicht",
-           "intro": "Wat staat er in de documenten? Per document de opbouw met een samenvatting per onderdeel, "
-                    "de afkortingen en begrippen, de tijdlijn en wie wie is. Elke regel is een letterlijk citaat "
-                    "met vindplaats.",
-           "glossary": "Begrippen en afkortingen", "timeline": "Tijdlijn", "actors": "Wie is wie",
-           "curated": "niet uit de documenten", "unexpanded": "nergens uitgeschreven", "resolved": "afgeleid uit",
-           "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
-           "try": "Begin met een vraag", "past": "gebeurd", "planned": "gepland", "target": "doel",
-           "conflict": "elders anders gedefinieerd"},
-    "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
-           "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
-           "sources": "Sources", "copy": "Answer with references (to copy)", "chat": "Ask",
-           "upload": "Add a document (PDF, HTML, TXT, MD)", "doc_title": "Title", "kind": "Kind",
-           "date": "Date (YYYY-MM-DD)", "add": "Add and index", "remove": "Remove",
-           "remove_which": "Document to remove", "comment": "Comment on your rating (optional)",
-           "send_feedback": "Send rating", "maybe": "Maybe related", "page": "p.",
-           "footnote": "Footnote", "official": "Official publication", "local": "Local PDF, page",
-           "none": "No sources yet: ask a question.", "backend": "Answers by", "good": "Good answer",
-           "bad": "Bad answer", "examples": "Example questions", "refs": "References",
-           "refs_search": "Search references (number, title, word)", "refs_kind": "Kind of reference",
-           "refs_missing": "Only what is not in the corpus", "cited_at": "Cited at",
-           "in_corpus": "In the corpus as", "not_in_corpus": "Cited, not in the corpus; add it with",
-           "referenced": "Documents referred to", "no_refs": "No references found.", "overview": "Overview",
-           "intro": "What is in the documents? For each document its structure with a summary per part, the "
-                    "abbreviations and terms, the timeline and who is who. Every line is a verbatim quote with "
-                    "its place.",
-           "glossary": "Terms and abbreviations", "timeline": "Timeline", "actors": "Who is who",
-           "curated": "not from the documents", "unexpanded": "never written out", "resolved": "resolved from",
-           "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
-           "try": "Start with a question", "past": "happened", "planned": "planned", "target": "target",
-           "conflict": "defined differently elsewhere"},
-}
-CSS = """
-.sources .source { border-left: 3px solid #1f4e79; padding: .4em .8em; margin: .6em 0; }
-.sources .source:target { background: #fff7d6; }
-.sources mark { background: #ffe58a; }
-.sources .where, .refs .where { color: #444; font-size: .9em; }
-.refs .ref { border-left: 3px solid #6b8e23; padding: .4em .8em; margin: .6em 0; }
-.refs .flag { color: #8a5300; }
-.overview blockquote { margin: .3em 0 .3em 1em; padding-left: .6em; border-left: 3px solid #1f4e79; }
-.overview table { border-collapse: collapse; width: 100%; }
-.overview td, .overview th { border-bottom: 1px solid #ddd; padding: .25em .5em; vertical-align: top; }
-.overview .where { color: #444; font-size: .9em; }
-a.cite { text-decoration: none; font-weight: 600; }
-@media (max-width: 700px) { .gradio-container { padding: 4px !important; } }
-"""
 THEME = gr.themes.Base(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
                        font_mono=["ui-monospace", "Consolas", "monospace"])
-_MARKER = re.compile(r"\[(\d+)\]")
 _PROGRESS = gr.Progress()  # as a default value it makes Gradio show a progress bar for the ingest
-
-
-def hash_password(password: str, salt: str | None = None, rounds: int = 200_000) -> str:
-    """A PBKDF2-SHA256 hash in the form the `ui.users` setting stores (`pbkdf2_sha256$rounds$salt$hex`)."""
-    salt = salt or secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), rounds).hex()
-    return f"pbkdf2_sha256${rounds}${salt}${digest}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        scheme, rounds, salt, _ = stored.split("$")
-        return scheme == "pbkdf2_sha256" and hmac.compare_digest(hash_password(password, salt, int(rounds)), stored)
-    except ValueError:  # a malformed stored value matches no password
-        return False
-
-
-def shown(text: str) -> str:
-    """Text for the chat (which renders HTML, not Markdown): a document's `<script>` or `![img](http://…)` is
-    shown as written, never run or fetched."""
-    return html.escape(text, quote=False)
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def status(text: str) -> str:
-    """A result line for a Markdown component: file names and messages shown as written, not as markup."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _outbound(url: str | None, label: str, hosts: list[str]) -> str:
-    """A link to an official site that opens only when clicked; any other address (a document can plant one)
-    as plain text."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme in {"http", "https"} and any(host == h or host.endswith("." + h) for h in hosts):
-        return f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{label}</a>'
-    return f"<code>{html.escape(url)}</code>"
-
-
-def _reference_line(ref: Any, t: dict[str, str], hosts: list[str]) -> str:
-    """Title, identifier and official link of a cited document, escaped."""
-    text = " — ".join(html.escape(x) for x in (ref.title, ref.identifier) if x) or html.escape(ref.id)
-    link = _outbound(ref.url, t["official"], hosts)
-    return f"{text} · {link}" if link else text
-
-
-def _paragraph(text: str, start: int, end: int, room: int = 320) -> tuple[str, str, str]:
-    """The paragraph around [start, end) as (before, quote, after), at most `room` characters either side."""
-    left = text.rfind("\n\n", 0, start)
-    right = text.find("\n\n", end)
-    left = 0 if left < 0 else left + 2
-    right = len(text) if right < 0 else right
-    before, after = text[left:start], text[end:right]
-    if len(before) > room:
-        before = "… " + before[-room:].split(" ", 1)[-1]
-    if len(after) > room:
-        after = after[:room].rsplit(" ", 1)[0] + " …"
-    return before, text[start:end], after
 
 
 class App:
@@ -219,167 +83,32 @@ class App:
 
     def answer_markdown(self, answer: Answer, turn: int) -> str:
         """The answer as escaped text whose [n] markers link to this turn's sources in the sources panel."""
-        if not answer.citations:
-            body = shown(answer.answer)
-        else:
-            pieces = _MARKER.split(answer.answer)  # text, number, text, number, ..., text
-            body = "".join(shown(p) if i % 2 == 0 else f'<a class="cite" href="#src-{turn}-{p}">[{p}]</a>'
-                           for i, p in enumerate(pieces))
-        notes = "".join(f"<br><small>{shown(n)}</small>" for n in answer.notices)
-        return body + notes
+        return render.answer_markdown(answer, turn)
 
     def sources_html(self, answer: Answer | None, lang: str, turn: int = 0) -> str:
-        t = TEXT[lang]
-        if answer is None:
-            return f'<div class="sources"><p>{t["none"]}</p></div>'
-        listed = answer.citations or answer.related
-        heading = t["sources"] if answer.citations else t["maybe"]
-        parts = [f'<div class="sources"><h3>{heading}</h3>']
-        for c in listed:
-            parts.append(self._source_html(c, t, f"src-{turn}-{c.n}" if answer.citations else None))
-        if answer.references:
-            parts.append(f"<h4>{t['referenced']}</h4><ul>")
-            for r in answer.references:
-                parts.append(f"<li>{_reference_line(r, t, self.settings.ui.link_hosts)}</li>")
-            parts.append("</ul>")
-        parts.append("</div>")
-        return "".join(parts)
+        """The sources panel for `answer` (or its empty state), its markers' anchors numbered by `turn`."""
+        return render.sources_html(answer, lang, turn, self.answerer, self.settings)
 
     def overview_html(self, lang: str) -> str:
-        """The Overview page: each document's sections with quoted summaries, the glossary, the timeline and
-        who is who, every line with its source."""
-        t, esc = TEXT[lang], html.escape
-        # with what `overview --condense` kept for this backend's model
+        """The Overview page, with the summaries `overview --condense` kept for this backend's model."""
         view, _ = condense(self.answerer.index.overview(), self.settings, self.answerer.backend, ask=False)
-
-        def where(c: Any) -> str:
-            bits = [c.doc_id, f"{t['page']} {c.page}" if c.page else "",
-                    f"{t['footnote']} {c.footnote}" if c.footnote else ""]
-            return f"<span class='where'>{esc(', '.join(b for b in bits if b))}</span>"
-
-        def quote(c: Any) -> str:
-            return f"“{esc(_plain(c.quote))}” {where(c)}"
-
-        parts = [f'<div class="overview"><p>{esc(t["intro"])}</p>']
-        for d in view.documents:
-            parts.append(f"<details open><summary><b>{esc(d.title)}</b> — {esc(d.identifier or d.doc_id)}"
-                         f"{', ' + esc(d.date) if d.date else ''}</summary><ul>")
-            for s in d.sections:
-                pages = f"{t['page']} {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") if s.pages else ""
-                quotes = "".join(f"<blockquote>{quote(c)}</blockquote>" for c in s.summary)
-                if s.condensed:
-                    by = f"<span class='where'>({esc(s.condensed_by or '')})</span>"
-                    quotes = f"<p>{esc(s.condensed)} {by}</p>{quotes}"
-                parts.append(f"<li style='margin-left:{len(s.path) - 1}em'><b>{esc(s.path[-1])}</b> "
-                             f"<span class='where'>{pages}</span>{quotes}</li>")
-            parts.append("</ul></details>")
-        parts.append(f"<h3>{t['glossary']}</h3><table>")
-        for e in view.glossary:
-            if e.defined_at:
-                meaning = esc(e.expansion or "") if e.kind == "abbreviation" else f"“{esc(_plain(e.expansion or ''))}”"
-                flag = f" <span class='flag'>⚠ {t['conflict']}</span>" if e.conflict else ""
-                source = where(e.defined_at[0]) + flag
-            else:
-                meaning = f"{esc(e.expansion)} <i>({t['curated']})</i>" if e.expansion else f"<i>{t['unexpanded']}</i>"
-                source = where(e.used_at[0]) if e.used_at else ""
-            parts.append(f"<tr><td><b>{esc(e.term)}</b></td><td>{meaning}</td><td>{source}</td></tr>")
-        parts.append(f"</table><h3>{t['timeline']}</h3><table>")
-        for ev in view.timeline:
-            resolved = f"<br><span class='where'>{t['resolved']} “{esc(ev.as_written)}”</span>" if ev.resolved else ""
-            parts.append(f"<tr><td><b>{esc(ev.when)}</b>{resolved}</td><td>{t.get(ev.status, ev.status)}</td>"
-                         f"<td>{quote(ev.cited)}</td></tr>")
-        parts.append(f"</table><h3>{t['actors']}</h3><table>")
-        for a in view.actors:
-            alias = f" <span class='where'>({esc(', '.join(a.aliases))})</span>" if a.aliases else ""
-            role = quote(a.roles[0]) if a.roles else ""
-            parts.append(f"<tr><td><b>{esc(a.name)}</b>{alias}</td><td>{role}</td></tr>")
-        parts.append("</table></div>")
-        return "".join(parts)
+        return render.overview_html(view, lang)
 
     def briefing_file(self, fmt: str) -> str:
         """The overview as a briefing file to download (Markdown or HTML), with its list of sources."""
-        from assistant.present.briefing import briefing
-
         folder = Path(tempfile.mkdtemp(prefix="briefing-"))
         path = folder / f"overzicht.{fmt}"
         path.write_text(briefing(self.answerer.index.overview(), fmt), encoding="utf-8")
         return str(path)
 
     def references_html(self, query: str, kind: str | None, missing: bool, lang: str) -> str:
-        """The References page: every cited document once, with its identifier, official link, whether it is in
-        the corpus, and each place it is cited (the citation highlighted in its sentence)."""
-        t, esc = TEXT[lang], html.escape
-        wanted = match_key(query or "")
-        shown_refs = []
-        for ref in self.answerer.index.references():
-            text = match_key(" ".join(filter(None, [ref.id, ref.title, ref.identifier, *ref.names,
-                                                    *(p.sentence for p in ref.places)])))
-            if (not kind or ref.kind == kind) and (not missing or not ref.in_corpus) and wanted in text:
-                shown_refs.append(ref)
-        if not shown_refs:
-            return f'<div class="refs"><p>{t["no_refs"]}</p></div>'
-        parts = [f'<div class="refs"><p class="where">{len(shown_refs)} {t["refs"].lower()}</p>']
-        for ref in shown_refs:
-            status_line = (f"{t['in_corpus']} <code>{esc(ref.in_corpus)}</code>" if ref.in_corpus
-                           else f"{t['not_in_corpus']} <code>{esc(ref.missing_hint)}</code>")
-            flags = f' <span class="flag">⚠ {esc(", ".join(ref.flags))}</span>' if ref.flags else ""
-            places = []
-            for p in ref.places:
-                where = ", ".join(x for x in (p.doc_id, f"{t['page']} {p.page}" if p.page else "",
-                                              f"{t['footnote']} {p.footnote}" if p.footnote else "", p.section) if x)
-                sentence = _plain(p.sentence)
-                cut = sentence.find(_plain(p.as_written))
-                marked = (esc(sentence) if cut < 0 else esc(sentence[:cut]) + "<mark>"
-                          + esc(_plain(p.as_written)) + "</mark>" + esc(sentence[cut + len(_plain(p.as_written)):]))
-                places.append(f"<li><span class='where'>{esc(where)}</span><br>{marked}</li>")
-            line = _reference_line(ref, t, self.settings.ui.link_hosts)
-            parts.append(
-                f'<div class="ref" id="ref-{esc(ref.id)}"><b>{line}</b> '
-                f'<span class="where">[{esc(ref.kind)}] {esc(ref.id)}{" · " + esc(ref.date) if ref.date else ""}'
-                f"</span>{flags}<div class='where'>{status_line}</div>"
-                f"<details><summary>{t['cited_at']} ({len(ref.places)})</summary><ul>{''.join(places)}</ul>"
-                "</details></div>")
-        parts.append("</div>")
-        return "".join(parts)
-
-    def _source_html(self, c: Citation, t: dict[str, str], anchor: str | None) -> str:
-        esc = html.escape
-        index = self.answerer.index
-        if c.footnote is None:
-            before, quote, after = _paragraph(self.answerer.document(c.doc_id).text, c.start, c.end)
-            context = f"{esc(_plain(before))} <mark>{esc(_plain(quote))}</mark> {esc(_plain(after))}"
-        else:
-            context = f"<b>{t['footnote']} {c.footnote}:</b> <mark>{esc(_plain(c.quote))}</mark>"
-        notes = [f for f in index.chunk(c.chunk_id).footnotes if c.footnote is None and f"{f.number}" in context]
-        footnotes = "".join(f"<div class='where'>{t['footnote']} {f.number}: {esc(f.text)}</div>" for f in notes)
-        where = " · ".join(esc(x) for x in (c.identifier or c.doc_id, c.section) if x)
-        page = f" · {t['page']} {c.page}" if c.page else ""
-        links = []
-        if c.url:
-            links.append(_outbound(c.url, t["official"], self.settings.ui.link_hosts))
-        pdf = self._local_pdf(c.doc_id)
-        if pdf and c.page:
-            links.append(f'<a href="/gradio_api/file={esc(str(pdf))}#page={c.page}" target="_blank">'
-                         f'{t["local"]} {c.page}</a>')
-        ident = f' id="{anchor}"' if anchor else ""
-        return (f'<div class="source"{ident}><b>[{c.n}] {esc(c.title)}</b><div class="where">{where}{page}</div>'
-                f"<p>{context}</p>{footnotes}<div>{' · '.join(links)}</div></div>")
-
-    def _local_pdf(self, doc_id: str) -> Path | None:
-        files = self.answerer.index.documents.get(doc_id, {}).get("meta", {}).get("files", [])
-        pdfs = [self.settings.corpus_dir / f for f in files if f.lower().endswith(".pdf")]
-        return pdfs[0].resolve() if pdfs else None
+        """The References page, filtered by a search, a kind and whether the document is missing."""
+        return render.references_html(self.answerer.index.references(), query, kind, missing, lang,
+                                      self.settings.ui.link_hosts)
 
     def plain_text(self, answer: Answer, lang: str) -> str:
         """The answer with a formatted reference list, for pasting into a note or an e-mail."""
-        lines = [answer.answer, "", TEXT[lang]["sources"] + ":"] if answer.citations else [answer.answer]
-        for c in answer.citations:
-            where = ", ".join(x for x in (c.identifier, f"p. {c.page}" if c.page else "", c.section) if x)
-            lines.append(f"[{c.n}] {c.title} ({where}): “{_plain(c.quote)}”" + (f" {c.url}" if c.url else ""))
-        if answer.references:
-            lines += ["", TEXT[lang]["referenced"] + ":"]
-            lines += [" — ".join(x for x in (r.title, r.identifier, r.url) if x) for r in answer.references]
-        return "\n".join(lines)
+        return render.plain_text(answer, lang)
 
     def document_choices(self) -> tuple[list[list[Any]], Any, Any]:
         """The documents table and both document pickers (filter, removal) as the index now has them."""
@@ -387,12 +116,8 @@ class App:
         return self.documents_table(), gr.update(choices=ids), gr.update(choices=ids, value=None)
 
     def documents_table(self) -> list[list[Any]]:
-        rows = []
-        for doc_id, d in sorted(self.answerer.index.documents.items()):
-            m = d["meta"]
-            rows.append([doc_id, m["title"], m["kind"], m["date"] or "", m["identifier"] or "", d.get("pages", 0),
-                         len(d["chunk_ids"]), ", ".join(m["files"]), m["status"]])
-        return rows
+        """The documents table as the index now has it."""
+        return render.documents_table(self.answerer.index.documents)
 
     # -- actions ---------------------------------------------------------------------------------------------
 
@@ -457,6 +182,7 @@ class App:
         return status(done), *self.document_choices()
 
     def remove(self, doc_id: str | None, progress: gr.Progress = _PROGRESS) -> tuple[Any, ...]:
+        """Move a document's files out of the corpus (into `corpus/.removed`) and ingest without it."""
         documents = self.answerer.index.documents
         if not doc_id or doc_id not in documents:
             return status("Kies een document / choose a document"), *self.document_choices()
@@ -609,35 +335,10 @@ def build(app: App) -> gr.Blocks:
     return blocks
 
 
-def serve(app: App, host: str, port: int, users: dict[str, str], open_browser: bool = False) -> None:
-    """Run the interface (and `/health` for load balancers); anywhere but on this machine only for the
-    configured users."""
-    import threading
-    import webbrowser
-
-    import uvicorn
-    from fastapi import FastAPI
-    from fastapi.responses import JSONResponse
-
-    local = host in {"127.0.0.1", "localhost", "::1"}
-    if not local and not users:
-        raise AssistantError(
-            f"serving on {host} needs users: add `ui.users` (name = hash from `assistant hash-password`) to "
-            "assistant.toml, or bind to 127.0.0.1")
-    auth = None if local and not users else (lambda name, password: name in users
-                                             and check_password(password, users[name]))
+def mount(server: FastAPI, app: App, auth: Callable[[str, str], bool] | None) -> None:
+    """Serve the page from `server` at its root; the corpus's files (for the PDF links) but not its removed ones."""
     corpus = app.settings.corpus_dir.resolve()
-    server = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-
-    @server.get("/health", include_in_schema=False)
-    def health() -> JSONResponse:
-        state = app.health()
-        return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
-
     gr.mount_gradio_app(server, build(app), path="", auth=auth, allowed_paths=[str(corpus)],
                         blocked_paths=[str(corpus / ".removed")], footer_links=[], theme=THEME, css=CSS,
                         max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False, pwa=False,
                         mcp_server=False, ssr_mode=False, enable_monitoring=False)
-    if open_browser:
-        threading.Timer(2.0, webbrowser.open, [f"http://{host}:{port}/"]).start()
-    uvicorn.run(server, host=host, port=port, log_level="warning")

@@ -1,0 +1,231 @@
+"""Evidence: every sentence and footnote of the retrieved passages, scored by how much of the question's
+(idf-weighted, stemmed) content it covers, its passage's rank and its embedding similarity; and the choice of the
+sentences an answer rests on, or none when the documents do not answer.
+
+The documents are taken not to answer when neither the best sentences' coverage (each alone, or read with the
+sentences around it) nor the best passage's embedding similarity reaches its calibrated threshold
+(`evals/calibrate.py`), or when the question asks for a number or a time that the evidence does not hold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from assistant.answer.guard import INSTRUCTION
+from assistant.answer.questions import BROAD, QUESTION_WORDS, counted_noun, counts, has_asked_type
+from assistant.config import Settings
+from assistant.index import Index
+from assistant.models.embeddings import get_embeddings
+from assistant.retrieve import Hit
+from assistant.text import rules
+from assistant.text.marks import LIST_ITEM, SUPERSCRIPT, SUPERSCRIPT_DIGITS
+from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans, sentence_units
+from assistant.text.tokens import lexical_tokens
+from assistant.types import Chunk, Document, Span
+
+_MAX_LIST_CHARS = 1200
+# Where the evidence for a sentence ends: items given as sentences ("De eerste is ...", then "De tweede ...",
+# `ENUMERATION_ITEM`), a short sentence that only adds to the one before (`assistant/rules/evidence.toml`).
+_FIRST_ITEM = rules.rule("evidence", "first-item")
+_ADDS_TO = rules.rule("evidence", "adds-to")
+_MAX_ADDITION_WORDS = 15
+# "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
+_COUNTS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items() if n <= 5}
+_ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0,2}}[\w«»‘’'-]+(?:en|s)\W?[.]\s*$",
+                        re.IGNORECASE)
+# How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.
+_CONTEXT_WEIGHT = 0.2
+_COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it covered the whole question once more
+
+
+@dataclass
+class Evidence:
+    """A candidate sentence (or footnote) with where it stands and how well it answers."""
+
+    hit_rank: int
+    chunk: Chunk
+    span: Span
+    coverage: float
+    score: float
+    similarity: float = 0.0  # embedding similarity to the question
+    nearby: float = 0.0  # coverage of the sentence read with the sentences before and after it in its passage
+
+
+
+class Scorer:
+    """Scores and chooses evidence over an opened index."""
+
+    def __init__(self, settings: Settings, index: Index, document: Callable[[str], Document]) -> None:
+        self.settings = settings
+        self.index = index
+        self.document = document
+
+    @cached_property
+    def _idf(self) -> dict[str, float]:
+        """Inverse document frequency of every stem, read from the BM25 index's own statistics."""
+        bm25 = self.index.bm25
+        indptr = bm25.scores["indptr"]
+        n = max(len(self.index.chunks), 1)
+        return {  # bm25s keeps one column per token (the empty padding token has none)
+            t: math.log(1 + n / (indptr[i + 1] - indptr[i] + 0.5))
+            for t, i in bm25.vocab_dict.items()
+            if i + 1 < len(indptr)
+        }
+
+    def coverage(self, terms: dict[str, float], text: str) -> float:
+        """The (idf- and `terms`-weighted) share of the question's terms that `text` contains."""
+        if not terms:
+            return 0.0
+        present = set(lexical_tokens(text))
+        weight = {t: w * self._idf.get(t, math.log(1 + len(self.index.chunks) / 0.5)) for t, w in terms.items()}
+        return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+
+    def evidence(self, question: str, hits: list[Hit], context: str = "") -> list[Evidence]:
+        """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
+        terms = dict.fromkeys(set(lexical_tokens(context)) - QUESTION_WORDS, _CONTEXT_WEIGHT)
+        terms.update(dict.fromkeys(set(lexical_tokens(question)) - QUESTION_WORDS, 1.0))
+        a = self.settings.answer
+        asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
+        asked /= max(float(np.linalg.norm(asked)), 1e-12)
+        candidates: list[Evidence] = []
+        for rank, hit in enumerate(hits, 1):
+            chunk = hit.chunk
+            section = " › ".join(chunk.section)
+            prior = 1.0 / (rank + 1)
+            doc = self.document(chunk.doc_id)
+            vectors = self.index.sentence_vectors(chunk.doc_id)
+            units = sentence_units(chunk)
+            for i, (start, end) in enumerate(units):
+                end = _list_end(doc.text, start, end)
+                text = doc.text[start:end]
+                if INSTRUCTION.search(text):
+                    continue
+                coverage = self.coverage(terms, text)
+                around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
+                similarity = float(vectors[start] @ asked) if start in vectors else 0.0
+                page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
+                span = Span(doc_id=chunk.doc_id, quote=text, page=page, section=section, start=start, end=end)
+                candidates.append(Evidence(rank, chunk, span, coverage,
+                                           coverage + 0.3 * prior + a.similarity_weight * similarity,
+                                           similarity=similarity, nearby=self.coverage(terms, around)))
+            for note in chunk.footnotes:
+                if INSTRUCTION.search(note.text):
+                    continue
+                coverage = self.coverage(terms, note.text)
+                span = Span(doc_id=chunk.doc_id, quote=note.text, page=note.page, section=section,
+                            footnote=note.number, start=chunk.start, end=chunk.start)
+                candidates.append(Evidence(rank, chunk, span, coverage,
+                                           coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit),
+                                           hit_similarity(hit)))
+        counted = counted_noun(question)
+        for ev in candidates:  # "Hoeveel scenario's?" is answered by "vier scenario's", not "drie overheidslagen"
+            if counted and counts(ev.span.quote, counted):
+                ev.score += _COUNT_BONUS
+        candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.span.start))
+        return candidates
+
+    def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
+        """The evidence sentences an answer rests on, the best first and the others in document order; none when
+        the documents do not answer.
+
+        A question in another language than the documents shares few words with them; its best sentence's
+        embedding similarity stands in for the word coverage it cannot have."""
+        a = self.settings.answer
+        best_similarity = max((h.similarity or 0.0 for h in hits), default=0.0)
+        best_sentence = max((ev.similarity for ev in candidates if ev.span.footnote is None), default=0.0)
+        other_language = bool(hits) and all(self.index.meta(h.chunk.doc_id).language != language for h in hits)
+        supported = bool(candidates) and (
+            candidates[0].coverage >= a.min_coverage
+            # the question's words spread over neighbouring sentences ("Hieruit zijn vier scenario's ontstaan")
+            or max(c.nearby for c in candidates[: a.max_sentences]) >= a.min_coverage
+            or (best_similarity >= a.min_similarity and candidates[0].coverage >= a.min_coverage_with_similarity)
+            or (other_language and best_sentence >= a.min_cross_evidence_similarity)
+        )
+        chosen: list[Evidence] = []
+        most = a.max_sentences_broad if BROAD.search(question) else a.max_sentences
+        if supported:
+            top = candidates[0].score
+            for ev in candidates:
+                if len(chosen) == most or ev.score < a.keep_ratio * top:
+                    break
+                if any(_overlap(ev.span, c.span) for c in chosen):
+                    continue
+                chosen.append(ev)
+            chosen += _footnotes_of(chosen, candidates)
+            chosen[1:] = sorted(chosen[1:], key=lambda e: (e.chunk.doc_id, e.span.start, e.span.footnote or 0))
+        if not has_asked_type(question, [ev.span.quote for ev in chosen if ev.span.footnote is None],
+                               [ev.span.quote for ev in chosen if ev.span.footnote is not None]):
+            return []
+        return chosen
+
+
+def hit_similarity(hit: Hit) -> float:
+    """A footnote has no sentence vector of its own: its passage's similarity stands in."""
+    return hit.similarity or 0.0
+
+
+def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
+    """The footnotes a chosen sentence points to ("opgericht¹⁷"): they often hold what the sentence only names."""
+    wanted = {(ev.chunk.chunk_id, int(m.translate(SUPERSCRIPT_DIGITS))) for ev in chosen if ev.span.footnote is None
+              for m in SUPERSCRIPT.findall(ev.span.quote)}
+    have = {ev.span.quote for ev in chosen}
+    out: list[Evidence] = []
+    for ev in candidates:
+        note = ev.span
+        if note.footnote is not None and (ev.chunk.chunk_id, note.footnote) in wanted and note.quote not in have:
+            have.add(ev.span.quote)
+            out.append(ev)
+    return out
+
+
+def _list_end(text: str, start: int, end: int) -> int:
+    """Where the evidence for the sentence [start, end) ends: a sentence that announces a list ("drie
+    actielijnen:", "Daarbij spelen twee belangrijke vragen.") takes the items along, since they are its answer;
+    so does one whose items follow as sentences ("De eerste is ... De tweede is ...") or that opens them ("De ene
+    as ..."); and a short sentence that only adds to it ("De wettelijke grondslag speelt hierbij een belangrijke
+    rol.")."""
+    announced = end
+    if text[max(0, end - 8) : end].rstrip().endswith(":"):
+        while (item := LIST_ITEM.match(text, end)) and item.end() - announced <= _MAX_LIST_CHARS:
+            end = item.end()
+        return end
+    following = [(a, b) for a, b in sentence_spans(text, end, min(len(text), end + _MAX_LIST_CHARS))
+                 if text[end:a].count("\n\n") <= 1]
+    if not following:
+        return end
+    if count := _ANNOUNCED.search(text[start:end]):
+        items = following[: _COUNTS[count.group(1).lower()]]
+        return items[-1][1] if items and items[-1][1] - announced <= _MAX_LIST_CHARS else end
+    if _FIRST_ITEM.match(text, start) or _FIRST_ITEM.match(text, following[0][0]):
+        i = 0  # items, with at most one other sentence between two of them ("Hierbij moet ... worden begrepen")
+        while i < len(following):
+            step = 1 if ENUMERATION_ITEM.match(text, following[i][0]) else 2
+            if step == 2 and not (i + 1 < len(following) and ENUMERATION_ITEM.match(text, following[i + 1][0])):
+                break
+            end, i = following[i + step - 1][1], i + step
+        return end
+    a, b = following[0]
+    if _ADDS_TO.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
+        return _list_end(text, a, b)
+    return end
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Whether two evidence spans say the same: the same words, or sentences of the running text that overlap."""
+    return a.quote == b.quote or (a.footnote is None and b.footnote is None and a.start < b.end and b.start < a.end)
+
+
+def first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
+    seen: set[str] = set()
+    out = []
+    for ev in candidates:
+        if ev.chunk.chunk_id not in seen and ev.span.footnote is None:
+            seen.add(ev.chunk.chunk_id)
+            out.append(ev)
+    return out

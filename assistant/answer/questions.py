@@ -1,0 +1,84 @@
+"""What a question asks for: its subject words, whether it asks for a count, a measure, a time or a day, the
+meaning of a term, or what the documents cite; and whether evidence holds the kind of answer asked for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.enrich.overview import TIME_EXPRESSION
+from assistant.text import rules
+from assistant.text.dates import MONTHS_EN as EN_MONTHS
+from assistant.text.marks import LIST_ITEM, SUPERSCRIPT
+from assistant.text.tokens import lexical_tokens
+
+# Words that shape a question but say nothing about its subject.
+QUESTION_WORDS = set(lexical_tokens(rules.words("question_words")))
+# The kinds of reference the nouns of a question about what the documents cite ask for, and such questions
+# (`assistant/rules/questions.toml`).
+REFERENCE_NOUNS = {pattern: tuple(kinds) for pattern, kinds in rules.table("questions", "reference_kinds").items()}
+REFERENCE_QUESTION = rules.rule("questions", "reference")
+ABOUT_CONTENT = rules.rule("questions", "about-content")
+PLURAL = rules.rule("questions", "plural")
+BROAD = rules.rule("questions", "broad")
+_DEFINITION_QUESTION = rules.rule("questions", "definition")
+_ASKS_COUNT = rules.rule("questions", "asks-count")
+_ASKS_MEASURE = rules.rule("questions", "asks-measure")
+_ASKS_TIME = rules.rule("questions", "asks-time")
+_ASKS_DAY = rules.rule("questions", "asks-day")
+_ASKS_MONEY = rules.rule("questions", "asks-money")
+_PREPOSITION = rules.table("questions", "fragments")["preposition"]
+# What evidence holds (`assistant/rules/evidence.toml`).
+_DAY_EN = rules.rule("evidence", "day-en")
+_MONEY = rules.rule("evidence", "money")
+_ENUMERATION = rules.rule("evidence", "enumeration")
+_COUNT_WORDS = rules.rule("evidence", "count-words")
+_YEAR = rules.rule("evidence", "year")
+
+
+
+def counted_noun(question: str) -> str | None:
+    """The stem of what a "Hoeveel X"/"How many X" question counts."""
+    m = re.match(rf"^\W*{_PREPOSITION}(?:hoeveel|how many)\s+([^\W\d_][\w’'-]*)", question, re.IGNORECASE)
+    stems = lexical_tokens(m.group(1)) if m else []
+    return stems[0] if stems else None
+
+
+def counts(text: str, noun: str) -> bool:
+    """Whether `text` gives a number of `noun` ("vier scenario’s", "50.000 apparaten", "zeven labs")."""
+    words = re.findall(r"[\w’'.-]+", SUPERSCRIPT.sub("", text))
+    return any((re.fullmatch(r"\d+(?:[.,]\d+)*", w) or _COUNT_WORDS.fullmatch(w))
+               and noun in lexical_tokens(" ".join(words[i + 1 : i + 4])) for i, w in enumerate(words))
+
+
+def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -> bool:
+    """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
+    for a count or a time: a number that is not in the question and not a date, or a time expression. A
+    footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
+    date of a cited letter)."""
+    measure = bool(_ASKS_MEASURE.search(question))
+    money = bool(_ASKS_MONEY.search(question))
+    if measure or _ASKS_COUNT.search(question):
+        asked = set(re.findall(r"\d+", question))
+        for text in texts:
+            bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
+            if money and not _MONEY.search(bare):
+                continue
+            if set(re.findall(r"\d+(?:[.,]\d+)*", bare)) - asked or _COUNT_WORDS.search(bare) or (
+                    not measure and (_ENUMERATION.search(bare) or LIST_ITEM.search(text))):
+                return True
+        return False
+    texts = [*texts, *notes]
+    if _ASKS_DAY.search(question):
+        return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
+    if _ASKS_TIME.search(question):
+        return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or any(m in t for m in EN_MONTHS) for t in texts)
+    return True
+
+
+def asked_term(question: str) -> str | None:
+    """The term a question asks the meaning of ("Wat betekent NOLAI?" -> "nolai"), lower case; else None."""
+    m = _DEFINITION_QUESTION.match(question.strip())
+    if not m:
+        return None
+    return re.sub(r"^(?:de|het|een|the|a|an)\s+|[‘’'\"“”«»]", "", next(g for g in m.groups() if g)).strip().lower()

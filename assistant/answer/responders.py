@@ -1,0 +1,194 @@
+"""Responders: each way of answering proposes a draft, or nothing when it does not apply.
+
+A question about the document itself is answered from its header and signature, one about what the documents
+cite from the reference registry, one about what a term means from the documents' own definitions: each quoted
+from where the document says it. Any other question is answered from the evidence sentences retrieval found.
+The answerer asks them in that order (`RESPONDERS`) and the first draft answers; a new way of answering is a
+class with a `propose` method added there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.answer import compose
+from assistant.answer.evidence import Evidence, Scorer
+from assistant.answer.questions import (
+    ABOUT_CONTENT,
+    PLURAL,
+    QUESTION_WORDS,
+    REFERENCE_NOUNS,
+    REFERENCE_QUESTION,
+    asked_term,
+)
+from assistant.enrich import colophon
+from assistant.enrich.overview import GlossaryEntry
+from assistant.enrich.refs import Place, Reference
+from assistant.retrieve import Filters, Hit
+from assistant.text.tokens import lexical_tokens
+from assistant.types import Citation, Span
+
+_MAX_REFERENCES = 8
+
+
+@dataclass
+class Asked:
+    """A question as the responders see it: made to stand on its own, with what retrieval found for it."""
+
+    question: str
+    language: str
+    hits: list[Hit]
+    candidates: list[Evidence]
+    filters: Filters | None = None
+
+
+@dataclass
+class Draft:
+    """What a responder proposes: an answer already written from a lookup (`text` with its `citations`), or the
+    evidence sentences an answer is to be written from (`evidence`, best first)."""
+
+    responder: str
+    text: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+class Responder(Protocol):
+    """One way of answering."""
+
+    name: str
+
+    def propose(self, asked: Asked) -> Draft | None:
+        """A draft answer to `asked`, or None when this way of answering does not apply to it."""
+        ...
+
+
+class _OverTheIndex:
+    """A responder that reads the index through the evidence scorer (documents, registry, glossary, coverage)."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+
+
+class AboutDocument(_OverTheIndex):
+    """Who signed the document, its number, date, addressee: what the best retrieved document says of itself."""
+
+    name = "about-document"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        facts = self.facts(asked.question, asked.hits)
+        if not facts:
+            return None
+        citations = [compose.place_citation(self.scorer.index, n, fact.cited) for n, fact in enumerate(facts, 1)]
+        return Draft(self.name, compose.about(facts, citations, asked.language), citations)
+
+    def facts(self, question: str, hits: list[Hit]) -> list[colophon.Fact]:
+        """For a question about the document itself (who signed it, its number, date, addressee), what the best
+        retrieved document says of that about itself; empty for any other question."""
+        kind = colophon.asked(question)
+        if kind is None or not hits:
+            return []
+        wanted = {kind, "signer"} if kind == "sender" else {kind}
+        facts = colophon.facts(self.scorer.document(hits[0].chunk.doc_id))
+        return [f for f in facts if f.kind in wanted]
+
+
+class Registry(_OverTheIndex):
+    """Which Kamerstuk, motion or report the documents cite: the registry answers, citing where each is cited."""
+
+    name = "registry"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        cited = self.cited(asked.question, asked.filters)
+        if not cited:
+            return None
+        shown: dict[tuple, Citation] = {}  # references cited in one footnote share its citation
+        for _, place in cited:
+            key = (place.doc_id, place.footnote, place.start)
+            if key not in shown:
+                shown[key] = compose.place_citation(self.scorer.index, len(shown) + 1, place)
+        text = compose.references([(ref, shown[(p.doc_id, p.footnote, p.start)]) for ref, p in cited], asked.language)
+        return Draft(self.name, text, list(shown.values()))
+
+    def cited(self, question: str, filters: Filters | None = None) -> list[tuple[Reference, Place]]:
+        """For a question about what the documents cite, the references it asks for, each with the place that
+        best shows it (the footnote that gives its identifier); empty for any other question.
+
+        A reference matches when most of the question's own terms occur in its names and title, or, for a list
+        question ("Welke Kamerstukken over AI ..."), in its names or in the sentences that cite it."""
+        if not REFERENCE_QUESTION.search(question) or ABOUT_CONTENT.search(question):
+            return []
+        kinds = {k for pattern, ks in REFERENCE_NOUNS.items() if re.search(rf"\b(?:{pattern})\b", question, re.I)
+                 for k in ks}
+        terms = set(lexical_tokens(REFERENCE_QUESTION.sub(" ", question))) - QUESTION_WORDS
+        many = bool(PLURAL.search(question))
+        scored = []
+        for ref in self.scorer.index.references():
+            places = [p for p in ref.places if not filters or not filters.doc_ids or p.doc_id in filters.doc_ids]
+            if not places or (kinds and ref.kind not in kinds):
+                continue
+            named = self.scorer.coverage(dict.fromkeys(terms, 1.0), " ".join(filter(None, [ref.title, ref.identifier,
+                                                                                     *ref.names])))
+            said = self.scorer.coverage(dict.fromkeys(terms, 1.0), " ".join(p.quote for p in places))
+            if (named >= 0.5 or (many and said >= 0.5)) if terms else many:
+                scored.append((named + 0.5 * said, ref, places))
+        scored.sort(key=lambda s: -s[0])
+        if not many:
+            scored = [s for s in scored if s[0] == scored[0][0]]
+        return [(ref, _showing_place(ref, places)) for _, ref, places in scored[:_MAX_REFERENCES]]
+
+
+class Definitions(_OverTheIndex):
+    """What an abbreviation or term means: the documents' own definition answers, quoting it."""
+
+    name = "definitions"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        defined = self.defined(asked.question, asked.filters)
+        if not defined:
+            return None
+        citations = [compose.place_citation(self.scorer.index, n, c) for n, (_, c) in enumerate(defined, 1)]
+        text = compose.definitions([(e, c) for (e, _), c in zip(defined, citations, strict=True)], asked.language)
+        return Draft(self.name, text, citations)
+
+    def defined(self, question: str, filters: Filters | None = None) -> list[tuple[GlossaryEntry, Span]]:
+        """For a question what an abbreviation or term means, the documents' definitions of it, each with its
+        defining sentence; empty for any other question, or a term no document defines."""
+        asked = asked_term(question)
+        found = []
+        for entry in self.scorer.index.overview().glossary:
+            if asked is None or entry.term.lower() != asked or not entry.defined_at:
+                continue
+            places = [c for c in entry.defined_at if not filters or not filters.doc_ids or c.doc_id in filters.doc_ids]
+            if places:
+                found.append((entry, places[0]))
+        return found
+
+    def curated_meaning(self, question: str) -> list[str]:
+        """What an abbreviation the documents never write out stands for, from the curated list: a notice marked
+        as not from the documents, never part of an answer."""
+        asked = asked_term(question)
+        return [f"{e.term}: {e.expansion} (from the list of known abbreviations, not from the documents)"
+                for e in self.scorer.index.overview().glossary
+                if asked and e.term.lower() == asked and e.source == "curated" and e.expansion]
+
+
+class FromEvidence(_OverTheIndex):
+    """Any other question: the evidence sentences that answer it, to be quoted or written up by a model."""
+
+    name = "evidence"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        chosen = self.scorer.choose(asked.candidates, asked.hits, asked.language, asked.question)
+        return Draft(self.name, evidence=chosen) if chosen else None
+
+
+def _showing_place(ref: Reference, places: list[Place]) -> Place:
+    """The place that shows a reference best: a footnote or sentence that writes its identifier or title."""
+    def rank(p: Place) -> tuple[int, int]:
+        shows = bool(ref.identifier) and any(ch.isdigit() for ch in p.as_written)
+        return (not shows, p.footnote is None)
+
+    return min(places, key=rank)

@@ -1,0 +1,130 @@
+"""Running and looking after the assistant: `serve` the web page, `hash-password` for its users, `doctor` for the
+index, and `eval` to measure answers on a gold set."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.cli.options import backend_option, friendly, index_option, settings
+from assistant.present import terminal
+from assistant.web.auth import hash_password as make_hash
+from assistant.web.auth import is_local
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to bind (default: settings, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: settings, 7860).")
+@backend_option
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@friendly
+def serve(host: str | None, port: int | None, backend: str | None, open_browser: bool) -> None:
+    """The web interface: ingests the corpus first (only what changed), then serves on http://HOST:PORT.
+
+    \b
+    Examples:
+      assistant serve
+      assistant serve --port 8080 --backend extractive
+    """
+    from rich.console import Console
+
+    configured = settings()
+    host, port = host or configured.ui.host, port or configured.ui.port
+    if not is_local(host) and not configured.ui.users:
+        raise click.ClickException(
+            f"serving on {host} needs users: add [ui.users] name = \"<hash from `assistant hash-password`>\" to "
+            "assistant.toml (or ASSISTANT_UI__USERS), or bind to 127.0.0.1")
+    console = Console(stderr=True)
+    with console.status("indexing the corpus (only new or changed documents)…"):
+        from assistant.ingest import ingest as run_ingest
+
+        report = run_ingest(configured)
+    terminal.indexing(report, console)
+    from assistant.web.app import App
+    from assistant.web.server import serve as run
+
+    app = App(configured, backend)
+    terminal.notices(app.answerer.backend.notices)
+    click.echo(f"serving on http://{host}:{port} ({app.answerer.backend.name}); Ctrl-C stops", err=True)
+    run(app, host, port, configured.ui.users, open_browser)
+
+
+@click.command("hash-password")
+def hash_password() -> None:
+    """Print the hash of a password (asked twice, not echoed) for the `ui.users` setting."""
+    password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    if len(password) < 8:
+        raise click.ClickException("use at least 8 characters")
+    click.echo(make_hash(password))
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Re-ingest what is inconsistent (only that).")
+@click.option("--quick", is_flag=True, help="Counts and file presence only (what ingest and serve check at start).")
+@index_option
+@friendly
+def doctor(repair: bool, quick: bool, index: Path | None) -> None:
+    """Check that the manifest, the vector collection, the lexical index, the per-document files and the
+    recorded embedder agree; with --repair, re-ingest only what does not. Exit code 1 when problems remain.
+
+    \b
+    Examples:
+      assistant doctor
+      assistant doctor --repair
+    """
+    from assistant.health import check
+    from assistant.ingest import repair as mend
+
+    configured = settings(index)
+    if repair:
+        before, health = mend(configured)
+    else:
+        before, health = None, check(configured, quick=quick)
+    terminal.health(before, health)
+    if not health.ok:
+        raise SystemExit(1)
+
+
+@click.command("eval")
+@click.option("--set", "gold_set", type=click.Path(path_type=Path), default=Path("evals/gold.jsonl"),
+              show_default=True, help="Gold set: JSONL, one question per line (format in evals/README.md).")
+@backend_option
+@click.option("--k", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="Passages given to answering; recall@k is reported next to recall@1 and recall@10.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("evals/reports"), show_default=True,
+              help="Folder for the results (JSON, and JSONL per answer), the Markdown and HTML reports and plots.")
+@click.option("--no-baseline", is_flag=True, help="Evaluate the pipeline only, not the naive baseline next to it.")
+@click.option("--resume", is_flag=True, help="Keep the answers an interrupted run saved; ask only the rest.")
+@friendly
+def eval_command(gold_set: Path, backend: str | None, k: int, out: Path, no_baseline: bool, resume: bool) -> None:
+    """Measure answers and citations on a gold set, next to a naive baseline, and write a report.
+
+    Lines of the gold set that cannot be read, and gold evidence that is not in the corpus, are listed (the
+    rest is evaluated all the same) and make the exit code 1.
+
+    \b
+    Examples:
+      assistant eval --backend extractive
+      assistant eval --backend embedded --out /tmp/eval
+      assistant eval --set evals/my-questions.jsonl --no-baseline
+      assistant eval --backend embedded --resume
+    """
+    from assistant.evaluation.report import headline
+    from assistant.evaluation.run import run
+
+    configured = settings()
+    with terminal.progress("loading the index and the model") as progress:
+        report = run(configured, gold_set, backend=backend, k=k, out_dir=out, baseline=not no_baseline,
+                     resume=resume, progress=lambda done, total, what: progress(what, done, total))
+    header, rows = headline(report)
+    terminal.table(f"{report.questions} questions, {report.backend} ({report.model or 'no model'}), "
+                   f"{report.wall_s:.0f} s", header, rows)
+    problems = [*report.gold_problems,
+                *(f"{p.id} (line {p.line}): {p.reason}: {p.quote!r}" for p in report.evidence_problems)]
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo("wrote " + ", ".join(report.files), err=True)
+    if problems:
+        sys.exit(1)

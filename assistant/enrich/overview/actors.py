@@ -1,0 +1,107 @@
+"""Who is who in one document: organisations (names with an organisation noun, or an abbreviation that stands
+for one) and office holders ("de staatssecretaris van BZK"), with the sentences that give them a role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.enrich.overview.glossary import ARTICLES
+from assistant.enrich.overview.model import Actor, GlossaryEntry
+from assistant.enrich.overview.quotes import pieces, place
+from assistant.text import rules
+from assistant.text.sentences import sentence_spans
+from assistant.types import Document
+
+_ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.toml`
+_NAME = r"[A-Z][\w’'-]*"
+_JOIN = r"(?:\s+(?:van|voor|op|der|en|of)(?:\s+(?:de|het|der))?\s+|,\s+(?=[A-Z][\w’'-]*(?:,|\s+en\s))|\s+)"
+_OFFICE = re.compile(
+    rf"\b(?P<office>(?:[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s+(?:van|voor)\s+{_NAME}"
+    rf"(?:(?:,\s+(?=[A-Z][a-z][\w’'-]*(?:,|\s+en\s))|\s+en\s+|\s+){_NAME})*)")
+_ORG_RUN = re.compile(rf"{_NAME}(?:{_JOIN}{_NAME})*")
+# A group named after its kind: coalitie «AI in actie», platform PRIO.
+_NAMED_GROUP = re.compile(r"\b(?P<name>(?:coalitie|platform|netwerk|alliantie) (?:[‘«“][^’»”]{3,80}[’»”]|[A-Z]{2,}\b))")
+# Capitalised words that open a sentence or clause rather than a name.
+_OPENERS = set(rules.words("clause_openers"))
+
+
+def _org_name(text: str) -> str | None:
+    """The organisation a run of capitalised words names, if any: an organisation noun among at least two
+    words, or one compound word that ends in one ("Argumentenfabriek")."""
+    words = re.findall(r"[\w’'-]+|,", text)
+    while words and (words[0].lower() in _OPENERS or words[0] == ","):
+        words = words[1:]
+    while words and (words[-1].lower() in ARTICLES | {"van", "voor", "en", "op", "of", "der"} or words[-1] == ","):
+        words = words[:-1]
+    if not words:
+        return None
+    bare = [re.sub(r"[’']s$", "", w.lower()) for w in words]
+    nouns = [w for w in bare if w.endswith(_ORG_NOUNS)]
+    compound = len(words) == 1 and nouns and len(words[0]) > 2 + min(
+        (len(n) for n in _ORG_NOUNS if bare[0].endswith(n)), default=99)
+    if nouns and (len(words) > 1 or compound) and not words[0].lower().endswith(("ministeries", "coalities")):
+        return " ".join(words).replace(" ,", ",")
+    return None
+
+
+def _org_names(sentence: str, glossary: dict[str, str]) -> Iterable[tuple[str, int]]:
+    for m in _ORG_RUN.finditer(sentence):
+        run = m.group()
+        # a list of names ("Unie van Waterschappen, IPO, VNG en de Rijksoverheid") is read name by name,
+        # except a ministry whose name has commas ("Ministerie van Onderwijs, Cultuur en Wetenschap")
+        pieces = [(0, run)] if run.lstrip().startswith(("Ministerie", "Minister")) else [
+            (p.start(), p.group()) for p in re.finditer(r"[^,]+?(?=,|\s+en\s+(?:de\s+|het\s+)?[A-Z]|$)", run)]
+        for offset, piece in pieces:
+            name = _org_name(piece)
+            if name:
+                yield name, m.start() + offset + piece.find(name.split()[0])
+    for abbr, expansion in glossary.items():
+        if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w])", sentence) and any(
+                w.lower().endswith(_ORG_NOUNS) for w in expansion.split()):
+            yield abbr, sentence.find(abbr)
+    for m in _NAMED_GROUP.finditer(sentence):
+        yield m.group("name"), m.start("name")
+
+
+def _office_key(name: str, glossary: dict[str, str]) -> str:
+    """One key for "Minister van EZK" and "minister van Economische Zaken en Klimaat"."""
+    words = name.split()
+    expanded = [re.sub(r"^Ministerie van ", "", glossary.get(w, w)) for w in words]
+    return " ".join(expanded).lower()
+
+
+def actors_of(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
+    """The organisations and office holders the document names, with their pages and roles; `glossary` (the
+    document's own) joins an abbreviation to its expansion."""
+    names = {e.term: e.expansion for e in glossary if e.kind == "abbreviation" and e.expansion}
+    alias_of = {abbr: exp for abbr, exp in names.items()}
+    alias_of.update({exp: abbr for abbr, exp in names.items()})
+    actors: dict[str, Actor] = {}
+    for text, _, note in pieces(doc):
+        for a, b in sentence_spans(text):
+            sentence = text[a:b]
+            if sum(w.isupper() for w in sentence.split()) > len(sentence.split()) / 2:
+                continue
+            found = [(m.group("office"), m.start("office"), "office") for m in _OFFICE.finditer(sentence)]
+            offices = [(pos, pos + len(n)) for n, pos, _ in found]
+            found += [(n, pos, "organisation") for n, pos in _org_names(sentence, names)
+                      if not any(a <= pos < b for a, b in offices)]
+            for name, pos, kind in found:
+                full = names.get(name, name)
+                key = next((a.name for a in actors.values() if a.kind == kind
+                            and _office_key(a.name, names) == _office_key(full, names)), full)
+                actor = actors.get(key) or actors.get(alias_of.get(key, "")) or actors.setdefault(
+                    key, Actor(name=key, kind=kind))
+                if name != actor.name and name not in actor.aliases:
+                    actor.aliases.append(name)
+                cited = note or place(doc, a, b)
+                if cited.page and cited.page not in actor.pages:
+                    actor.pages.append(cited.page)
+                subject = pos < 40 and len(sentence.split()) >= 8
+                if (subject or not actor.roles) and len(actor.roles) < 3 and all(r.quote != cited.quote
+                                                                                for r in actor.roles):
+                    actor.roles.append(cited)
+    for actor in actors.values():
+        actor.pages.sort()
+    return sorted(actors.values(), key=lambda x: (x.kind, x.name.lower()))

@@ -1,0 +1,158 @@
+"""The glossary of one document: the abbreviations it writes out ("Basis Data Infrastructuur (BDI)"), those it
+uses without writing out (with the curated expansion from `assistant/abbreviations.toml` where there is one,
+marked as such), and the terms it defines, each with the sentence that defines it."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+
+from assistant.enrich.overview.model import GlossaryEntry
+from assistant.enrich.overview.quotes import pieces, place
+from assistant.text.sentences import sentence_spans
+from assistant.types import Document, Span
+
+_BRACKETED = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&]{0,2}[A-Z][A-Za-z0-9&-]{0,6})\)")
+_USED = re.compile(r"(?<![\w-])(?P<abbr>[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,3}|[A-Z]{2,7})(?=-[a-z]|(?![\w-]))")
+_ROMAN = re.compile(r"[IVXLC]+")
+ARTICLES = {"de", "het", "een", "the", "a", "an"}
+_TERM_PATTERNS = [
+    re.compile(r"(?:moet|moeten|kan|kunnen) (?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) worden "
+               r"(?:gezien|begrepen|opgevat|verstaan) als\b"),
+    re.compile(r"(?<![\w’'-])(?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden) (?:hier |in deze brief )?"
+               r"(?:gezien|begrepen|opgevat|verstaan|gedefinieerd) als\b"),
+    re.compile(r"\b[Oo]nder (?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden|verstaan) (?:\w+ ){0,3}"),
+    re.compile(r"^(?:De|Het) (?P<term>[A-Z][\w’'-]*(?: (?:van|de|het|der|voor) )?(?: ?[A-Z][\w’'-]*)*) "
+               r"(?:is|zijn) een (?:\w+ ){0,2}(?:publicatie|netwerk|samenwerking|instrument|programma|"
+               r"methode|verzameling|overzicht|platform|stelsel)\b"),
+]
+
+
+def _letters_match(abbr: str, words: list[str]) -> bool:
+    """Whether the abbreviation's letters occur in order in `words`, the first starting the first word, at least
+    four in five of them (NOLAI in "Nationaal Onderwijslab")."""
+    letters = [c.lower() for c in abbr if c.isalpha()]
+    if not words or not letters or words[0][0].lower() != letters[0]:
+        return False
+    text = " ".join(words).lower()
+    pos, matched = 0, 0
+    for letter in letters:
+        found = text.find(letter, pos)
+        if found >= 0:
+            matched += 1
+            pos = found + 1
+    if matched < 0.8 * len(letters) or len(words) > len(letters) + 2:
+        return False
+    # every written word takes part: "Volkshuisvesting en Ruimtelijke Ordening provincies IPO gemeenten (VNG)"
+    # matches V, N and G somewhere, but "provincies" and "IPO" contribute nothing
+    pos = 0
+    for word in words:
+        if word.lower() in ARTICLES | {"en", "van", "voor", "de", "het", "der", "of", "and", "for"} \
+                or not word[0].isalpha():
+            continue
+        if word.isupper() and len(word) > 1 and word != abbr:
+            return False
+        start = text.find(word.lower(), pos)
+        pos = start + len(word)
+        if not any(ch in letters for ch in word.lower()):
+            return False
+    return True
+
+
+def _expansion(before: str, abbr: str) -> str | None:
+    """The shortest run of words just before a bracketed abbreviation that it abbreviates."""
+    words = re.findall(r"[\w’'–-]+", before)[-(len(abbr) + 4) :]
+    for n in range(1, len(words) + 1):
+        candidate = words[-n:]
+        if candidate[0].lower() in ARTICLES:
+            continue
+        if _letters_match(abbr, candidate) and (n > 1 or len(abbr) <= 2 or candidate[0][0].isupper()):
+            return " ".join(candidate)
+    return None
+
+
+def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The span (of `spans`, in order) holding `pos`: found by bisection, since a long document has thousands."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else (pos, pos)
+
+
+def glossary_entries(doc: Document) -> list[GlossaryEntry]:
+    """The abbreviations and terms the document defines or uses, in alphabetical order."""
+    entries: dict[tuple[str, str | None], GlossaryEntry] = {}
+    heads = {s.start for s in doc.sections}
+    for text, footnote, note in pieces(doc):
+        spans = sentence_spans(text)
+        for m in _BRACKETED.finditer(text):
+            abbr = m.group("abbr")
+            a, b = _sentence_at(spans, m.start())
+            expansion = _expansion(text[a : m.start()], abbr)
+            if expansion is None:
+                continue
+            cited = note or place(doc, a, b)
+            if footnote == 0 and a in heads:
+                cited = place(doc, a, m.end())
+            entry = entries.setdefault((abbr, expansion.lower()), GlossaryEntry(term=abbr, kind="abbreviation",
+                                                                                expansion=expansion))
+            entry.defined_at.append(cited)
+        for pattern in _TERM_PATTERNS:
+            for a, b in sentence_spans(text):
+                sentence = text[a:b]
+                t = pattern.search(sentence)
+                if t:
+                    term = t.group("term").strip()
+                    term = re.sub(r"^(?:(?:de|het|een|hierbij|moet|moeten|kan|kunnen)\s+)+", "", term, flags=re.I)
+                    cited = note or place(doc, a, b)
+                    entry = entries.setdefault((term, None), GlossaryEntry(term=term, kind="term",
+                                                                           expansion=sentence.strip()))
+                    if all(c.quote != cited.quote for c in entry.defined_at):
+                        entry.defined_at.append(cited)
+    defined = {e.term for e in entries.values()}
+    used: dict[str, list[Span]] = {}
+    for text, _, note in pieces(doc):
+        for a, b in sentence_spans(text):
+            sentence = text[a:b]
+            if sum(w.isupper() for w in sentence.split()) > len(sentence.split()) / 2:
+                continue  # a printed heading in capitals
+            for m in _USED.finditer(sentence):
+                abbr = m.group("abbr")
+                if (_ROMAN.fullmatch(abbr) or abbr in defined or sum(c.islower() for c in abbr) > 2
+                        or _in_capitals(sentence, m.start(), m.end())):
+                    continue  # a roman numeral, a defined one, a name like ChatGPT, or a heading in capitals
+                places = used.setdefault(abbr, [])
+                if len(places) < 3:
+                    places.append(note or place(doc, a, b))
+    curated = _curated()
+    for abbr, places in used.items():
+        known = curated.get(abbr)
+        entries[(abbr, "?")] = GlossaryEntry(term=abbr, kind="abbreviation", used_at=places,
+                                             expansion=known, source="curated" if known else "document")
+    for entry in entries.values():
+        if entry.kind == "abbreviation" and entry.defined_at:
+            entry.used_at = [c for c in used.get(entry.term, [])]
+    return sorted(entries.values(), key=lambda e: (e.term.lower(), e.expansion or ""))
+
+
+def _in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether a word stands among other words in capitals ("BRIEF VAN DE STAATSSECRETARIS"): a heading."""
+    before = re.findall(r"[\w’'-]+", text[max(0, start - 40) : start])[-1:]
+    after = re.findall(r"[\w’'-]+", text[end : end + 40])[:1]
+    return any(w.isupper() and len(w) > 1 for w in before + after)
+
+
+@cache
+def _curated() -> dict[str, str]:
+    """Expansions of abbreviations that documents use without writing out (data, not from the documents)."""
+    data = tomllib.loads(files("assistant").joinpath("abbreviations.toml").read_text(encoding="utf-8"))
+    return {k: v for k, v in data["abbreviations"].items()}
+
+
+def expansions(entries: Iterable[GlossaryEntry]) -> dict[str, str]:
+    """Abbreviation → expansion as the documents write it, for search: a query with "NOLAI" also looks for
+    "Nationaal Onderwijslab" (curated expansions are not searched: the documents do not use those words)."""
+    return {e.term: e.expansion for e in entries
+            if e.kind == "abbreviation" and e.expansion and e.defined_at and not e.conflict}

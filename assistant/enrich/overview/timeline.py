@@ -1,0 +1,107 @@
+"""The timeline of one document: dates, days without a year, months, years with a preposition, periods and
+relative times ("eind dit jaar"), resolved against the document's date where the text allows, each marked
+past, planned or target from the date and the wording."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from assistant.enrich.overview.model import TimelineEvent
+from assistant.enrich.overview.quotes import pieces, place
+from assistant.text.dates import MONTHS
+from assistant.text.sentences import sentence_spans
+from assistant.types import Document
+
+_MONTH = "|".join(MONTHS)
+TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition, or a relative time
+    rf"(?P<date>\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH})(?: (?P<y>\d{{4}}))?(?P<jl> jongstleden| jl\.)?)"
+    rf"|(?P<month>\b(?P<m2>{_MONTH}) (?P<y2>\d{{4}}))"
+    rf"|(?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s?[–-]\s?(?P<p2>(?:19|20)\d{{2}})\b)"
+    r"|(?P<relative>\b(?:(?:het )?(?:eind|einde|begin|midden) (?:van )?(?:dit|volgend|komend) jaar|"
+    r"(?:dit|volgend|komend|vorig) (?:jaar|najaar|voorjaar)|(?:deze|komende|afgelopen) zomer|"
+    r"voor de zomer(?:van dit jaar)?)\b)"
+    r"|(?P<year>\b(?P<prep>in|vóór|voor|na|sinds|vanaf|tot|uiterlijk|per|rond|eind|begin|jaar) (?P<y3>(?:19|20)\d{2})\b"
+    r"(?![/–-]\d))",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:zal|zullen|wil|willen|ga|gaat|gaan|streef\w*|voornemens|verwacht\w*|doel\w*|plan|"
+                     r"komt|komen|moet|moeten|werk\w* aan|naar verwachting)\b", re.IGNORECASE)
+
+
+def _relative(phrase: str, today: datetime.date) -> tuple[str, str]:
+    p, y = phrase.lower(), today.year
+    year = y + 1 if re.search(r"volgend|komend", p) else y - 1 if "vorig" in p else y
+    if re.search(r"\b(?:eind|einde)\b", p):
+        return f"{year}-12", "month"
+    if "begin" in p:
+        return f"{year}-Q1", "quarter"
+    if "midden" in p or "zomer" in p:
+        return f"{year}-Q2" if "voor de zomer" in p else f"{year}-Q3", "quarter"
+    if "najaar" in p:
+        return f"{year}-H2", "half"
+    if "voorjaar" in p:
+        return f"{year}-H1", "half"
+    return str(year), "year"
+
+
+def _when(m: re.Match[str], today: datetime.date | None) -> tuple[str, str, bool] | None:
+    """(when, precision, resolved) of a time expression, or None when it needs a date the document lacks."""
+    if m.group("date"):
+        month, day = MONTHS.index(m.group("m").lower()) + 1, int(m.group("d"))
+        if m.group("y"):
+            year, resolved = int(m.group("y")), False
+        elif today is not None:  # a day without a year is in the document's year, or the year before if past
+            year = today.year if (month, day) <= (today.month, today.day) or not m.group("jl") else today.year - 1
+            resolved = True
+        else:
+            return None
+        try:
+            return datetime.date(year, month, day).isoformat(), "day", resolved
+        except ValueError:
+            return None
+    if m.group("month"):
+        return f"{m.group('y2')}-{MONTHS.index(m.group('m2').lower()) + 1:02d}", "month", False
+    if m.group("period"):
+        return f"{m.group('p1')}/{m.group('p2')}", "period", False
+    if m.group("relative"):
+        if today is None:
+            return None
+        when, precision = _relative(m.group("relative"), today)
+        return when, precision, True
+    return m.group("y3"), "year", False
+
+
+def _status(when: str, sentence: str, today: datetime.date | None) -> str:
+    moment = when.split("/")[-1][:10]
+    later = today is not None and moment > today.isoformat()[: len(moment)]
+    if later and re.search(r"\b(?:doel\w*|\w*neutraal|streven|streeft)\b", sentence, re.I):
+        return "target"
+    if later or _FUTURE.search(sentence):
+        return "planned"
+    return "past"
+
+
+def timeline_events(doc: Document) -> list[TimelineEvent]:
+    """Every dated event the document mentions, in document order."""
+    today = None
+    if doc.meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.meta.date):
+        today = datetime.date.fromisoformat(doc.meta.date)
+    events: list[TimelineEvent] = []
+    for text, _, note in pieces(doc):
+        for a, b in sentence_spans(text):
+            sentence = text[a:b]
+            for m in TIME_EXPRESSION.finditer(sentence):
+                if re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$", sentence[: m.start()]):
+                    continue  # a session year or number inside an identifier
+                found = _when(m, today)
+                if found is None:
+                    continue
+                when, precision, resolved = found
+                if any(e.when == when and e.as_written == m.group().strip() and e.cited.quote == sentence
+                       for e in events):
+                    continue
+                events.append(TimelineEvent(
+                    when=when, precision=precision, as_written=m.group().strip(), resolved=resolved,
+                    status=_status(when, sentence, today), cited=note or place(doc, a, b)))
+    return events

@@ -1,0 +1,88 @@
+"""Wrapped lines of plain text into headings and paragraphs, as PDF extracts and text files lay them out.
+
+Layout is guessed from the text alone: blank lines, bullets, sentence ends and how full a line is. Hyphenated
+word breaks are undone here too, so a quote reads as the document printed it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.sources.loaders.rendering import Block
+
+_TERMINAL = ".!?:;»”’\")"
+BULLET = re.compile(r"^(?:[•○◦▪■●\-–*]|o(?= [A-Z])|\d{1,2}[.)]|[a-z][.)])\s")
+_NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|Thema\s+\d+:|Hoofdstuk\s+\d+|Bijlage\s+\w+)\s*\S")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines: hyphenated word breaks are undone, real hyphens ("AI-", "2022-") kept."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("-") and ("://" in out.rsplit(" ", 1)[-1] or "www." in out.rsplit(" ", 1)[-1]):
+            out += line
+        elif re.search(r"[a-zà-ÿ]-$", out) and line[:1].islower() and not re.search(r"\b[A-Z0-9]+-$", out):
+            out = out[:-1] + line
+        elif out.endswith("-"):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def is_heading(line: str, prev: str | None, nxt: str | None, blank_style: bool, wrap: int) -> bool:
+    """A short line standing alone, not ending a sentence.
+
+    `prev`/`nxt` are the neighbouring lines ("" when blank, None at the edges). Where the text separates
+    paragraphs by blank lines (PDF extracts), a heading has blank lines around it; elsewhere it must end before
+    the line is full, so a wrapped sentence is never taken for one.
+    """
+    if not line or len(line) > 90 or line[-1] in ".!?:;,-" or (line[-1] in "’”»\"'" and line[-2:-1] in ".!?"):
+        return False
+    if BULLET.match(line) and not _NUMBERED_HEADING.match(line):
+        return False
+    if not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if blank_style:
+        return not prev and not nxt
+    if prev and prev[-1] not in _TERMINAL:
+        return False
+    if nxt and len(line) + 1 + len(nxt.split(" ", 1)[0]) > wrap:
+        return False
+    return not nxt or nxt[0].isupper() or nxt[0] in "•○◦▪■●-–*«‘\"" or nxt[0].isdigit()
+
+
+def blocks_from_lines(lines: list[str], page: int | None) -> list[Block]:
+    """Group wrapped lines into headings and paragraphs (blank lines, bullets and sentence ends split)."""
+    blocks: list[Block] = []
+    para: list[str] = []
+    widths = sorted(len(ln) for ln in lines if ln)
+    wrap = widths[int(len(widths) * 0.75)] if widths else 80
+    blank_style = sum(1 for ln in lines if not ln) > 0.05 * len(lines)
+
+    def flush() -> None:
+        if para:
+            blocks.append(Block("para", join_lines(para), page))
+            para.clear()
+
+    for i, line in enumerate(lines):
+        if not line:
+            flush()
+            continue
+        prev = (lines[i - 1] if para or not blank_style else "") if i else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if is_heading(line, prev, nxt, blank_style, wrap):
+            flush()
+            blocks.append(Block("heading", line, page))
+            continue
+        if BULLET.match(line) and para:
+            flush()
+        para.append(line)
+        if not blank_style and line[-1] in _TERMINAL and len(line) < 0.8 * wrap:
+            flush()
+    flush()
+    return blocks

@@ -1,0 +1,179 @@
+"""PDF pages into blocks: the text layer read, page furniture dropped, footnotes lifted, pages joined.
+
+Text extracted from a PDF (`pdf-text`: form feeds, or a line starting with one space, begin a page) goes the
+same way, so a document gives the same blocks, pages and footnotes whichever of the two the corpus holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from assistant.sources.loaders.decoding import clean_text
+from assistant.sources.loaders.lines import blocks_from_lines, join_lines
+from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
+from assistant.types import AssistantError, Footnote
+
+_FOOTER = re.compile(
+    r"^Tweede Kamer,\s+vergaderjaar\s+(?P<year>\d{4}\s*[-–]\s*\d{4}),\s+(?P<dossier>[\d ]+?),\s+nr\.\s*(?P<nr>\d+)"
+    r"\s+(?P<page>\d{1,4})$"
+)
+_PAGE_ONLY = re.compile(r"^(?:pagina\s+|page\s+|blz\.\s*)?(\d{1,4})(?:\s+(?:van|of)\s+\d{1,4})?$", re.I)
+_FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+
+
+def split_pages(text: str) -> list[str]:
+    """Pages of extracted PDF text: form feeds, or (pdf-text convention) a line starting with one space."""
+    if "\f" in text:
+        return text.split("\f")
+    pages: list[list[str]] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if re.match(r"^ \S", line) or not pages:
+            pages.append([])
+        pages[-1].append(line)
+    return ["\n".join(p) for p in pages]
+
+
+def load_pdf(path: Path, data: bytes) -> Rendering:
+    """A PDF's text layer as a paged rendering, with the title and author its metadata gives."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if not data.lstrip().startswith(b"%PDF"):
+        raise AssistantError(f"{path.name}: not a PDF (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise AssistantError(f"{path.name}: encrypted PDF; save an unprotected copy and add that")
+            except (NotImplementedError, PdfReadError) as exc:
+                raise AssistantError(f"{path.name}: encrypted PDF ({exc}); save an unprotected copy") from exc
+        texts = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+    except AssistantError:
+        raise
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise AssistantError(f"{path.name}: unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    if not texts:
+        raise AssistantError(f"{path.name}: PDF has no pages")
+    if not any(t.strip() for t in texts):
+        raise AssistantError(
+            f"{path.name}: PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
+        )
+    rendering = paged(path, "pdf", texts)
+    for key, name in (("/Title", "title"), ("/Author", "author")):
+        value = str(info.get(key) or "").strip()
+        if value:
+            rendering.metadata[name] = value
+    text_metadata(rendering)  # no /Title: the first heading; and a date from the text (PDF metadata has none)
+    return rendering
+
+
+def paged(path: Path, fmt: str, pages: list[str]) -> Rendering:
+    """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages."""
+    page_lines = [[ln for ln in clean_text(p).split("\n")] for p in pages]
+    furniture = _running_lines(page_lines)
+    footnotes: dict[int, Footnote] = {}
+    metadata: dict[str, str] = {}
+    blocks: list[Block] = []
+    for index, lines in enumerate(page_lines):
+        number = index + 1
+        body: list[str] = []
+        for line in lines:
+            footer = _FOOTER.match(line)
+            if footer:
+                number = int(footer.group("page"))
+                first, second = re.split(r"\s*[-–]\s*", footer.group("year"))
+                metadata.setdefault(
+                    "identifier",
+                    f"Kamerstukken II {first}/{second[2:]}, {footer.group('dossier').strip()}, "
+                    f"nr. {footer.group('nr')}",
+                )
+                continue
+            if line in furniture:
+                continue
+            body.append(line)
+        body, number = _strip_page_number(body, number)
+        body = _lift_footnotes(body, footnotes, number)
+        _append_page(blocks, body, number)
+    return Rendering(path, fmt, [b for b in blocks if b.text], footnotes, paged=True, metadata=metadata)
+
+
+def _running_lines(page_lines: list[list[str]]) -> set[str]:
+    """Lines repeated at the top or bottom of most pages (running heads, letterheads)."""
+    if len(page_lines) < 3:
+        return set()
+    edges = Counter()
+    for lines in page_lines:
+        content = [ln for ln in lines if ln]
+        edges.update(set(content[:2] + content[-2:]))
+    return {ln for ln, n in edges.items() if n >= max(3, 0.6 * len(page_lines)) and len(ln) < 120}
+
+
+def _strip_page_number(body: list[str], number: int) -> tuple[list[str], int]:
+    """A bare page number on the first or last non-empty line is furniture, and the printed number."""
+    content = [i for i, ln in enumerate(body) if ln]
+    for i in (content[:1] + content[-1:]) if content else []:
+        m = _PAGE_ONLY.match(body[i])
+        if m and len(content) > 1:
+            number = int(m.group(1))
+            body = body[:i] + body[i + 1 :]
+            break
+    return body, number
+
+
+def _lift_footnotes(body: list[str], footnotes: dict[int, Footnote], page: int) -> list[str]:
+    """Remove the footnote block at the bottom of a page into `footnotes`, numbered on from the last one."""
+    expected = max(footnotes, default=0) + 1
+    for start, line in enumerate(body):
+        m = _FOOTNOTE_START.match(line)
+        if not m or int(m.group(1)) != expected:
+            continue
+        marker = re.search(r"(?:[^\W\d_]|[»”’\"')\].,;:])" + str(expected) + r"(?!\d)", " ".join(body[:start]))
+        if start and body[start - 1] and not marker:
+            continue  # a numbered line in running text, not the first footnote
+        notes: dict[int, list[str]] = {}
+        current = expected
+        ok = True
+        for ln in body[start:]:
+            m2 = _FOOTNOTE_START.match(ln)
+            if m2 and int(m2.group(1)) == current + (1 if current in notes else 0):
+                current = int(m2.group(1))
+                notes[current] = [m2.group(2)]
+            elif ln and current in notes:
+                notes[current].append(ln)
+            elif ln:
+                ok = False
+                break
+        if ok and notes:
+            for n, parts in notes.items():
+                footnotes[n] = Footnote(n, join_lines(parts), page)
+            return body[:start]
+    return body
+
+
+def _append_page(blocks: list[Block], body: list[str], page: int) -> None:
+    """Add one page's lines; a paragraph cut by the page break continues into the previous block."""
+    new = blocks_from_lines(body, page)
+    if not new:
+        return
+    first = new[0]
+    last = blocks[-1] if blocks else None
+    if (
+        last is not None
+        and last.kind == "para"
+        and first.kind == "para"
+        and last.text[-1:] not in ".!?:;»”\""
+        and (first.text[:1].islower() or last.text[-1:] in ",-")
+    ):
+        joined = join_lines([last.text, first.text])
+        last.breaks.append((len(joined) - len(first.text), page))
+        last.text = joined
+        new = new[1:]
+    blocks.extend(new)

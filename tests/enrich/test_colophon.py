@@ -1,0 +1,116 @@
+"""Questions about a document itself (who signed it, its number, date, addressee), answered from its header and
+signature, each quoted where it stands; other questions are not taken for them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_pdf
+
+from assistant.answer.answerer import Answerer
+from assistant.enrich import colophon
+from assistant.index import Index
+from assistant.ingest import ingest
+
+DOC = "kst-26643-1055"
+
+
+@pytest.fixture(scope="module")
+def answerer(bundled):
+    return Answerer(bundled, "extractive")
+
+
+def test_the_bundled_letter_says_who_sends_it_to_whom_when_and_who_signed(bundled):
+    doc = Index.open(bundled).document(DOC)
+    found = {f.kind: f.cited for f in colophon.facts(doc)}
+    assert set(found) == {"sender", "addressee", "date", "identifier", "signer"}
+    assert found["signer"].quote == ("De Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties, "
+                                     "A.C. van Huffelen")
+    assert found["signer"].page == 14
+    assert found["addressee"].quote == "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal"
+    assert found["date"].quote == "Den Haag, 7 juli 2023"
+    assert " ".join(found["identifier"].quote.split()) == "26 643 Informatie- en communicatietechnologie (ICT) Nr. 1055"
+    for cited in found.values():
+        assert doc.text[cited.start : cited.end] == cited.quote, "every fact is a verbatim span"
+        if cited is not found["signer"]:
+            assert cited.page == 1
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Wie heeft de brief ondertekend?", "signer"),
+    ("Who signed this letter?", "signer"),
+    ("Onder welk Kamerstuknummer is deze brief over de coalities gepubliceerd?", "identifier"),
+    ("Bij welk Kamerdossier hoort deze brief?", "identifier"),
+    ("Who is the letter addressed to?", "addressee"),
+    ("Aan wie is deze brief gericht?", "addressee"),
+    ("Van wanneer is deze brief?", "date"),
+    ("Wie schreef de brief?", "sender"),
+])
+def test_questions_about_the_document_itself_are_recognised(question, kind):
+    assert colophon.asked(question) == kind
+
+
+@pytest.mark.parametrize("question", [
+    "Welk Kamerstuk is de Werkagenda?",
+    "Welk nummer heeft de motie die in deze brief genoemd wordt?",
+    "Op welke datum verschijnt de eerste voortgangsrapportage van deze agenda?",
+    "Wie heeft de brief over de hoofdlijnen van het digitaliseringsbeleid ondertekend?",
+    "Wanneer komt de minister van EZK met een actieplan?",
+    "Wie ondertekende het convenant digitale veiligheid?",
+])
+def test_other_questions_are_not_taken_for_questions_about_the_document(question):
+    assert colophon.asked(question) is None
+
+
+def test_who_signed_is_answered_with_the_signature(answerer):
+    answer = answerer.ask("Wie heeft de brief ondertekend?")
+    assert not answer.abstained
+    assert "A.C. van Huffelen [1]" in answer.answer
+    assert answer.citations[0].page == 14 and answer.citations[0].section == "Vervolgproces"
+
+
+def test_the_number_of_the_letter_is_answered_from_its_header(answerer):
+    answer = answerer.ask("Onder welk Kamerstuknummer is deze brief gepubliceerd?")
+    assert not answer.abstained and "26 643" in answer.answer and "1055" in answer.answer
+    assert answer.citations[0].page == 1
+
+
+def test_an_english_question_gets_english_labels_and_the_dutch_quote(answerer):
+    answer = answerer.ask("Who is the letter addressed to?")
+    assert answer.answer == "Addressed to: “Aan de Voorzitter van de Tweede Kamer der Staten-Generaal” [1]."
+
+
+def test_who_wrote_the_letter_names_sender_and_signer(answerer):
+    answer = answerer.ask("Wie schreef de brief?")
+    assert [c.quote.split()[0] for c in answer.citations] == ["BRIEF", "De"]
+
+
+def test_a_joint_letter_lists_every_signature_and_a_report_has_none(workspace):
+    letter = ("34 567 Digitale overheid\n\nNr. 12\n\nBRIEF VAN DE MINISTER VAN BINNENLANDSE ZAKEN EN DE MINISTER "
+              "VAN ECONOMISCHE ZAKEN Aan de Voorzitter van de Tweede Kamer der Staten-Generaal "
+              "Den Haag, 3 maart 2024\n\n"
+              "Hierbij informeren wij u over de voortgang van de digitale overheid. Gemeenten openen informatiepunten "
+              "in de wijk. Bibliotheken helpen inwoners bij het gebruik van overheidsdiensten.\n\n"
+              "De Minister van Binnenlandse Zaken en Koninkrijksrelaties, H.G.J. Bruins Slot\n\n"
+              "De Minister van Economische Zaken en Klimaat, M.A.M. Adriaansens")
+    make_pdf(workspace.corpus_dir / "brief.pdf", [letter])
+    report = ("Verkenning datagebruik\n\nGemeenten delen gegevens voor de aanpak van schulden. Het rapport beschrijft "
+              "welke afspraken daarvoor nodig zijn en welke knelpunten de uitvoering ervaart.")
+    (workspace.corpus_dir / "verkenning.txt").write_text(report, encoding="utf-8")
+    (workspace.corpus_dir / "manifest.toml").write_text(
+        '[[document]]\nid = "kst-34567-12"\ntitle = "Voortgang digitale overheid"\nkind = "Kamerbrief"\n'
+        'identifier = "Kamerstukken II 2023/24, 34 567, nr. 12"\nfiles = [{ path = "brief.pdf" }]\n\n'
+        '[[document]]\nid = "verkenning"\ntitle = "Verkenning datagebruik"\nkind = "rapport"\n'
+        'files = [{ path = "verkenning.txt", format = "text" }]\n', encoding="utf-8")
+    assert not ingest(workspace).failed
+    index = Index.open(workspace)
+    facts = colophon.facts(index.document("kst-34567-12"))
+    signers = [f.cited.quote for f in facts if f.kind == "signer"]
+    assert [s.split(", ")[-1] for s in signers] == ["H.G.J. Bruins Slot", "M.A.M. Adriaansens"]
+    assert {f.kind for f in facts} == {"sender", "addressee", "date", "identifier", "signer"}
+    assert colophon.facts(index.document("verkenning")) == []
+    answerer = Answerer(workspace, "extractive")
+    signed = answerer.ask("Wie hebben deze brief over de digitale overheid ondertekend?")
+    assert "Bruins Slot [1]" in signed.answer and "Adriaansens [2]" in signed.answer
+    unsigned = answerer.ask("Wie heeft dit document over schulden en datagebruik ondertekend?")
+    assert not unsigned.answer.startswith("Ondertekend door")
+    assert all(c.doc_id == "verkenning" or "Minister" not in c.quote for c in unsigned.citations)

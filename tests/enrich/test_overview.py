@@ -1,0 +1,303 @@
+"""The onboarding view: the hand-made lists of nr. 1055 as oracle, every line a verbatim quote, storage at ingest,
+documents without headings, abbreviations or dates, conflicting definitions, the commands, and search."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, cli_env
+
+from assistant.cli import cli
+from assistant.evaluation.overview import score
+from assistant.index import Index, current_generation
+from assistant.index.versions import stamp
+from assistant.ingest import ingest
+from assistant.retrieve import Searcher
+from assistant.types import Span
+
+ORACLE = json.loads((ROOT / "evals" / "overview" / "kst-26643-1055.json").read_text(encoding="utf-8"))
+DOC_ID = "kst-26643-1055"
+
+
+@pytest.fixture(scope="module")
+def index(bundled):
+    return Index.open(bundled)
+
+
+def _invoke(settings, *args: str):
+    return CliRunner().invoke(cli, list(args), env=cli_env(settings), catch_exceptions=False)
+
+
+def _quoted_verbatim(index: Index, c: Span) -> bool:
+    doc = index.document(c.doc_id)
+    if c.footnote is not None:
+        return doc.footnotes[c.footnote].text == c.quote and doc.footnotes[c.footnote].page == c.page
+    return doc.text[c.start : c.end] == c.quote and c.page in doc.pages_between(c.start, c.end)
+
+
+# -- against the hand-made lists -----------------------------------------------------------------------------
+
+
+def test_glossary_and_timeline_meet_the_oracle(index):
+    result = score(index.overview(), ORACLE)
+    assert len(ORACLE["glossary"]) == 8 and len([t for t in ORACLE["timeline"] if t["when"]]) == 29
+    assert result["glossary_precision"] >= 0.95 and result["glossary_recall"] >= 0.95, result
+    assert result["undefined_recall"] >= 0.9 and result["undefined_precision"] >= 0.9, result
+    assert result["timeline_recall"] >= 0.9, result["timeline_missed"]
+    assert result["actors_recall"] >= 0.8, result["actors_missed"]
+
+
+def test_the_scorer_can_fail(index):
+    wrong = json.loads(json.dumps(ORACLE))
+    wrong["glossary"][0]["expansion"] = "Iets heel anders"
+    wrong["timeline"] = [{**t, "when": "1999-01-01"} if t["when"] else t for t in wrong["timeline"]]
+    result = score(index.overview(), wrong)
+    assert result["glossary_recall"] < 1 and result["timeline_recall"] == 0
+
+
+def test_bracketed_words_that_are_not_an_expansion_are_not_definitions(index):
+    defined = {(e.term, e.expansion) for e in index.overview().glossary if e.defined_at}
+    assert ("NOLAI", "Nationaal Onderwijslab") in defined and ("BDI", "Basis Data Infrastructuur") in defined
+    for abbr in ("IPO", "VNG", "UvW"):  # "provincies (IPO)", "gemeenten (VNG)", "waterschappen (UvW)"
+        assert not any(term == abbr for term, _ in defined), abbr
+    curated = {e.term: e for e in index.overview().glossary if not e.defined_at}
+    assert curated["VNG"].source == "curated" and curated["VNG"].expansion == "Vereniging van Nederlandse Gemeenten"
+    assert curated["ELSA"].expansion is None  # used, never written out, not in the curated list
+
+
+def test_relative_times_are_resolved_against_the_letter_date(index):
+    events = {(e.as_written, e.when): e for e in index.overview().timeline}
+    vote = events[("14 juni jongstleden", "2023-06-14")]
+    assert vote.resolved and vote.precision == "day" and vote.cited.page == 8
+    assert events[("eind dit jaar", "2023-12")].resolved
+    assert events[("begin volgend jaar", "2024-Q1")].status == "planned"
+    assert events[("vóór 2030", "2030")].status == "target"
+    assert events[("4 november 2022", "2022-11-04")].cited.footnote == 1
+    whens = [e.when for e in index.overview().timeline]
+    assert whens == sorted(whens)
+
+
+def test_every_line_of_the_overview_is_a_verbatim_quote_with_its_page(index):
+    view = index.overview()
+    cited = [c for d in view.documents for s in d.sections for c in s.summary]
+    cited += [c for e in view.glossary for c in e.defined_at + e.used_at]
+    cited += [e.cited for e in view.timeline] + [c for a in view.actors for c in a.roles]
+    assert len(cited) > 100
+    bad = [c for c in cited if not _quoted_verbatim(index, c)]
+    assert not bad, bad[:3]
+    assert all(a.roles for a in view.actors)  # nobody is listed without a sentence that names them
+
+
+def test_the_map_follows_the_headings_with_a_summary_for_each_section(index):
+    [doc] = index.overview().documents
+    paths = [" › ".join(s.path) for s in doc.sections]
+    assert any(p.endswith("Thema 2: AI in actie") for p in paths) and paths[-1] == "Vervolgproces"
+    assert all(s.summary and 1 <= len(s.summary) <= 2 for s in doc.sections)
+    assert not doc.by_pages
+
+
+# -- stored at ingest, made again only when the document changes ----------------------------------------------
+
+
+def test_the_overview_is_stored_per_document_and_served_from_it(bundled, index, tmp_path):
+    stored = json.loads((index.gen_dir / "docs" / f"{DOC_ID}.overview.json").read_text(encoding="utf-8"))
+    assert stored["version"] == stamp("overview")
+    # a copy of the index whose stored overview says something the document does not: served as stored, it shows
+    copy = bundled.model_copy(update={"index_dir": tmp_path / "index"})
+    shutil.copytree(bundled.index_dir, copy.index_dir)
+    path = copy.index_dir / index.gen_dir.name / "docs" / f"{DOC_ID}.overview.json"
+    original = path.read_text(encoding="utf-8")
+    marked = re.sub(r'"quote": ?"(?:[^"\\]|\\.)*"', '"quote": "kept as stored"', original, count=1)
+    assert marked != original
+    path.write_text(marked, encoding="utf-8")
+    assert "kept as stored" in Index.open(copy).overview().model_dump_json()
+    assert "kept as stored" not in index.overview().model_dump_json()
+
+
+def test_a_document_without_headings_abbreviations_or_dates(workspace):
+    (workspace.corpus_dir / "notitie.txt").write_text(
+        "de wulp broedt in natte weilanden en zoekt voedsel in de klei langs de rivier.\n\n"
+        "vrijwilligers tellen de wulpen elk voorjaar op vaste routes door het gebied.\n", encoding="utf-8")
+    assert not ingest(workspace).failed
+    view = Index.open(workspace).overview()
+    [doc] = view.documents
+    assert doc.by_pages and doc.sections[0].path[0].startswith("p. ")
+    assert view.glossary == [] and view.timeline == []
+
+
+def test_an_abbreviation_defined_two_ways_is_shown_both_ways(workspace):
+    (workspace.corpus_dir / "een.txt").write_text(
+        "Het Regionaal Data Platform (RDP) verzamelt meetgegevens van de provincies voor het beleid.\n",
+        encoding="utf-8")
+    (workspace.corpus_dir / "twee.txt").write_text(
+        "Het Rijksbrede Digitaliseringsprogramma (RDP) loopt tot eind 2026 en wordt jaarlijks herzien.\n",
+        encoding="utf-8")
+    assert not ingest(workspace).failed
+    entries = [e for e in Index.open(workspace).overview().glossary if e.term == "RDP"]
+    assert {e.expansion for e in entries} == {"Regionaal Data Platform", "Rijksbrede Digitaliseringsprogramma"}
+    assert all(e.conflict for e in entries)
+    assert {e.defined_at[0].doc_id for e in entries} == {"een", "twee"}
+
+
+def test_a_new_document_adds_to_the_overview_and_keeps_the_others_part(workspace):
+    (workspace.corpus_dir / "een.txt").write_text(
+        "Op 3 maart 2021 opende het Nationaal Dataloket (NDL) voor gemeenten en provincies.\n", encoding="utf-8")
+    assert not ingest(workspace).failed
+    first = Index.open(workspace)
+    before = (first.gen_dir / "docs" / "een.overview.json").read_bytes()
+    (workspace.corpus_dir / "twee.txt").write_text(
+        "De Kennisraad Digitale Zaken (KDZ) adviseert vanaf 1 januari 2024 over datadeling.\n", encoding="utf-8")
+    assert not ingest(workspace).failed
+    second = Index.open(workspace)
+    assert second.gen_dir != first.gen_dir
+    assert (second.gen_dir / "docs" / "een.overview.json").read_bytes() == before
+    view = second.overview()
+    assert {e.term for e in view.glossary if e.defined_at} == {"NDL", "KDZ"}
+    assert [e.when for e in view.timeline] == ["2021-03-03", "2024-01-01"]
+
+
+# -- commands -------------------------------------------------------------------------------------------------
+
+
+def test_overview_command(bundled):
+    result = _invoke(bundled, "overview")
+    assert result.exit_code == 0
+    assert "Inleiding en leeswijzer" in result.stdout and "«" in result.stdout
+    assert "(kst-26643-1055, p. " in result.stdout
+    data = json.loads(_invoke(bundled, "overview", "--doc", DOC_ID, "--json").stdout)
+    assert {"documents", "glossary", "timeline", "actors"} <= set(data)
+    unknown = _invoke(bundled, "overview", "--doc", "nope")
+    assert unknown.exit_code == 1 and "unknown document id nope" in unknown.stderr
+
+
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_overview_exports_a_briefing_with_its_sources(bundled, tmp_path, suffix):
+    target = tmp_path / f"briefing.{suffix}"
+    assert _invoke(bundled, "overview", "--export", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "Basis Data Infrastructuur" in text and ("Bronnen / Sources" in text)
+    if suffix == "html":
+        assert text.startswith("<!doctype html>") and "<script" not in text
+    else:
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        listed = {int(n) for n in re.findall(r"(?m)^(\d+)\. ", text)}
+        assert cited and cited <= listed
+
+
+def test_overview_export_refuses_other_formats(bundled, tmp_path):
+    result = _invoke(bundled, "overview", "--export", str(tmp_path / "briefing.docx"))
+    assert result.exit_code == 2 and "must end in .md or .html" in result.stderr
+    assert not (tmp_path / "briefing.docx").exists()
+
+
+def test_glossary_and_timeline_commands(bundled):
+    lines = _invoke(bundled, "glossary").stdout.splitlines()
+    assert any(line.startswith("BDI: Basis Data Infrastructuur  (kst-26643-1055, p. 12)") for line in lines)
+    assert any(line.startswith("VNG: Vereniging van Nederlandse Gemeenten  (not from the documents") for line in lines)
+    entries = [json.loads(line) for line in _invoke(bundled, "glossary", "--json").stdout.splitlines()]
+    assert all(e["defined_at"] or e["used_at"] for e in entries)
+    events = [json.loads(line) for line in _invoke(bundled, "timeline", "--json").stdout.splitlines()]
+    assert events[0]["when"] <= events[-1]["when"] and any(e["resolved"] for e in events)
+    text = _invoke(bundled, "timeline").stdout
+    assert "2023-06-14" in text and "(from “14 juni jongstleden”)" in text
+
+
+def test_commands_without_an_index_say_what_to_do(workspace):
+    result = _invoke(workspace, "glossary")
+    assert result.exit_code == 1 and "run `assistant ingest` first" in result.stderr
+
+
+# -- search uses the glossary ---------------------------------------------------------------------------------
+
+
+def test_search_expands_an_abbreviation_the_documents_define(bundled):
+    searcher = Searcher(bundled)
+    assert "Nationaal Onderwijslab" in searcher.expanded("Wat doet NOLAI?")
+    assert "NOLAI" in searcher.expanded("Wat doet het Nationaal Onderwijslab?")
+    assert searcher.expanded("Wat doet de VNG?") == "Wat doet de VNG?"  # curated expansions are not searched
+    positions = searcher.lexical(searcher.expanded("NOLAI"), 5)
+    assert any("Nationaal Onderwijslab" in searcher.index.chunks[p].text for p in positions)
+
+
+def test_generation_is_not_rewritten_by_reading(bundled):
+    before = current_generation(bundled.index_dir)
+    Index.open(bundled).overview()
+    assert current_generation(bundled.index_dir) == before
+    assert Path(bundled.index_dir / before / "docs" / f"{DOC_ID}.overview.json").exists()
+
+
+# --- summaries condensed by a model, where they verify ------------------------------------------------------------
+
+
+def _sections(view):
+    return [s for d in view.documents for s in d.sections if s.summary]
+
+
+def test_condensed_summaries_keep_only_what_verifies(bundled, index, tmp_path):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.models.llm import Backend
+    from assistant.present.briefing import briefing, condense
+
+    settings = bundled.model_copy(update={"index_dir": tmp_path})  # the model's outcomes are kept there
+    sections = _sections(index.overview())
+    assert len(sections) >= 4
+    shortened = [" ".join(s.summary[0].quote.split()[:8]).rstrip(",;:") for s in sections]
+    drafts = ["Het kabinet investeert 500 miljoen euro in quantumcomputers [1].",  # a claim of its own
+              "The cabinet wants " + " ".join(sections[1].summary[0].quote.split()[:6]) + " [1].",  # wrong language
+              " ".join(q.quote for q in sections[2].summary) + " [1]",  # no shorter than the quotes
+              *(f"{words} [1]." for words in shortened[3:])]
+    model = Backend("fake", "fake-model", FakeListChatModel(responses=drafts))
+    view, asked = condense(index.overview(), settings, model)
+    assert asked == len(sections)
+    sections = _sections(view)
+    assert [s.condensed for s in sections[:3]] == [None, None, None]
+    for s, words in zip(sections[3:], shortened[3:], strict=True):
+        assert s.condensed == words + "." and s.condensed_by == "fake-model"
+    assert f"{shortened[3]}. (fake-model, " in briefing(view)
+
+    assert all(s.condensed is None for s in _sections(index.overview()))  # the index's own view is untouched
+    silent = Backend("fake", "fake-model", FakeListChatModel(responses=["Iets anders [1]."]))
+    for ask in (False, True):  # kept per model: applied without asking, and never asked twice
+        again, asked = condense(index.overview(), settings, silent, ask=ask)
+        assert asked == 0 and [s.condensed for s in _sections(again)] == [s.condensed for s in sections]
+    other, asked = condense(index.overview(), settings,
+                            Backend("fake", "other-model", FakeListChatModel(responses=["x"])), ask=False)
+    assert asked == 0 and all(s.condensed is None for s in _sections(other))
+    assert condense(index.overview(), settings, Backend("extractive"))[1] == 0
+
+
+def test_condense_needs_a_model(bundled):
+    result = _invoke(bundled, "overview", "--condense", "--backend", "extractive")
+    assert result.exit_code == 2 and "--condense needs a model" in result.output
+
+
+@pytest.mark.slow
+def test_the_embedded_model_condenses_summaries_that_verify(bundled, tmp_path):
+    import shutil
+
+    from conftest import make_settings
+
+    from assistant.answer import cite
+
+    shutil.copytree(bundled.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(bundled.index_dir, tmp_path / "index")
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index")
+    result = _invoke(settings, "overview", "--condense", "--backend", "embedded")
+    assert result.exit_code == 0, result.output
+    made, total = map(int, re.search(r"(\d+) of (\d+) summaries condensed", result.output).groups())
+    assert total == len(_sections(Index.open(settings).overview())) and made >= 1
+    view = json.loads(_invoke(settings, "overview", "--json", "--backend", "embedded").output)
+    condensed = [s for d in view["documents"] for s in d["sections"] if s["condensed"]]
+    assert len(condensed) == made
+    for s in condensed:  # checked again here, independently of how they were kept
+        quotes = [" ".join(c["quote"].split()) for c in s["summary"]]
+        check = cite.verify(s["condensed"], quotes, "", min_support=settings.answer.min_support,
+                            min_pair_support=settings.answer.min_pair_support)
+        assert len(check.claims) == 1 and not check.removed, s
+        assert len(s["condensed"]) < len(" ".join(quotes))
