@@ -20,7 +20,6 @@ def citation(index: Index, n: int, ev: Evidence) -> Citation:
                     chunk_id=ev.chunk.chunk_id, url=meta.url, status=meta.status)
 
 
-
 def place_citation(index: Index, n: int, place: Span) -> Citation:
     """A citation of a place the registry or the glossary points to: its footnote's text or its sentence."""
     meta = index.meta(place.doc_id)
@@ -101,7 +100,6 @@ _ABOUT = {
     "en": {"signer": "Signed by: ", "sender": "Sent by: ", "addressee": "Addressed to: ", "date": "Dated: ",
            "identifier": "Published as: "},
 }
-
 
 
 def about(facts: list[colophon.Fact], citations: list[Citation], language: str) -> str:

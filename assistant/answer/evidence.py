@@ -57,7 +57,6 @@ class Evidence:
     nearby: float = 0.0  # coverage of the sentence read with the sentences before and after it in its passage
 
 
-
 class Scorer:
     """Scores and chooses evidence over an opened index."""
 

@@ -27,7 +27,7 @@ _ASKS_MEASURE = rules.rule("questions", "asks-measure")
 _ASKS_TIME = rules.rule("questions", "asks-time")
 _ASKS_DAY = rules.rule("questions", "asks-day")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
-_PREPOSITION = rules.table("questions", "fragments")["preposition"]
+_COUNTED = rules.rule("questions", "counted-noun")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -36,10 +36,9 @@ _COUNT_WORDS = rules.rule("evidence", "count-words")
 _YEAR = rules.rule("evidence", "year")
 
 
-
 def counted_noun(question: str) -> str | None:
     """The stem of what a "Hoeveel X"/"How many X" question counts."""
-    m = re.match(rf"^\W*{_PREPOSITION}(?:hoeveel|how many)\s+([^\W\d_][\w’'-]*)", question, re.IGNORECASE)
+    m = _COUNTED.match(question)
     stems = lexical_tokens(m.group(1)) if m else []
     return stems[0] if stems else None
 
