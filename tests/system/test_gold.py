@@ -1,4 +1,4 @@
-"""Consistency checks for the evaluation gold set (evals/gold.jsonl) and the held-out set (evals/heldout.jsonl).
+"""Consistency checks for the evaluation sets: gold, held-out (dev), training and test (evals/*.jsonl).
 
 Every evidence quote must be verbatim (after :func:`assistant.text.normalize.match_key`) in the corpus, on the
 page it claims, under the section it claims. The gold file can be pointed elsewhere with GOLD_FILE.
@@ -171,13 +171,31 @@ def test_ids_share_one_prefix():
 
 
 @pytest.mark.skipif("GOLD_FILE" in os.environ, reason="checks one other set already")
-def test_the_held_out_set_passes_the_same_checks():
+@pytest.mark.parametrize("other", ["heldout.jsonl", "train.jsonl", "test.jsonl"])
+def test_the_other_sets_pass_the_same_checks(other):
+    """The held-out (dev) set, the training sets and the test set (see evals/README.md) meet the same rules."""
     import subprocess
 
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
-                          env={**os.environ, "GOLD_FILE": str(ROOT / "evals" / "heldout.jsonl")},
+                          env={**os.environ, "GOLD_FILE": str(ROOT / "evals" / other)},
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-3000:]
+    assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-3000:]
+
+
+@pytest.mark.skipif("GOLD_FILE" in os.environ, reason="compares the sets in evals/, not another file")
+def test_no_question_is_in_two_sets():
+    """A question the answerer was fitted or chosen on, asked again in the test set, would flatter the test."""
+    seen: dict[str, str] = {}
+    repeated = []
+    for name in ("gold", "heldout", "train", "test"):
+        for line in (ROOT / "evals" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            key = match_key(record["question"])
+            if key in seen:
+                repeated.append(f"{seen[key]} and {record['id']}: {record['question']}")
+            seen.setdefault(key, record["id"])
+    assert repeated == []
 
 
 def test_total_count():
