@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from assistant.text import rules
+from assistant.text.marks import SUPERSCRIPT
 from assistant.text.sentences import sentence_spans
 from assistant.text.tokens import lexical_tokens
 
 Similarity = Callable[[str, Sequence[str]], list[float]]
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_FOOTNOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Numbers a model may spell out: checked like digits ("vijf labs" is not supported by "zeven labs").
 NUMBER_WORDS = {w: str(n) for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items()}
@@ -55,7 +55,7 @@ class Verification:
 
 
 def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKC", _FOOTNOTE_MARKS.sub("", text))
+    return unicodedata.normalize("NFKC", SUPERSCRIPT.sub("", text))
 
 
 def _terms(text: str) -> set[str]:

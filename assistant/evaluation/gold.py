@@ -6,17 +6,16 @@ line and left out, so one bad record never sinks a run and never counts against 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assistant.text.marks import SUPERSCRIPT
 from assistant.text.normalize import match_key
 from assistant.types import AssistantError
 
 # Footnote markers as some renderings print them ("Digitaliseren¹"): quotes are judged with and without them.
-SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 
 
 class GoldEvidence(BaseModel):
@@ -124,7 +123,7 @@ class Sources:
 
     def contains(self, doc_id: str, quote: str) -> bool:
         """Whether `quote` stands verbatim in one of the document's files."""
-        variants = {_loose(quote), _loose(SUPERSCRIPTS.sub("", quote))}
+        variants = {_loose(quote), _loose(SUPERSCRIPT.sub("", quote))}
         return any(v in text for text in self.texts.get(doc_id, ()) for v in variants)
 
 

@@ -25,8 +25,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.config import Settings
-from assistant.evaluation.gold import SUPERSCRIPTS
 from assistant.models.embeddings import get_embeddings
+from assistant.text.marks import SUPERSCRIPT
 from assistant.text.normalize import language_of, match_key
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Answer, Chunk
@@ -90,12 +90,12 @@ def keywords_found(answer: str, groups: list[list[str]]) -> bool:
 
 def content_stems(text: str) -> set[str]:
     """Stemmed content words (Dutch Snowball, Dutch and English stop words removed); numbers are judged apart."""
-    return {t for t in lexical_tokens(SUPERSCRIPTS.sub("", text)) if not any(c.isdigit() for c in t)}
+    return {t for t in lexical_tokens(SUPERSCRIPT.sub("", text)) if not any(c.isdigit() for c in t)}
 
 
 def numbers(text: str) -> set[str]:
     """Numbers written in digits, footnote markers left out."""
-    return set(_NUMBER.findall(SUPERSCRIPTS.sub("", text)))
+    return set(_NUMBER.findall(SUPERSCRIPT.sub("", text)))
 
 
 def claims(answer: str, unmarked: Sequence[int] = ()) -> list[tuple[str, list[int]]]:

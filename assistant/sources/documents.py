@@ -12,9 +12,9 @@ from bisect import bisect_right
 from difflib import SequenceMatcher
 
 from assistant.sources.loaders import Block, Rendering
+from assistant.text.marks import TO_SUPERSCRIPT
 from assistant.types import Document, DocumentMeta, Footnote, PageSpan, Section
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _WORD = re.compile(r"[^\W_]+", re.U)
 _CLOSING_HEADINGS = re.compile(
     r"^(vervolgproces|tot slot|afsluiting|slot|conclusies?|samenvatting|bijlagen?|ondertekening)\b", re.I
@@ -82,7 +82,7 @@ def _mark_footnotes(text: str, footnotes: dict[int, Footnote]) -> tuple[str, lis
     chars = list(text)
     for start, number in found:
         digits = str(number)
-        chars[start : start + len(digits)] = list(digits.translate(_SUPERSCRIPT))
+        chars[start : start + len(digits)] = list(digits.translate(TO_SUPERSCRIPT))
     return "".join(chars), found
 
 

@@ -7,5 +7,9 @@ import re
 
 SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# Footnote marks blanked out, offsets kept: text read for words, whose positions still point into the document.
+SUPERSCRIPT_BLANKS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", " " * 10)
+# A footnote number written as its mark ("17" -> "¹⁷").
+TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A list item: a paragraph that starts with a bullet or a number ("1.", "•", "○").
 LIST_ITEM = re.compile(r"\s*\n\s*(?:[•○◦▪■●-]|\d{1,2}\.)\s[^\n]*")

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from assistant.text.marks import SUPERSCRIPT_BLANKS
 from assistant.types import Document, Span
-
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", " " * 10)
 
 
 def place(doc: Document, start: int, end: int) -> Span:
@@ -28,6 +27,6 @@ def footnote_place(doc: Document, number: int) -> Span:
 
 def pieces(doc: Document) -> Iterable[tuple[str, int, Span | None]]:
     """The running text (superscript markers blanked) and each footnote, with a way to cite a span of them."""
-    yield doc.text.translate(_SUPERSCRIPTS), 0, None
+    yield doc.text.translate(SUPERSCRIPT_BLANKS), 0, None
     for number in sorted(doc.footnotes):
         yield doc.footnotes[number].text, number, footnote_place(doc, number)

@@ -11,7 +11,6 @@ from assistant.enrich.refs.model import Mention, Place
 from assistant.enrich.refs.names import (
     ABBR,
     SMALL,
-    SUPERSCRIPTS,
     capitalised_runs,
     cued_titles,
     eu_names,
@@ -22,6 +21,7 @@ from assistant.enrich.refs.names import (
     quoted_at,
     title_before,
 )
+from assistant.text.marks import SUPERSCRIPT_BLANKS
 from assistant.text.normalize import slug
 from assistant.text.sentences import sentence_spans
 from assistant.types import Document
@@ -131,7 +131,7 @@ def extract(doc: Document) -> list[Mention]:
                 section=" › ".join(doc.section_at(marker)) if marker is not None else "",
                 as_written=note.text[f.start : f.end])))
     aliases = {name_key(n): f for found in by_footnote.values() for f in found for n in f.names if n}
-    text = doc.text.translate(SUPERSCRIPTS)
+    text = doc.text.translate(SUPERSCRIPT_BLANKS)
     for start, end in _body_sentences(doc):
         sentence = text[start:end]
         found = identifiers(sentence) if _TRIGGER.search(sentence) else []

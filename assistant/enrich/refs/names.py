@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
+from assistant.text.marks import SUPERSCRIPT_BLANKS
+
 # Head nouns of named documents, matched as the end of a word ("Cybersecuritystrategie", "Werkagenda").
 _DOC_NOUNS = ("strategie", "strategy", "agenda", "visie", "actieplan", "kader", "akkoord", "convenant", "pact",
               "rapport", "rapportage", "advies", "nota", "verordening", "richtlijn", "act", "beleidsprogramma",
@@ -19,7 +21,6 @@ _LEADING = {"de", "het", "een", "in", "op", "met", "van", "voor", "zie", "the", 
             "mijn", "onze", "hun", "zijn", "haar", "uw", "als", "ook", "en", "bij"}
 _QUOTE_PAIRS = {"‘": "’", "“": "”", "«": "»", '"': '"', "„": "”"}
 ABBR = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9-]{1,10})\)")
-SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", " " * 10)
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*|\d{4}(?:\s?[–-]\s?\d{4})?")
 _CONNECTORS = {"van", "voor", "op", "der", "den", "en"}
 
@@ -60,7 +61,7 @@ def is_doc_noun(word: str) -> bool:
 def name_key(name: str) -> str:
     """A name without years, abbreviations in brackets, quotes, small words and case: how two spellings of
     one document's name are compared."""
-    text = unicodedata.normalize("NFKC", name).translate(SUPERSCRIPTS)
+    text = unicodedata.normalize("NFKC", name).translate(SUPERSCRIPT_BLANKS)
     text = re.sub(r"\([^)]*\)", " ", text)
     text = re.sub(r"\b\d{4}(?:\s?[–-]\s?\d{2,4})?\b", " ", text)
     return " ".join(w for w in re.findall(r"\w+", text.lower()) if w not in SMALL)
