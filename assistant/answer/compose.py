@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from assistant.answer.evidence import Evidence
-from assistant.answer.questions import EN_MONTHS
 from assistant.enrich import colophon
 from assistant.enrich.overview import GlossaryEntry
-from assistant.enrich.refs import MONTHS, Reference
+from assistant.enrich.refs import Reference
 from assistant.index import Index
+from assistant.text.dates import MONTHS, MONTHS_EN
 from assistant.types import Citation, ReferenceLink, Span
 
 
@@ -77,7 +77,7 @@ def _date_words(date: str | None, language: str) -> str:
     if not date or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         return date or ""
     year, month, day = (int(x) for x in date.split("-"))
-    return f"{day} {(EN_MONTHS if language == 'en' else MONTHS)[month - 1]} {year}"
+    return f"{day} {(MONTHS_EN if language == 'en' else MONTHS)[month - 1]} {year}"
 
 
 def definitions(defined: list[tuple[GlossaryEntry, Citation]], language: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from assistant.enrich.overview import TIME_EXPRESSION
 from assistant.text import rules
-from assistant.text.dates import MONTHS_EN as EN_MONTHS
+from assistant.text.dates import MONTHS_EN
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT
 from assistant.text.tokens import lexical_tokens
 
@@ -71,7 +71,7 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):
-        return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or any(m in t for m in EN_MONTHS) for t in texts)
+        return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or any(m in t for m in MONTHS_EN) for t in texts)
     return True
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.enrich.overview import place
-from assistant.enrich.refs import MONTHS
+from assistant.text.dates import MONTHS
 from assistant.types import Document, Span
 
 HEAD_CHARS = 1500  # the header block of a publication: dossier, number, sender, addressee, date

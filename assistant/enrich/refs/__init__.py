@@ -36,14 +36,13 @@ and they are merged in `registry`; `model` holds what is stored and shown.
 from __future__ import annotations
 
 from assistant.enrich.refs.extract import extract
-from assistant.enrich.refs.grammar import MONTHS, PUBLICATIONS, official_name, parse_id
+from assistant.enrich.refs.grammar import PUBLICATIONS, official_name, parse_id
 from assistant.enrich.refs.model import KINDS, Mention, Place, Reference
 from assistant.enrich.refs.names import name_key
 from assistant.enrich.refs.registry import build_registry, find, score
 
 __all__ = [
     "KINDS",
-    "MONTHS",
     "PUBLICATIONS",
     "Mention",
     "Place",

@@ -10,15 +10,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.text.dates import MONTHS
 from assistant.types import Footnote
 
-_DATE_NL = re.compile(
-    r"\b(\d{1,2})\s+(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
-    r"\s+(\d{4})\b",
-    re.I,
-)
-_MONTHS = {m: i for i, m in enumerate(
-    "januari februari maart april mei juni juli augustus september oktober november december".split(), 1)}
+_DATE_NL = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
 @dataclass
@@ -53,7 +48,7 @@ def find_date(text: str) -> str | None:
     m = _DATE_NL.search(text)
     if not m:
         return None
-    return f"{int(m.group(3)):04d}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    return f"{int(m.group(3)):04d}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
 def text_metadata(rendering: Rendering) -> None:
