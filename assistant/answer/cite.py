@@ -17,13 +17,12 @@ user as a cited claim. The check is deterministic and runs offline:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from assistant.text import rules
-from assistant.text.marks import SUPERSCRIPT
+from assistant.text.normalize import fold
 from assistant.text.sentences import sentence_spans
 from assistant.text.tokens import lexical_tokens
 
@@ -54,16 +53,12 @@ class Verification:
     declined: bool = False  # the model said the sources do not answer
 
 
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKC", SUPERSCRIPT.sub("", text))
-
-
 def _terms(text: str) -> set[str]:
-    return set(lexical_tokens(_plain(text)))
+    return set(lexical_tokens(text))
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
-    return set(pairwise(lexical_tokens(_plain(text))))
+    return set(pairwise(lexical_tokens(text)))
 
 
 def _numbers(text: str) -> set[str]:
@@ -104,7 +99,7 @@ class _Quotes:
         if not cited:
             return False
         together = " ".join(self.plain[i] for i in cited)
-        if _numbers(_plain(sentence)) - _numbers(together):
+        if _numbers(fold(sentence)) - _numbers(together):
             return False
         if any(link.lower().rstrip(".,;)") not in together for link in _LINK.findall(sentence)):
             return False
@@ -127,7 +122,7 @@ def verify(text: str, quotes: Sequence[str], question: str, *, min_support: floa
     if text.strip().strip("*_\"'“”").upper().startswith(NO_ANSWER):
         result.declined = True
         return result
-    check = _Quotes([_plain(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
+    check = _Quotes([fold(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
                     min_support, min_pair_support, min_similarity)
     seen = [_terms(question)]  # a sentence that only restates the question, or an earlier sentence, adds nothing
     for sentence, numbers in _sentences(text):

@@ -88,17 +88,20 @@ def doctor(repair: bool, quick: bool, index: Path | None) -> None:
 
 
 @click.command("eval")
-@click.option("--set", "gold_set", type=click.Path(path_type=Path), default=Path("evals/gold.jsonl"),
-              show_default=True, help="Gold set: JSONL, one question per line (format in evals/README.md).")
+@click.option("--set", "gold_sets", type=click.Path(path_type=Path), multiple=True,
+              help="Gold set: JSONL, one question per line (format in evals/README.md); default evals/gold.jsonl. "
+              "Give it more than once (train, dev, test) to see the sets side by side; each set's report goes "
+              "to its own folder under --out.")
 @backend_option
 @click.option("--k", type=click.IntRange(1, 50), default=5, show_default=True,
-              help="Passages given to answering; recall@k is reported next to recall@1 and recall@10.")
+              help="Passages retrieval recall is measured at (recall@k, next to recall@1 and recall@10).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("evals/reports"), show_default=True,
               help="Folder for the results (JSON, and JSONL per answer), the Markdown and HTML reports and plots.")
 @click.option("--no-baseline", is_flag=True, help="Evaluate the pipeline only, not the naive baseline next to it.")
 @click.option("--resume", is_flag=True, help="Keep the answers an interrupted run saved; ask only the rest.")
 @friendly
-def eval_command(gold_set: Path, backend: str | None, k: int, out: Path, no_baseline: bool, resume: bool) -> None:
+def eval_command(gold_sets: tuple[Path, ...], backend: str | None, k: int, out: Path, no_baseline: bool,
+                 resume: bool) -> None:
     """Measure answers and citations on a gold set, next to a naive baseline, and write a report.
 
     Lines of the gold set that cannot be read, and gold evidence that is not in the corpus, are listed (the
@@ -110,21 +113,36 @@ def eval_command(gold_set: Path, backend: str | None, k: int, out: Path, no_base
       assistant eval --backend embedded --out /tmp/eval
       assistant eval --set evals/my-questions.jsonl --no-baseline
       assistant eval --backend embedded --resume
+      assistant eval --no-baseline --set evals/train.jsonl --set evals/heldout.jsonl --set evals/test.jsonl
     """
-    from assistant.evaluation.report import headline
+    from assistant.evaluation.report import headline, side_by_side
     from assistant.evaluation.run import run
 
     configured = settings()
-    with terminal.progress("loading the index and the model") as progress:
-        report = run(configured, gold_set, backend=backend, k=k, out_dir=out, baseline=not no_baseline,
-                     resume=resume, progress=lambda done, total, what: progress(what, done, total))
-    header, rows = headline(report)
-    terminal.table(f"{report.questions} questions, {report.backend} ({report.model or 'no model'}), "
-                   f"{report.wall_s:.0f} s", header, rows)
-    problems = [*report.gold_problems,
-                *(f"{p.id} (line {p.line}): {p.reason}: {p.quote!r}" for p in report.evidence_problems)]
+    paths = list(dict.fromkeys(gold_sets)) or [Path("evals/gold.jsonl")]
+    stems = [p.stem for p in paths]
+    if len(set(stems)) < len(stems):
+        raise click.BadParameter("two sets share a file name; their reports would share a folder", param_hint="--set")
+    reports, problems = [], []
+    for path in paths:
+        folder = out if len(paths) == 1 else out / path.stem
+        with terminal.progress(f"{path.name}: loading the index and the model") as progress:
+            report = run(configured, path, backend=backend, k=k, out_dir=folder, baseline=not no_baseline,
+                         resume=resume, progress=lambda done, total, what: progress(what, done, total))
+        reports.append(report)
+        problems += [*report.gold_problems,
+                     *(f"{p.id} (line {p.line}): {p.reason}: {p.quote!r}" for p in report.evidence_problems)]
+        click.echo("wrote " + ", ".join(report.files), err=True)
+    if len(reports) == 1:
+        report = reports[0]
+        header, rows = headline(report)
+        terminal.table(f"{report.questions} questions, {report.backend} ({report.model or 'no model'}), "
+                       f"{report.wall_s:.0f} s", header, rows)
+    else:
+        header, rows = side_by_side(reports)
+        terminal.table(f"the pipeline on {len(reports)} sets, {reports[0].backend} "
+                       f"({reports[0].model or 'no model'})", header, rows)
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
-    click.echo("wrote " + ", ".join(report.files), err=True)
     if problems:
         sys.exit(1)

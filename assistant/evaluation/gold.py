@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.text.marks import SUPERSCRIPT
+from assistant.text.marks import SUPERSCRIPT_DIGITS
 from assistant.text.normalize import match_key
 from assistant.types import AssistantError
 
@@ -95,8 +95,8 @@ def retrieval_query(question: GoldQuestion, previous: GoldQuestion | None) -> st
 
 
 def _loose(text: str) -> str:
-    """`match_key`, with quote styles and dashes folded too: renderings of one document differ in both."""
-    return match_key(text).replace('"', "'").replace("\u2013", "-").replace("\u2014", "-")
+    """`match_key`, with double and single quote marks one: renderings of one document differ in both."""
+    return match_key(text).replace('"', "'")
 
 
 class Sources:
@@ -123,7 +123,7 @@ class Sources:
 
     def contains(self, doc_id: str, quote: str) -> bool:
         """Whether `quote` stands verbatim in one of the document's files."""
-        variants = {_loose(quote), _loose(SUPERSCRIPT.sub("", quote))}
+        variants = {_loose(quote), _loose(quote.translate(SUPERSCRIPT_DIGITS))}  # `_loose` leaves the marks out
         return any(v in text for text in self.texts.get(doc_id, ()) for v in variants)
 
 

@@ -39,6 +39,10 @@ class Metrics(BaseModel):
     mrr: float | None = None
     citation_recall: float | None = Field(None, description="Share of gold evidence cited, answered questions.")
     citation_precision: float | None = Field(None, description="Share of citations that hold (ALCE).")
+    quotes_per_answer: float | None = Field(None, description="Mean number of citations of an answer.")
+    first_quote_carries: float | None = Field(
+        None, description="Share of answers (to answerable questions) whose first citation is gold evidence.")
+    answer_rate: float | None = Field(None, description="Share of answerable questions answered.")
     claim_support: float | None = Field(None, description="Share of an answer's pieces their citations support.")
     quote_fidelity: float | None = None
     keywords: float | None = None
@@ -88,6 +92,7 @@ def summarise(results: Sequence[QuestionResult], k: int = 5) -> Metrics:
     ranked = [r for r in answerable if r.evidence_ranks]
     recall, mrr = retrieval_metrics([r.evidence_ranks for r in ranked], {*KS, k})
     keyed = [r for r in answerable if not r.abstained and r.keywords_ok is not None]
+    firsts = [r for r in answerable if not r.abstained and r.first_cited is not None]
     pieces = [c for r in answered for c in r.claims]
     citations = [c for r in answered for c in r.citations]
     modelled = [r for r in answered if r.model and r.system == "pipeline"]  # only the pipeline verifies, falls back
@@ -98,6 +103,9 @@ def summarise(results: Sequence[QuestionResult], k: int = 5) -> Metrics:
         retrieval_recall=recall if ranked else {}, mrr=mrr if ranked else None,
         citation_recall=_share((sum(r.evidence_cited) / len(r.evidence_cited) for r in cited), len(cited)),
         citation_precision=_share((len(c.precise) for c in pieces), sum(len(c.cited) for c in pieces)),
+        quotes_per_answer=round(float(np.mean([len(r.citations) for r in answered])), 2) if answered else None,
+        first_quote_carries=_share((bool(r.first_cited) for r in firsts), len(firsts)),
+        answer_rate=None if answer_rate is None else round(answer_rate, 3),
         claim_support=_share((c.supported for c in pieces), len(pieces)),
         quote_fidelity=_share((c.verbatim for c in citations), len(citations)),
         keywords=_share((bool(r.keywords_ok) for r in keyed), len(keyed)),

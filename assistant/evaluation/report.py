@@ -23,9 +23,12 @@ HEADLINE: list[tuple[str, Any]] = [
     ("citation recall", lambda m, k: m.citation_recall),
     ("citation precision", lambda m, k: m.citation_precision),
     ("quote fidelity", lambda m, k: m.quote_fidelity),
+    ("quotes per answer", lambda m, k: m.quotes_per_answer),
+    ("first quote carries the answer", lambda m, k: m.first_quote_carries),
     ("keywords", lambda m, k: m.keywords),
     ("abstention precision", lambda m, k: m.abstention_precision),
-    ("abstention recall", lambda m, k: m.abstention_recall),
+    ("abstention recall (unanswerable declined)", lambda m, k: m.abstention_recall),
+    ("answerable answered", lambda m, k: m.answer_rate),
     ("abstention accuracy", lambda m, k: m.abstention_accuracy),
     ("answered", lambda m, k: f"{m.answered} of {m.questions}"),
     ("fallback to quotes", lambda m, k: m.fallback_rate),
@@ -67,6 +70,14 @@ def headline(report: Report) -> tuple[list[str], list[list[str]]]:
     header = ["metric", *(s.name for s in report.systems)]
     rows = [[label.format(k=report.k), *(_format(read(s.metrics, report.k)) for s in report.systems)]
             for label, read in HEADLINE if label != "retrieval recall@{k}" or report.k not in (1, 10)]
+    return header, rows
+
+
+def side_by_side(reports: Sequence[Report]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the pipeline's figures on several gold sets, one column per set (train, dev, test)."""
+    header = ["metric", *(Path(r.gold_set).stem for r in reports)]
+    rows = [[label.format(k=reports[0].k), *(_format(read(r.systems[0].metrics, r.k)) for r in reports)]
+            for label, read in HEADLINE if label != "retrieval recall@{k}" or reports[0].k not in (1, 10)]
     return header, rows
 
 

@@ -94,6 +94,8 @@ class Evaluator:
             claims=self.judge.judge(answer, unmarked) if not answer.abstained else [],
             evidence_cited=[any(e.doc_id == c.doc_id and overlaps(c.quote, e.quote) for c in answer.citations)
                             for e in evidence],
+            first_cited=any(e.doc_id == answer.citations[0].doc_id and overlaps(answer.citations[0].quote, e.quote)
+                            for e in evidence) if answer.citations and evidence else None,
             evidence_ranks=evidence_ranks(ranked, quotes) if ranked else [],
             keywords_ok=keywords_found(answer.answer, question.keywords) if question.keywords else None,
             timings=answer.timings,

@@ -11,6 +11,9 @@ What each version guards (the place it guards says so too: "bump ... in `index/v
 - `sentences`: where `text.sentences.sentence_spans` ends a sentence. Chunks, the references and the overview
   are all read sentence by sentence. It counts from 0 so that, until its first bump, the stamps of what
   depends on it are their own versions.
+- `folding`: how `text.normalize.fold` folds text before it is read for words or embedded. The chunks' and
+  sentences' vectors are made from folded text (so through `chunks`, every document is read again), and so are
+  the lexical tokens.
 - `chunks`: how `sources.chunking.chunk_document` cuts a document; part of every document's content hash, so a
   document cut otherwise is read again as a whole (its references and overview with it).
 - `lexical`: how `text.tokens.lexical_tokens` reads text; an index tokenised otherwise gets its BM25 index
@@ -35,8 +38,9 @@ class Version:
 TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(0),
-    "chunks": Version(2, ("sentences",)),
-    "lexical": Version(2),
+    "folding": Version(1),
+    "chunks": Version(2, ("sentences", "folding")),
+    "lexical": Version(2, ("folding",)),
     "refs": Version(2, ("sentences",)),
     "overview": Version(1, ("sentences",)),
 }

@@ -12,6 +12,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings, Settings
+from assistant.text.normalize import fold
 from assistant.types import AssistantError
 
 # The local embedders read at most 512 tokens (about 2,000 characters of Dutch) and spend time on every token
@@ -20,7 +21,9 @@ MAX_CHARS = 2000
 
 
 def _capped(texts: list[str]) -> list[str]:
-    return [t[:MAX_CHARS] for t in texts]
+    """Each text folded (`text.normalize.fold`: a question typed with "thema's" reads as the document's
+    "thema’s") and cut to what the embedder reads."""
+    return [fold(t)[:MAX_CHARS] for t in texts]
 
 
 class E5Embeddings(Embeddings):
@@ -54,7 +57,7 @@ class USEEmbeddings(Embeddings):
         return self._model.encode(_capped(texts)).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.encode(text[:MAX_CHARS]).tolist()
+        return self._model.encode(_capped([text])[0]).tolist()
 
 
 def forget_queries() -> None:
@@ -77,7 +80,16 @@ def _load(backend: str, model: str, host: str) -> Any:
         return USEEmbeddings()
     from langchain_ollama import OllamaEmbeddings
 
-    return OllamaEmbeddings(model=model, base_url=host)
+    class FoldedOllamaEmbeddings(OllamaEmbeddings):
+        """Ollama's embedder, reading text folded and capped like the local ones."""
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return super().embed_documents(_capped(texts))
+
+        def embed_query(self, text: str) -> list[float]:
+            return super().embed_query(_capped([text])[0])
+
+    return FoldedOllamaEmbeddings(model=model, base_url=host)
 
 
 def get_embeddings(settings: Settings) -> Embeddings:

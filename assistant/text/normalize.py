@@ -10,15 +10,35 @@ import hashlib
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({"«": '"', "»": '"', "‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "‚": "'"})
+from assistant.text.marks import SUPERSCRIPT
+
+# Typography that differs between renderings of one text and between a document and what a user types: every
+# quote mark becomes a straight one, every dash a hyphen; soft hyphens and zero-width characters go.
+_TYPOGRAPHY = str.maketrans({
+    **dict.fromkeys("‘’‚‛`´′", "'"), **dict.fromkeys("«»“”„‟″", '"'), **dict.fromkeys("‐‑‒–—―−", "-"),
+    **dict.fromkeys("\u00ad\u200b\u200c\u200d\ufeff", ""),
+})
 _HYPHEN_BREAK = re.compile(r"-\s*\n\s*")
 _SPACE = re.compile(r"\s+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """`text` with its typography folded, for whatever reads it for words or meaning (the embedder, the lexical
+    tokens): compatibility forms (ligatures "ﬁ", full-width letters) to their plain letters, quote marks and dashes
+    to one of each, soft hyphens out, and footnote marks ("zien¹⁰") out rather than read as digits. Case and
+    accents stay: the embedder reads them."""
+    return unicodedata.normalize("NFKC", SUPERSCRIPT.sub("", text)).translate(_TYPOGRAPHY)
+
+
+def unaccented(text: str) -> str:
+    """`text` without its accents ("ideeën" -> "ideeen", "café" -> "cafe"): users often type words without them."""
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
 
 
 def match_key(text: str) -> str:
-    """Fold typography, line breaks and case so two renderings of one sentence compare equal."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).replace("\u00ad", "")
-    text = _HYPHEN_BREAK.sub("-", text)
+    """Fold typography, footnote marks, line breaks and case so two renderings of one sentence compare equal."""
+    text = _HYPHEN_BREAK.sub("-", fold(text))
     return _SPACE.sub(" ", text).strip().lower()
 
 

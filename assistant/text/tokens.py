@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from assistant.text.normalize import fold, unaccented
+
 # How `lexical_tokens` reads text: bump `lexical` in `assistant/index/versions.py` when it changes, and an index
 # tokenised otherwise gets its BM25 index anew.
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
-# A footnote marker ("algoritmen¹¹") is no part of the word it follows.
-_TOKEN = re.compile(r"[^\W_⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -29,18 +30,20 @@ def _analyzer() -> tuple[frozenset[str], Any]:
 
 
 def lexical_tokens(text: str) -> list[str]:
-    """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike)."""
+    """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike), read from
+    the folded text without accents: "thema's" and "thema’s", "ideeën" and "ideeen" are the same words."""
     stopwords, stemmer = _analyzer()
-    return stemmer.stemWords([w for w in _TOKEN.findall(text.lower()) if w not in stopwords])
+    return stemmer.stemWords([w for w in _TOKEN.findall(unaccented(fold(text)).lower()) if w not in stopwords])
 
 
 def vocabulary(texts: Iterable[str]) -> dict[str, str]:
     """Every stem of `texts` (stop words and short words aside) with its commonest word, the one embedded so a
-    question in another language can find the documents' own words by meaning."""
+    question in another language can find the documents' own words by meaning. The stems are those of
+    `lexical_tokens`; the words keep their accents for the embedder."""
     stopwords, stemmer = _analyzer()
-    counts = Counter(w for t in texts for w in _WORD.findall(t.lower()) if w not in stopwords)
+    counts = Counter(w for t in texts for w in _WORD.findall(fold(t).lower()) if unaccented(w) not in stopwords)
     words = [w for w, _ in counts.most_common()]
     forms: dict[str, str] = {}
-    for word, stem in zip(words, stemmer.stemWords(words), strict=True):
+    for word, stem in zip(words, stemmer.stemWords([unaccented(w) for w in words]), strict=True):
         forms.setdefault(stem, word)
     return forms

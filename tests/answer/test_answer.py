@@ -17,6 +17,7 @@ from assistant.answer.questions import has_asked_type
 from assistant.cli import cli
 from assistant.ingest import ingest
 from assistant.retrieve import Filters
+from assistant.text.marks import SUPERSCRIPT_DIGITS
 from assistant.text.normalize import language_of, match_key
 from assistant.text.sentences import sentence_units
 from assistant.types import AssistantError
@@ -24,6 +25,12 @@ from assistant.types import AssistantError
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines() if line.strip()]
 CORPUS_KEYS = [match_key(p.read_text()) for p in CORPUS.glob("*.txt")]
+
+
+def verbatim(quote: str) -> bool:
+    """Whether a quote stands in a file of the corpus; the PDF text prints footnote marks as plain digits."""
+    return any(match_key(quote.translate(SUPERSCRIPT_DIGITS)) in key or match_key(quote) in key
+               for key in CORPUS_KEYS)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +79,7 @@ def test_every_quote_is_verbatim_and_every_marker_resolves(answerer, gold):
     assert markers == numbers
     assert sorted(numbers) == list(range(1, len(numbers) + 1))
     for c in answer.citations:
-        assert any(match_key(c.quote) in key for key in CORPUS_KEYS), c.quote
+        assert verbatim(c.quote), c.quote
         document = answerer.index.document(c.doc_id)
         if c.footnote is None:
             assert document.text[c.start : c.end] == c.quote, "offsets locate the quote in the clean text"
@@ -239,7 +246,7 @@ def test_a_kamerstuk_question_is_answered_from_the_registry(answerer):
     [c] = answer.citations
     assert (c.footnote, c.page) == (1, 1)
     assert "(Kamerstukken 2022/23 26 643, nr. 940)" in c.quote
-    assert any(match_key(c.quote) in key for key in CORPUS_KEYS)
+    assert verbatim(c.quote)
     assert [r.id for r in answer.references] == ["kst-26643-940"]
     assert answer.references[0].url == "https://zoek.officielebekendmakingen.nl/kst-26643-940.html"
 

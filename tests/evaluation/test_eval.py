@@ -21,8 +21,8 @@ from pydantic import Field
 from assistant.config import Settings
 from assistant.evaluation.baseline import TOP, Baseline
 from assistant.evaluation.gold import load_gold
-from assistant.evaluation.judge import Judge, QuestionResult, claims
-from assistant.evaluation.metrics import Report
+from assistant.evaluation.judge import Judge, JudgedCitation, QuestionResult, claims
+from assistant.evaluation.metrics import Report, summarise
 from assistant.evaluation.run import run
 from assistant.index import Index
 from assistant.models.llm import Backend
@@ -306,6 +306,54 @@ def test_cli_resume_continues_after_a_crash(bundled: Settings, tmp_path: Path) -
     assert report.resumed == 1 and report.questions == 3
     lines = log.read_text(encoding="utf-8").splitlines()
     assert lines[0] == kept and sorted(json.loads(x)["id"] for x in lines) == ["g001", "g003", "g111"]
+
+
+def test_cli_shows_several_sets_side_by_side_each_with_its_own_report(bundled: Settings, tmp_path: Path) -> None:
+    gold_file(tmp_path / "train.jsonl", "g001", "g003")
+    gold_file(tmp_path / "dev.jsonl", "g111")
+    command = [sys.executable, "-m", "assistant.cli", "eval", "--set", "train.jsonl", "--set", "dev.jsonl",
+               "--backend", "extractive", "--out", "out", "--no-baseline"]
+    done = subprocess.run(command, capture_output=True, text=True, env=cli_env(bundled), cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if "metric" in line)
+    assert header.index("train") < header.index("dev"), done.stdout
+    assert "quotes per answer" in done.stdout and "first quote carries" in done.stdout
+    for name, ids in (("train", {"g001", "g003"}), ("dev", {"g111"})):
+        report = Report.model_validate_json((tmp_path / "out" / name / "eval-extractive.json").read_text("utf-8"))
+        assert report.gold_set == f"{name}.jsonl" and report.questions == len(ids)
+        lines = (tmp_path / "out" / name / "eval-extractive.jsonl").read_text("utf-8").splitlines()
+        assert {json.loads(x)["id"] for x in lines} == ids
+
+
+def test_cli_refuses_two_sets_whose_reports_would_share_a_folder(bundled: Settings, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    gold_file(tmp_path / "a" / "set.jsonl", "g001")
+    gold_file(tmp_path / "set.jsonl", "g003")
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--set", "set.jsonl", "--set",
+                           "a/set.jsonl", "--backend", "extractive", "--out", "out"], capture_output=True, text=True,
+                          env=cli_env(bundled), cwd=tmp_path, timeout=600)
+    assert done.returncode != 0 and "share a file name" in done.stderr
+    assert not (tmp_path / "out").exists(), "nothing is run or written"
+
+
+def _result(i: int, *, abstain: bool, abstained: bool, quotes: int = 0, first: bool | None = None) -> QuestionResult:
+    return QuestionResult(
+        id=f"q{i}", system="pipeline", type="single_fact", language="nl", fingerprint="", expect_abstain=abstain,
+        abstained=abstained, answer="", first_cited=first, evidence_cited=[] if abstain else [bool(first)],
+        citations=[JudgedCitation(n=n, doc_id="d", quote="q", verbatim=True) for n in range(1, quotes + 1)])
+
+
+def test_quotes_per_answer_first_quote_and_answer_rate() -> None:
+    results = [_result(1, abstain=False, abstained=False, quotes=1, first=True),
+               _result(2, abstain=False, abstained=False, quotes=3, first=False),
+               _result(3, abstain=False, abstained=True),
+               _result(4, abstain=True, abstained=False, quotes=2),
+               _result(5, abstain=True, abstained=True)]
+    m = summarise(results)
+    assert m.quotes_per_answer == 2.0  # (1 + 3 + 2) / 3 answers
+    assert m.first_quote_carries == 0.5  # of the two answered answerable questions
+    assert m.answer_rate == round(2 / 3, 3)
+    assert m.abstention_recall == 0.5
 
 
 def test_an_unreadable_gold_set_is_a_clear_error(tmp_path: Path) -> None:

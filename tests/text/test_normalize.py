@@ -1,0 +1,59 @@
+"""One folding of text for every reader: each typographic variant a user or a rendering may write reads the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text.normalize import fold, match_key, unaccented
+from assistant.text.tokens import lexical_tokens, vocabulary
+
+# (as a document writes it, as a user or another rendering may write it)
+VARIANTS = [
+    ("thema’s", "thema's"),  # right single quote, straight apostrophe
+    ("thema‘s", "thema`s"),  # left single quote, backtick
+    ("«AI in actie»", '"AI in actie"'),  # guillemets, straight double quotes
+    ("“AI in actie”", '"AI in actie"'),  # curly double quotes
+    ("2022–2028", "2022-2028"),  # en dash
+    ("2022—2028", "2022-2028"),  # em dash
+    ("e‑overheid", "e-overheid"),  # non-breaking hyphen
+    ("ﬁnanciering", "financiering"),  # ligature
+    ("digi\u00adtalisering", "digitalisering"),  # soft hyphen
+    ("zien¹⁰.", "zien."),  # footnote mark
+    ("ＡＩ", "AI"),  # full-width letters
+]
+
+
+@pytest.mark.parametrize(("written", "typed"), VARIANTS)
+def test_fold_makes_variants_equal(written: str, typed: str) -> None:
+    assert fold(written) == fold(typed)
+    assert match_key(written) == match_key(typed)
+
+
+@pytest.mark.parametrize(("written", "typed"), VARIANTS)
+def test_lexical_tokens_read_variants_alike(written: str, typed: str) -> None:
+    assert lexical_tokens(f"De {written} van het kabinet") == lexical_tokens(f"De {typed} van het kabinet")
+
+
+def test_fold_keeps_case_accents_and_words() -> None:
+    assert fold("Ideeën over Café") == "Ideeën over Café"
+    assert fold("a footnote mark¹⁷ is not a number") == "a footnote mark is not a number"
+
+
+def test_case_and_accents_do_not_change_the_words() -> None:
+    assert lexical_tokens("IDEEËN voor de Coördinatie") == lexical_tokens("ideeen voor de coordinatie")
+    assert unaccented("één café") == "een cafe"
+
+
+def test_match_key_folds_case_spaces_and_line_breaks() -> None:
+    assert match_key("Digitale\n  Samen-\nleving ") == match_key("digitale samen-leving")
+
+
+def test_different_words_stay_different() -> None:
+    assert lexical_tokens("thema's") != lexical_tokens("schema's")
+    assert match_key("2022-2028") != match_key("2022-2029")
+
+
+def test_vocabulary_keys_are_the_lexical_stems_and_words_keep_accents() -> None:
+    forms = vocabulary(["De ideeën van de coördinatie", "Ideeën"])
+    assert set(forms) == set(lexical_tokens("ideeën coördinatie"))
+    assert "ideeën" in forms.values()
