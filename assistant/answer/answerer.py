@@ -6,9 +6,9 @@ A question goes through these steps, each in its own module:
 2. `followup`: a follow-up is made to stand on its own, or read with the question before it;
 3. `retrieve.Searcher`: the passages that best match it (hybrid BM25 and embedding search);
 4. `evidence`: every sentence of those passages scored against the question;
-5. `responders`: the ways of answering propose a draft in turn (the document's header and signature, the
-   reference registry, the documents' definitions, the evidence sentences); the first draft answers, and when
-   none proposes one (the evidence does not answer) the assistant abstains;
+5. `responders`: the ways of answering each propose a draft (the document's header and signature, the
+   reference registry, the documents' definitions, the evidence sentences) with the share of the question it
+   accounts for; the best draft answers, and when none proposes one the assistant abstains;
 6. `generate`: with a model, the evidence is condensed and every sentence verified against it (`cite.verify`);
    without one, or when nothing verifies, the answer is the evidence sentences themselves, quoted (`compose`).
 """
@@ -46,7 +46,7 @@ class Answerer:
         self.scorer = Scorer(settings, self.index, self.document)
         self.registry = Registry(self.scorer)
         self.definitions = Definitions(self.scorer)
-        # in order of precedence: lookups that answer exactly, then the evidence
+        # among drafts that account for as much of the question, the first answers: lookups, then the evidence
         self.responders: list[Responder] = [AboutDocument(self.scorer), self.registry, self.definitions,
                                             FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
@@ -79,7 +79,8 @@ class Answerer:
         draft: Draft | None = None
         if asked:  # a question made only of instructions is not answered
             request = Asked(alone, language, hits, candidates, filters)
-            draft = next((d for r in self.responders if (d := r.propose(request)) is not None), None)
+            drafts = [d for r in self.responders if (d := r.propose(request)) is not None]
+            draft = max(drafts, key=lambda d: d.score, default=None)  # the first among equals
         timings: dict[str, float] = {}
         fallback = None
         chosen = draft.evidence if draft else []

@@ -85,6 +85,12 @@ class Scorer:
         weight = {t: w * self._idf.get(t, math.log(1 + len(self.index.chunks) / 0.5)) for t, w in terms.items()}
         return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
 
+    def accounted(self, question: str, text: str) -> float:
+        """The (idf-weighted) share of the question's own terms that `text` holds: how much of the question an
+        answer made of `text` accounts for (1 for a question without terms of its own)."""
+        terms = dict.fromkeys(set(lexical_tokens(question)) - QUESTION_WORDS, 1.0)
+        return self.coverage(terms, text) if terms else 1.0
+
     def evidence(self, question: str, hits: list[Hit], context: str = "") -> list[Evidence]:
         """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
         terms = dict.fromkeys(set(lexical_tokens(context)) - QUESTION_WORDS, _CONTEXT_WEIGHT)

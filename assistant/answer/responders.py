@@ -2,9 +2,13 @@
 
 A question about the document itself is answered from its header and signature, one about what the documents
 cite from the reference registry, one about what a term means from the documents' own definitions: each quoted
-from where the document says it. Any other question is answered from the evidence sentences retrieval found.
-The answerer asks them in that order (`RESPONDERS`) and the first draft answers; a new way of answering is a
-class with a `propose` method added there.
+from where the document says it. Any question is also answered from the evidence sentences retrieval found.
+
+Every draft carries a score on one scale: the (idf-weighted) share of the question's terms it accounts for, so
+that a lookup triggered by a few words ("datum", "brief") does not take a question whose subject it leaves
+out ("Op welke datum stemde het Europees Parlement in met de AI Act, volgens de brief?"). The answerer takes the
+best draft, the first in its list of responders among equals; a new way of answering is a class with a
+`propose` method added there.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class Draft:
     text: str = ""
     citations: list[Citation] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    score: float = 1.0  # the share of the question the draft accounts for
 
 
 class Responder(Protocol):
@@ -82,7 +87,12 @@ class AboutDocument(_OverTheIndex):
         if not facts:
             return None
         citations = [compose.place_citation(self.scorer.index, n, fact.cited) for n, fact in enumerate(facts, 1)]
-        return Draft(self.name, compose.about(facts, citations, asked.language), citations)
+        # the words that name the document ("deze brief over de digitale overheid") are accounted for by it too
+        meta = self.scorer.index.meta(asked.hits[0].chunk.doc_id)
+        said = [colophon.asking_words(asked.question, fact.kind) for fact in facts] + [
+            f.cited.quote for f in facts] + [meta.title, meta.identifier or ""]
+        return Draft(self.name, compose.about(facts, citations, asked.language), citations,
+                     score=self.scorer.accounted(asked.question, " ".join(said)))
 
     def facts(self, question: str, hits: list[Hit]) -> list[colophon.Fact]:
         """For a question about the document itself (who signed it, its number, date, addressee), what the best
@@ -110,7 +120,9 @@ class Registry(_OverTheIndex):
             if key not in shown:
                 shown[key] = compose.place_citation(self.scorer.index, len(shown) + 1, place)
         text = compose.references([(ref, shown[(p.doc_id, p.footnote, p.start)]) for ref, p in cited], asked.language)
-        return Draft(self.name, text, list(shown.values()))
+        said = [m.group(0) for m in REFERENCE_QUESTION.finditer(asked.question)] + [
+            w for ref, place in cited for w in (ref.title, ref.identifier, *ref.names, place.quote) if w]
+        return Draft(self.name, text, list(shown.values()), score=self.scorer.accounted(asked.question, " ".join(said)))
 
     def cited(self, question: str, filters: Filters | None = None) -> list[tuple[Reference, Place]]:
         """For a question about what the documents cite, the references it asks for, each with the place that
@@ -182,7 +194,10 @@ class FromEvidence(_OverTheIndex):
 
     def propose(self, asked: Asked) -> Draft | None:
         chosen = self.scorer.choose(asked.candidates, asked.hits, asked.language, asked.question)
-        return Draft(self.name, evidence=chosen) if chosen else None
+        if not chosen:
+            return None
+        return Draft(self.name, evidence=chosen,
+                     score=self.scorer.accounted(asked.question, " ".join(ev.span.quote for ev in chosen)))
 
 
 def _showing_place(ref: Reference, places: list[Place]) -> Place:

@@ -68,6 +68,12 @@ def asked(question: str) -> str | None:
                  if _ASKS[kind].search(question)), None)
 
 
+def asking_words(question: str, kind: str) -> str:
+    """The words of `question` that make it a question about the document itself asking for `kind` ("de brief",
+    "ondertekend"): what a fact of that kind accounts for besides its own words."""
+    return " ".join(m.group(0) for pattern in (_SELF, _ASKS[kind]) for m in pattern.finditer(question))
+
+
 def facts(doc: Document) -> list[Fact]:
     """The self-describing spans the document has: header parts and every signature of its closing."""
     head = doc.text[:HEAD_CHARS]

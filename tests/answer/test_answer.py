@@ -484,3 +484,31 @@ def test_a_question_whose_words_spread_over_two_sentences_is_answered(answerer):
     answer = answerer.ask("Hoeveel scenario's stelde de Argumentenfabriek op?")
     assert not answer.abstained
     assert any("vier scenario’s" in c.quote for c in answer.citations), answer.answer
+
+
+# ---------------------------------------------------------------- scored routing
+
+
+def test_a_question_whose_subject_a_lookup_leaves_out_reaches_the_evidence(answerer):
+    """"datum" and "brief" make it look like a question about the letter's own date; its subject is the vote."""
+    answer = answerer.ask("Op welke datum stemde het Europees Parlement in met de AI Act, volgens de brief?")
+    assert not answer.abstained
+    assert "14 juni" in answer.answer and "7 juli 2023" not in answer.answer
+    assert any("stemde het Europees Parlement" in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Van welke datum is de brief?", "Den Haag, 7 juli 2023"),
+    ("Wie heeft de brief ondertekend?", "A.C. van Huffelen"),
+])
+def test_a_question_about_the_document_itself_still_gets_its_lookup(answerer, question, expected):
+    answer = answerer.ask(question)
+    assert expected in answer.answer and expected in answer.citations[0].quote
+
+
+def test_every_draft_scores_the_share_of_the_question_it_accounts_for(answerer):
+    scorer = answerer.scorer
+    question = "Op welke datum stemde het Europees Parlement in met de AI Act, volgens de brief?"
+    assert scorer.accounted(question, "de brief Den Haag, 7 juli 2023") < 0.5
+    assert scorer.accounted(question, question) == 1.0
+    assert scorer.accounted("Wat is het?", "") == 1.0  # nothing of its own to account for
