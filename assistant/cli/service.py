@@ -1,5 +1,5 @@
 """Running and looking after the assistant: `serve` the web page, `hash-password` for its users, `doctor` for the
-index, and `eval` to measure answers on a gold set."""
+index, and `eval` to measure answers on a gold set (or draft gold lines from users' ratings)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from assistant.cli.options import backend_option, friendly, index_option, settings
 from assistant.present import terminal
 from assistant.web.auth import hash_password as make_hash
 from assistant.web.auth import is_local
+
+REPORTS = Path("evals/reports")
+DRAFTS = Path("evals/feedback-drafts.jsonl")
 
 
 @click.command()
@@ -95,14 +99,21 @@ def doctor(repair: bool, quick: bool, index: Path | None) -> None:
 @backend_option
 @click.option("--k", type=click.IntRange(1, 50), default=5, show_default=True,
               help="Passages retrieval recall is measured at (recall@k, next to recall@1 and recall@10).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("evals/reports"), show_default=True,
-              help="Folder for the results (JSON, and JSONL per answer), the Markdown and HTML reports and plots.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the results (JSON, and JSONL per answer), the Markdown and HTML reports and plots "
+              f"(default: {REPORTS}); with --from-feedback, the drafts file (default: {DRAFTS}).")
 @click.option("--no-baseline", is_flag=True, help="Evaluate the pipeline only, not the naive baseline next to it.")
 @click.option("--resume", is_flag=True, help="Keep the answers an interrupted run saved; ask only the rest.")
+@click.option("--from-feedback", "feedback", type=click.Path(path_type=Path), default=None,
+              help="Evaluate nothing: turn the ratings in this feedback file (the web page writes them to "
+              "feedback/feedback.jsonl) into draft gold lines to review, written to --out; rejected lines are "
+              "listed next to it (drafts.jsonl: drafts.rejected.jsonl).")
+@click.option("--force", is_flag=True, help="With --from-feedback: replace an existing drafts file.")
 @friendly
-def eval_command(gold_sets: tuple[Path, ...], backend: str | None, k: int, out: Path, no_baseline: bool,
-                 resume: bool) -> None:
-    """Measure answers and citations on a gold set, next to a naive baseline, and write a report.
+def eval_command(gold_sets: tuple[Path, ...], backend: str | None, k: int, out: Path | None, no_baseline: bool,
+                 resume: bool, feedback: Path | None, force: bool) -> None:
+    """Measure answers and citations on a gold set, next to a naive baseline, and write a report; or, with
+    --from-feedback, turn users' ratings into draft gold lines.
 
     Lines of the gold set that cannot be read, and gold evidence that is not in the corpus, are listed (the
     rest is evaluated all the same) and make the exit code 1.
@@ -114,10 +125,22 @@ def eval_command(gold_sets: tuple[Path, ...], backend: str | None, k: int, out: 
       assistant eval --set evals/my-questions.jsonl --no-baseline
       assistant eval --backend embedded --resume
       assistant eval --no-baseline --set evals/train.jsonl --set evals/heldout.jsonl --set evals/test.jsonl
+      assistant eval --from-feedback feedback/feedback.jsonl --out evals/drafts.jsonl
     """
+    if feedback is not None:
+        k_given = click.get_current_context().get_parameter_source("k") is not ParameterSource.DEFAULT
+        given = [name for name, on in (("--set", gold_sets), ("--backend", backend), ("--k", k_given),
+                                       ("--no-baseline", no_baseline), ("--resume", resume)) if on]
+        if given:
+            raise click.UsageError(f"{', '.join(given)}: for an evaluation; --from-feedback evaluates nothing")
+        write_drafts(feedback, out or DRAFTS, force)
+        return
+    if force:
+        raise click.UsageError("--force is for --from-feedback (evaluation reports are always rewritten)")
     from assistant.evaluation.report import headline, side_by_side
     from assistant.evaluation.run import run
 
+    out = out or REPORTS
     configured = settings()
     paths = list(dict.fromkeys(gold_sets)) or [Path("evals/gold.jsonl")]
     stems = [p.stem for p in paths]
@@ -146,3 +169,17 @@ def eval_command(gold_sets: tuple[Path, ...], backend: str | None, k: int, out: 
         click.echo(f"warning: {problem}", err=True)
     if problems:
         sys.exit(1)
+
+
+def write_drafts(feedback: Path, out: Path, force: bool) -> None:
+    """`eval --from-feedback`: write the drafts and list each rejected line with why (needs no index or model)."""
+    from assistant.evaluation.feedback import drafts_from_feedback
+    from assistant.types import harmless
+
+    drafts, files = drafts_from_feedback(feedback, out, force)
+    for rejected in drafts.rejected:
+        click.echo(harmless(f"{feedback} line {rejected.line}: rejected, {rejected.reason}"), err=True)
+    total, ups = len(drafts.drafts), sum(d.draft.rating == "up" for d in drafts.drafts)
+    click.echo(harmless(f"wrote {total} drafts ({ups} rated up, {total - ups} down) to {files[0]}, "
+                        f"{len(drafts.rejected)} rejected lines to {files[1]}; review each draft and delete its "
+                        "\"draft\" key (evals/README.md, \"From feedback to gold lines\")"), err=True)

@@ -71,6 +71,10 @@ def load_gold(path: Path) -> GoldSet:
         try:
             question = GoldQuestion.model_validate_json(line)
         except ValidationError as exc:
+            if any(e["type"] == "extra_forbidden" and e["loc"] == ("draft",) for e in exc.errors()):
+                gold.problems.append(f"{path} line {number}: skipped, an unreviewed draft (from `assistant eval "
+                                     "--from-feedback`): review it, then delete its \"draft\" key")
+                continue
             why = "; ".join(f"invalid JSON ({e['msg'].removeprefix('Invalid JSON: ')})" if e["type"] == "json_invalid"
                             else f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             gold.problems.append(f"{path} line {number}: skipped, {why}")
