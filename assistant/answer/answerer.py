@@ -73,9 +73,10 @@ class Answerer:
         started = time.perf_counter()
         question, asked, language, notices = prepared(question)
         alone, context = self.standalone(asked or question, history)
-        hits = self.searcher.search(f"{context} {alone}".strip(), self.settings.retrieval.k, filters)
+        searched = f"{context} {alone}".strip()
+        hits = self.searcher.search(searched, self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
-        candidates = self.scorer.evidence(alone, hits, context)
+        candidates = self.scorer.evidence(alone, hits, context, self.searcher.bridged(searched))
         draft: Draft | None = None
         if asked:  # a question made only of instructions is not answered
             request = Asked(alone, language, hits, candidates, filters)

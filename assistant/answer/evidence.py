@@ -91,10 +91,27 @@ class Scorer:
         terms = dict.fromkeys(set(lexical_tokens(question)) - QUESTION_WORDS, 1.0)
         return self.coverage(terms, text) if terms else 1.0
 
-    def evidence(self, question: str, hits: list[Hit], context: str = "") -> list[Evidence]:
-        """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
+    def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None
+              ) -> dict[str, float]:
+        """The question's terms (weight 1) and those of the question it follows up (`_CONTEXT_WEIGHT`).
+
+        A word the documents lack counts through the documents' words nearest to it in meaning (`bridges`, from
+        `retrieve.Searcher.bridged`, the words retrieval searched for it: "goals" through "doelen"), its weight
+        shared among them."""
         terms = dict.fromkeys(set(lexical_tokens(context)) - QUESTION_WORDS, _CONTEXT_WEIGHT)
-        terms.update(dict.fromkeys(set(lexical_tokens(question)) - QUESTION_WORDS, 1.0))
+        own = set(lexical_tokens(question)) - QUESTION_WORDS
+        for word, near in (bridges or {}).items():
+            stems = {t for w in near for t in lexical_tokens(w)} - QUESTION_WORDS
+            if stems and (lacked := set(lexical_tokens(word)) & own):
+                own -= lacked
+                terms.update({t: max(terms.get(t, 0.0), 1.0 / len(stems)) for t in stems})
+        terms.update(dict.fromkeys(own, 1.0))
+        return terms
+
+    def evidence(self, question: str, hits: list[Hit], context: str = "",
+                 bridges: dict[str, list[str]] | None = None) -> list[Evidence]:
+        """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
+        terms = self.terms(question, context, bridges)
         a = self.settings.answer
         asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
         asked /= max(float(np.linalg.norm(asked)), 1e-12)

@@ -512,3 +512,23 @@ def test_every_draft_scores_the_share_of_the_question_it_accounts_for(answerer):
     assert scorer.accounted(question, "de brief Den Haag, 7 juli 2023") < 0.5
     assert scorer.accounted(question, question) == 1.0
     assert scorer.accounted("Wat is het?", "") == 1.0  # nothing of its own to account for
+
+
+def test_an_english_word_the_documents_lack_counts_through_the_dutch_words_retrieval_searched(answerer):
+    scorer = answerer.scorer
+    plain = scorer.terms("Which goals does the agenda pursue?")
+    bridged = scorer.terms("Which goals does the agenda pursue?", bridges={"goals": ["doelen", "doel"]})
+    assert "goal" in plain and "goal" not in bridged and bridged["doel"] == 1.0  # both words stem to "doel"
+    sentence = "In de agenda streven we naar twee doelen."
+    assert scorer.coverage(bridged, sentence) > scorer.coverage(plain, sentence)
+    shared = scorer.terms("Which goals?", bridges={"goals": ["doelen", "oogmerk"]})
+    assert shared["doel"] == shared["oogmerk"] == 0.5  # alternatives share the word's weight
+    assert scorer.terms("Which goals?", bridges={"aims": ["doelen"]}) == scorer.terms("Which goals?")
+
+
+def test_an_english_question_leads_with_the_dutch_sentence_that_answers_it(answerer):
+    """"struggle" is not in the documents; the word retrieval searched for it ("worstelen") makes the sentence
+    that says so the first quote."""
+    answer = answerer.ask("What do many organisations struggle with regarding the AI solutions they developed?")
+    assert not answer.abstained
+    assert "Veel organisaties worstelen" in answer.citations[0].quote
