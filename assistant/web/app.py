@@ -1,5 +1,5 @@
-"""The web page (Gradio): cited answers that stream in, the sources they rest on, the overview, the references
-and the documents, in Dutch or English.
+"""The web page (Gradio): cited answers that stream in, each keeping the sources it rests on, the overview, the
+references and the documents, in Dutch or English.
 
 `App` holds what all browser sessions share and answers the page's events; `build` lays out the page and wires
 those events; `mount` puts it on the HTTP server. The page loads nothing from outside this server: system fonts,
@@ -34,7 +34,7 @@ from assistant.sources.corpus import remove_document
 from assistant.sources.loaders import SUPPORTED
 from assistant.types import Answer, AssistantError
 from assistant.web import render
-from assistant.web.render import CSS, shown, status
+from assistant.web.render import CSS, OPEN_CITED, shown, status
 from assistant.web.strings import EXAMPLES, TEXT
 
 THEME = gr.themes.Base(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
@@ -82,12 +82,16 @@ class App:
     # -- rendering -------------------------------------------------------------------------------------------
 
     def answer_markdown(self, answer: Answer, turn: int) -> str:
-        """The answer as escaped text whose [n] markers link to this turn's sources in the sources panel."""
+        """The answer as escaped text whose [n] markers link to this turn's own sources."""
         return render.answer_markdown(answer, turn)
 
-    def sources_html(self, answer: Answer | None, lang: str, turn: int = 0) -> str:
-        """The sources panel for `answer` (or its empty state), its markers' anchors numbered by `turn`."""
-        return render.sources_html(answer, lang, turn, self.answerer, self.settings)
+    def answer_html(self, answer: Answer, turn: int) -> str:
+        """The answer as the chat keeps it: its text, then its own sources (anchors numbered by `turn`)."""
+        return render.answer_html(answer, turn, self.answerer, self.settings)
+
+    def sources_html(self, answer: Answer | None, lang: str) -> str:
+        """The sources panel for the latest answer (or its empty state)."""
+        return render.sources_html(answer, lang, self.answerer, self.settings)
 
     def overview_html(self, lang: str) -> str:
         """The Overview page, with the summaries `overview --condense` kept for this backend's model."""
@@ -123,7 +127,7 @@ class App:
 
     def ask(self, question: str, history: list[dict], turns: list[Turn], doc_ids: list[str], lang: str
             ) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat, then show it verified, with its sources."""
+        """Stream one answer into the chat, then show it verified, its sources under it and in the panel."""
         if not question or not question.strip():
             yield history, turns, gr.update(), gr.update(), None, ""
             return
@@ -135,8 +139,8 @@ class App:
             for event in self.answerer.stream(question, turns, Filters(list(doc_ids or []))):
                 if isinstance(event, Answer):
                     turns = [*turns, Turn(event.question, event.answer)]
-                    history[-1] = {"role": "assistant", "content": self.answer_markdown(event, len(turns))}
-                    yield (history, turns, self.sources_html(event, lang, len(turns)), self.plain_text(event, lang),
+                    history[-1] = {"role": "assistant", "content": self.answer_html(event, len(turns))}
+                    yield (history, turns, self.sources_html(event, lang), self.plain_text(event, lang),
                            event.model_dump(), "")
                     return
                 draft += event
@@ -228,8 +232,11 @@ def build(app: App) -> gr.Blocks:
                 overview_page = gr.HTML(app.overview_html("nl"))
             with gr.Tab(t["chat"], id="chat") as chat_tab:
                 with gr.Row():
-                    with gr.Column(scale=3):
-                        chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True, render_markdown=False)
+                    # the sources under the answers carry both languages' labels; this class shows one
+                    with gr.Column(scale=3, elem_classes=["lang-nl"]) as chat_column:
+                        # no copy buttons of its own: they would copy a message's markup; the box below copies
+                        chat = gr.Chatbot(label=t["chat"], height=480, sanitize_html=True, render_markdown=False,
+                                          buttons=[])
                         question = gr.Textbox(label=t["ask"], lines=1, max_lines=6, max_length=20_000)
                         with gr.Row():
                             send = gr.Button(t["send"], variant="primary")
@@ -284,7 +291,12 @@ def build(app: App) -> gr.Blocks:
             return app.answerer.ask(question, (), Filters(list(doc_ids or []))).model_dump()
 
         gr.api(answer, api_name="answer", concurrency_id="answer")
-        new.click(lambda lg: ([], [], app.sources_html(None, lg), "", None, ""), [lang], outputs)
+
+        def start_over(lg: str) -> tuple[Any, ...]:
+            return [], [], app.sources_html(None, lg), "", None, ""
+
+        new.click(start_over, [lang], outputs)
+        chat.clear(start_over, [lang], outputs)  # the chat's own bin starts over too: no hidden context stays
         up.click(lambda a, c: app.feedback(a, "up", c), [last, comment], thanks)
         down.click(lambda a, c: app.feedback(a, "down", c), [last, comment], thanks)
         add.click(app.upload, [upload, title, kind, date], [result, table, docs, which])
@@ -308,10 +320,10 @@ def build(app: App) -> gr.Blocks:
             trigger(lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
                     show_progress="hidden", concurrency_id="refs")
 
-        def switch(choice: str, shown_answer: dict | None, tr: list[Turn]) -> tuple[Any, ...]:
+        def switch(choice: str, shown_answer: dict | None) -> tuple[Any, ...]:
             lg = "en" if choice == "English" else "nl"
             tx = TEXT[lg]
-            panel = app.sources_html(Answer.model_validate(shown_answer) if shown_answer else None, lg, len(tr))
+            panel = app.sources_html(Answer.model_validate(shown_answer) if shown_answer else None, lg)
             return (lg, panel, gr.update(label=tx["examples"]), f"## {tx['title']}", gr.update(label=tx["ask"]),
                     gr.update(value=tx["send"]), gr.update(value=tx["new"]), gr.update(label=tx["filter"]),
                     gr.update(label=tx["copy"]), gr.update(label=tx["comment"]), gr.update(label=tx["chat"]),
@@ -323,13 +335,13 @@ def build(app: App) -> gr.Blocks:
                     gr.update(label=tx["refs_search"]), gr.update(label=tx["refs_kind"]),
                     gr.update(label=tx["refs_missing"]), gr.update(label=tx["overview"]),
                     gr.update(value=tx["briefing_md"]), gr.update(value=tx["briefing_html"]),
-                    gr.update(label=tx["briefing"]), app.overview_html(lg))
+                    gr.update(label=tx["briefing"]), app.overview_html(lg), gr.Column(elem_classes=[f"lang-{lg}"]))
 
-        language.change(switch, [language, last, turns],
+        language.change(switch, [language, last],
                         [lang, sources, examples.dataset, heading, question, send, new, docs, copy, comment, chat,
                          chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator,
                          refs_tab, refs_query, refs_kind, refs_missing, overview_tab, briefing_md, briefing_html,
-                         briefing_out, overview_page]).then(
+                         briefing_out, overview_page, chat_column]).then(
             lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
             concurrency_id="refs")
     return blocks
@@ -340,5 +352,5 @@ def mount(server: FastAPI, app: App, auth: Callable[[str, str], bool] | None) ->
     corpus = app.settings.corpus_dir.resolve()
     gr.mount_gradio_app(server, build(app), path="", auth=auth, allowed_paths=[str(corpus)],
                         blocked_paths=[str(corpus / ".removed")], footer_links=[], theme=THEME, css=CSS,
-                        max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False, pwa=False,
-                        mcp_server=False, ssr_mode=False, enable_monitoring=False)
+                        head=OPEN_CITED, max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False,
+                        pwa=False, mcp_server=False, ssr_mode=False, enable_monitoring=False)

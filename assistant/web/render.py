@@ -1,5 +1,5 @@
-"""The page's HTML: answers with linked citation markers, the sources panel, the overview, the references and
-the documents table.
+"""The page's HTML: answers with linked citation markers and their own sources, the sources panel, the overview,
+the references and the documents table.
 
 Everything is rendered from escaped text: document text and model output never reach the browser as markup, and
 only links to the configured official sites open (see `_outbound`). Nothing here needs Gradio.
@@ -22,10 +22,13 @@ from assistant.types import Answer, Citation
 from assistant.web.strings import TEXT
 
 CSS = """
-.sources .source { border-left: 3px solid #1f4e79; padding: .4em .8em; margin: .6em 0; }
-.sources .source:target { background: #fff7d6; }
-.sources mark { background: #ffe58a; }
-.sources .where, .refs .where { color: #444; font-size: .9em; }
+.sources .source, .cited .source { border-left: 3px solid #1f4e79; padding: .4em .8em; margin: .6em 0; }
+.sources .source:target, .cited .source:target { background: #fff7d6; }
+.sources mark, .cited mark { background: #ffe58a; }
+.sources .where, .cited .where, .refs .where { color: #444; font-size: .9em; }
+.cited { margin-top: .6em; border-top: 1px solid #ddd; padding-top: .3em; }
+.cited > summary { cursor: pointer; font-weight: 600; }
+.lang-nl .cited [lang=en], .lang-en .cited [lang=nl] { display: none; }
 .refs .ref { border-left: 3px solid #6b8e23; padding: .4em .8em; margin: .6em 0; }
 .refs .flag { color: #8a5300; }
 .overview blockquote { margin: .3em 0 .3em 1em; padding-left: .6em; border-left: 3px solid #1f4e79; }
@@ -35,6 +38,16 @@ CSS = """
 a.cite { text-decoration: none; font-weight: 600; }
 @media (max-width: 700px) { .gradio-container { padding: 4px !important; } }
 """
+# A marker's link opens the folded sources it points into before the browser scrolls there (browsers that do not
+# unfold a closed <details> for a link's target would otherwise scroll to nothing).
+OPEN_CITED = """<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a.cite");
+  const target = link && document.getElementById(link.getAttribute("href").slice(1));
+  const folded = target && target.closest("details");
+  if (folded) folded.open = true;
+}, true);
+</script>"""
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -52,6 +65,12 @@ def status(text: str) -> str:
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
+
+
+def _short(text: str, room: int = 200) -> str:
+    """A question as one line of at most about `room` characters (a question may be 20,000)."""
+    text = _plain(text)
+    return text if len(text) <= room else text[:room].rsplit(" ", 1)[0] + " …"
 
 
 def _outbound(url: str | None, label: str, hosts: list[str]) -> str:
@@ -88,35 +107,78 @@ def _paragraph(text: str, start: int, end: int, room: int = 320) -> tuple[str, s
 
 
 def answer_markdown(answer: Answer, turn: int) -> str:
-    """The answer as escaped text whose [n] markers link to this turn's sources in the sources panel."""
-    if not answer.citations:
-        body = shown(answer.answer)
-    else:
-        pieces = _MARKER.split(answer.answer)  # text, number, text, number, ..., text
-        body = "".join(shown(p) if i % 2 == 0 else f'<a class="cite" href="#src-{turn}-{p}">[{p}]</a>'
-                       for i, p in enumerate(pieces))
+    """The answer as escaped text whose [n] markers link to this turn's own sources (see `cited_html`). A number
+    the answer does not cite stays text: no marker on the page points nowhere."""
+    cited = {str(c.n) for c in answer.citations}
+    pieces = _MARKER.split(answer.answer)  # text, number, text, number, ..., text
+    body = "".join(shown(p) if i % 2 == 0 else f'<a class="cite" href="#src-{turn}-{p}">[{p}]</a>' if p in cited
+                   else shown(f"[{p}]") for i, p in enumerate(pieces))
     notes = "".join(f"<br><small>{shown(n)}</small>" for n in answer.notices)
     return body + notes
 
 
-def sources_html(answer: Answer | None, lang: str, turn: int, answerer: Answerer, settings: Settings) -> str:
-    """The sources panel: each cited passage in its paragraph, with its place and links, then the documents the
-    answer refers to."""
+def answer_html(answer: Answer, turn: int, answerer: Answerer, settings: Settings) -> str:
+    """An answer as the chat keeps it: its text, then its own sources. The sources travel with the message, so the
+    markers of every answer in the conversation, not only the latest, land on the passages that answer cites."""
+    return answer_markdown(answer, turn) + cited_html(answer, turn, answerer, settings)
+
+
+def cited_html(answer: Answer, turn: int, answerer: Answerer, settings: Settings) -> str:
+    """An answer's sources under it in the chat, folded away so the conversation stays readable: each anchored
+    `src-{turn}-{n}` (a marker's link opens the block), then the documents they refer to. Nothing for an answer that
+    cites nothing: an abstention's related passages are not its sources.
+
+    Its labels are in both languages (see `_BOTH`); the chat column's class shows one. Switching the language thus
+    never renders a message again, which could land over an answer still being written."""
+    if not answer.citations:
+        return ""
+    t = _BOTH
+    parts = [f'<details class="cited"><summary>{t["sources"]} ({len(answer.citations)})</summary>']
+    parts += [_source_html(c, t, f"src-{turn}-{c.n}", answerer, settings) for c in answer.citations]
+    parts.append(_referenced_html(answer, t, settings))
+    parts.append("</details>")
+    return "".join(parts)
+
+
+_BOTH = {key: nl if nl == TEXT["en"][key] else f'<span lang="nl">{nl}</span><span lang="en">{TEXT["en"][key]}</span>'
+         for key, nl in TEXT["nl"].items()}
+
+
+def sources_html(answer: Answer | None, lang: str, answerer: Answerer, settings: Settings) -> str:
+    """The sources panel beside the chat, for the latest answer: its question, each cited passage in its paragraph,
+    with its place and links, then the documents the answer refers to; for an abstention the closest passages.
+    The markers' anchors are in the chat (see `cited_html`), so they stay when the next answer replaces this."""
     t = TEXT[lang]
     if answer is None:
         return f'<div class="sources"><p>{t["none"]}</p></div>'
     listed = answer.citations or answer.related
     heading = t["sources"] if answer.citations else t["maybe"]
-    parts = [f'<div class="sources"><h3>{heading}</h3>']
-    for c in listed:
-        parts.append(_source_html(c, t, f"src-{turn}-{c.n}" if answer.citations else None, answerer, settings))
-    if answer.references:
-        parts.append(f"<h4>{t['referenced']}</h4><ul>")
-        for r in answer.references:
-            parts.append(f"<li>{_reference_line(r, t, settings.ui.link_hosts)}</li>")
-        parts.append("</ul>")
+    parts = [f'<div class="sources"><h3>{heading}</h3>',
+             f'<p class="where">{t["for_question"]}: “{shown(_short(answer.question))}”</p>']
+    parts += [_source_html(c, t, None, answerer, settings) for c in listed]
+    parts.append(_referenced_html(answer, t, settings))
     parts.append("</div>")
     return "".join(parts)
+
+
+def _referenced_html(answer: Answer, t: dict[str, str], settings: Settings) -> str:
+    """The documents the cited passages refer to, so a reader can look them up (in the panel and in the chat)."""
+    if not answer.references:
+        return ""
+    items = "".join(f"<li>{_reference_line(r, t, settings.ui.link_hosts)}</li>" for r in answer.references)
+    return f"<h4>{t['referenced']}</h4><ul>{items}</ul>"
+
+
+def _context(c: Citation, answerer: Answerer) -> tuple[str, str, str]:
+    """The quote in its paragraph; the quote alone when the document has changed or gone since it was cited (the
+    panel renders its answer again when the language changes, perhaps after a document was replaced or removed)."""
+    try:
+        text = answerer.document(c.doc_id).text
+    except (KeyError, OSError):
+        return "", c.quote, ""
+    if _plain(text[c.start:c.end]) != _plain(c.quote):
+        return "", c.quote, ""
+    return _paragraph(text, c.start, c.end)
 
 
 def _source_html(c: Citation, t: dict[str, str], anchor: str | None, answerer: Answerer, settings: Settings
@@ -124,11 +186,11 @@ def _source_html(c: Citation, t: dict[str, str], anchor: str | None, answerer: A
     esc = html.escape
     index = answerer.index
     if c.footnote is None:
-        before, quote, after = _paragraph(answerer.document(c.doc_id).text, c.start, c.end)
+        before, quote, after = _context(c, answerer)
         context = f"{esc(_plain(before))} <mark>{esc(_plain(quote))}</mark> {esc(_plain(after))}"
     else:
         context = f"<b>{t['footnote']} {c.footnote}:</b> <mark>{esc(_plain(c.quote))}</mark>"
-    notes = [f for f in index.chunk(c.chunk_id).footnotes if c.footnote is None and f"{f.number}" in context]
+    notes = [f for f in _footnotes(c, answerer) if c.footnote is None and f"{f.number}" in context]
     footnotes = "".join(f"<div class='where'>{t['footnote']} {f.number}: {esc(f.text)}</div>" for f in notes)
     where = " · ".join(esc(x) for x in (c.identifier or c.doc_id, c.section) if x)
     page = f" · {t['page']} {c.page}" if c.page else ""
@@ -142,6 +204,14 @@ def _source_html(c: Citation, t: dict[str, str], anchor: str | None, answerer: A
     ident = f' id="{anchor}"' if anchor else ""
     return (f'<div class="source"{ident}><b>[{c.n}] {esc(c.title)}</b><div class="where">{where}{page}</div>'
             f"<p>{context}</p>{footnotes}<div>{' · '.join(links)}</div></div>")
+
+
+def _footnotes(c: Citation, answerer: Answerer) -> tuple[Any, ...]:
+    """The footnotes of the cited chunk; none when the index no longer holds it (see `_context`)."""
+    try:
+        return answerer.index.chunk(c.chunk_id).footnotes
+    except KeyError:
+        return ()
 
 
 def _local_pdf(document: dict[str, Any], corpus_dir: Path) -> Path | None:

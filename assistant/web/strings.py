@@ -33,7 +33,7 @@ TEXT = {
            "curated": "niet uit de documenten", "unexpanded": "nergens uitgeschreven", "resolved": "afgeleid uit",
            "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
            "try": "Begin met een vraag", "past": "gebeurd", "planned": "gepland", "target": "doel",
-           "conflict": "elders anders gedefinieerd"},
+           "conflict": "elders anders gedefinieerd", "for_question": "Bij de vraag"},
     "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
            "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
            "sources": "Sources", "copy": "Answer with references (to copy)", "chat": "Ask",
@@ -55,5 +55,5 @@ TEXT = {
            "curated": "not from the documents", "unexpanded": "never written out", "resolved": "resolved from",
            "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
            "try": "Start with a question", "past": "happened", "planned": "planned", "target": "target",
-           "conflict": "defined differently elsewhere"},
+           "conflict": "defined differently elsewhere", "for_question": "For the question"},
 }

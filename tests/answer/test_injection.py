@@ -176,13 +176,17 @@ _ACTIVE = {"img", "script", "iframe", "svg", "object", "embed", "link", "meta", 
 
 
 def assert_chat_is_inert(html: str) -> None:
-    """Chat HTML: no element that fetches or runs anything, no attribute handler, links only to this page's
-    sources panel."""
-    for tag, attrs in tags(html):
+    """Chat HTML: no element that fetches or runs anything, no attribute handler; the answer's text links only to
+    its own sources, which follow it (folded) and are held to the sources panel's rules."""
+    text, folded, sources = html.partition('<details class="cited">')
+    for tag, attrs in tags(text):
         assert tag in {"a", "br", "small"}, (tag, attrs, html[:300])
         assert not any(k.startswith("on") or k in {"src", "srcset", "style"} for k in attrs), (tag, attrs)
         if tag == "a":
             assert re.fullmatch(r"#src-\d+-\d+", attrs.get("href", "")), (attrs, html[:300])
+    for attrs in off_machine_links(folded + sources):
+        assert "noopener" in attrs.get("rel", "") and attrs.get("target") == "_blank", attrs
+        assert "evil.example" not in attrs["href"], attrs
 
 
 def off_machine_links(html: str) -> list[dict[str, str]]:
@@ -254,7 +258,7 @@ def test_a_web_address_in_an_ordinary_cited_sentence_is_not_a_live_link(tmp_path
     app = App(settings, "extractive")
     answer = app.answerer.ask("Waar staat het digitale loket voor ondernemers?")
     assert not answer.abstained
-    links = off_machine_links(app.sources_html(answer, "nl", 1))
+    links = off_machine_links(app.sources_html(answer, "nl"))
     assert not any("evil.example" in a["href"] for a in links), links
 
 
@@ -296,8 +300,9 @@ def test_rendering_escapes_whatever_an_answer_carries(corpus: Settings, app) -> 
     answer = Answer(question="<img src=x>", answer=_HOSTILE_MODEL_TEXT, abstained=False, citations=[citation],
                     backend="fake", notices=["<img src=http://evil.example/n.png>"])
     assert_chat_is_inert(app.answer_markdown(answer, 3))
-    links = off_machine_links(app.sources_html(answer, "nl", 3))
+    assert_chat_is_inert(app.answer_html(answer, 3))
+    links = off_machine_links(app.sources_html(answer, "nl"))
     assert links == [], links
     abstained = answer.model_copy(update={"abstained": True, "citations": [], "related": [citation]})
-    assert_chat_is_inert(app.answer_markdown(abstained, 4))
-    assert off_machine_links(app.sources_html(abstained, "en", 4)) == []
+    assert_chat_is_inert(app.answer_html(abstained, 4))
+    assert off_machine_links(app.sources_html(abstained, "en")) == []

@@ -218,7 +218,11 @@ def button(page: Any, name: str) -> Any:
 
 
 def bot_text(page: Any, n: int = -1) -> str:
-    return page.locator(BOT).nth(n).inner_text().strip()
+    """A bot message's text, without the sources folded under it."""
+    return page.locator(BOT).nth(n).evaluate("""m => {
+        const text = m.innerText, folded = m.querySelector('details.cited')?.innerText;
+        return (folded && text.endsWith(folded) ? text.slice(0, -folded.length) : text).trim();
+    }""")
 
 
 def norm(text: str) -> str:
@@ -243,7 +247,19 @@ def ask(page: Any, question: str, send: str = "Vraag", submit: Callable[[], None
 
 
 def sources(page: Any) -> Any:
+    """The sources panel beside the chat (the latest answer's)."""
     return page.locator("div.sources")
+
+
+def own_sources(message: Any) -> Any:
+    """The sources folded under an answer in the chat, where its markers' anchors are."""
+    return message.locator("details.cited")
+
+
+def marker_links(message: Any) -> list[tuple[int, str]]:
+    """An answer's markers as (n, href), in the order they stand."""
+    links = message.locator("a.cite").evaluate_all("es => es.map(e => [e.textContent, e.getAttribute('href')])")
+    return [(int(text.strip("[]")), href) for text, href in links]
 
 
 def reference_list(copy_text: str) -> dict[int, dict[str, str]]:
@@ -308,10 +324,13 @@ def test_page_loads_nothing_from_elsewhere(site, browser):
 # -- 2. a cited answer ---------------------------------------------------------------------------------------
 
 
+BDI = "Wat is de Basis Data Infrastructuur?"
+
+
 def test_cited_answer_links_to_its_sources(site, browser):
     with open_page(browser, site) as tab:
         page = tab.page
-        answer = ask(page, "Wat is de Basis Data Infrastructuur?")
+        answer = ask(page, BDI)
         message = page.locator(BOT).last
         cites = message.locator("a.cite")
         links = cites.evaluate_all("es => es.map(e => [e.textContent, e.getAttribute('href')])")
@@ -324,7 +343,13 @@ def test_cited_answer_links_to_its_sources(site, browser):
         assert "Basis Data Infrastructuur" in answer
         panel = sources(page)
         assert panel.locator("h3").inner_text() == "Bronnen"
-        assert panel.locator(".source[id]").evaluate_all("es => es.map(e => e.id)") == [h[1:] for h in hrefs]
+        assert norm(panel.locator("p.where").first.inner_text()) == f"Bij de vraag: “{BDI}”"
+        assert panel.locator(".source").count() == len(numbers)
+        assert panel.locator(".source[id]").count() == 0  # the anchors travel with the answer, in the chat
+        own = own_sources(message)
+        assert own.get_attribute("open") is None  # folded: the conversation stays readable
+        assert own.locator("summary").inner_text() == f"Bronnen ({len(numbers)})"
+        assert own.locator(".source[id]").evaluate_all("es => es.map(e => e.id)") == [h[1:] for h in hrefs]
 
         copy = textbox(page, COPY_LABEL).input_value()
         body, _, references = copy.partition("\n\nBronnen:\n")
@@ -337,9 +362,11 @@ def test_cited_answer_links_to_its_sources(site, browser):
         page.wait_for_function("h => location.hash === h", arg=hrefs[1])
         assert page.url.endswith(hrefs[1])
         assert page.evaluate("document.querySelector(':target')?.id") == hrefs[1][1:]
+        assert own.get_attribute("open") is not None  # the marker unfolded the answer's sources
 
+        marks = []
         for n, href in zip(numbers, hrefs, strict=True):
-            source = panel.locator(f"[id='{href[1:]}']")
+            source = own.locator(f"[id='{href[1:]}']")
             assert source.is_visible()
             assert source.locator("b").first.inner_text() == f"[{n}] {TITLE}"
             where = source.locator(".where").first.inner_text()
@@ -350,11 +377,14 @@ def test_cited_answer_links_to_its_sources(site, browser):
             mark = source.locator("p > mark")
             assert mark.count() == 1
             assert norm(mark.inner_text()) == norm(refs[n]["quote"])
+            marks.append(norm(mark.inner_text()))
             assert refs[n]["title"] == TITLE and refs[n]["url"] == OFFICIAL
             link = source.get_by_role("link", name="Officiële publicatie")
             assert link.get_attribute("href") == OFFICIAL and link.get_attribute("target") == "_blank"
             assert "noopener" in link.get_attribute("rel")
-        # the quote stands in its paragraph: the BDI sentence with the sentence that follows it in the letter
+        # the panel shows the same passages, each quote in its paragraph: the BDI sentence with the sentence that
+        # follows it in the letter
+        assert [norm(m) for m in panel.locator(".source p > mark").all_inner_texts()] == marks
         bdi = panel.locator(".source p").filter(has_text="Basis Data Infrastructuur (BDI)").first
         paragraph = norm(bdi.inner_text())
         assert "Binnen het door het Nationaal Groeifonds ondersteunde programma" in paragraph
@@ -371,6 +401,8 @@ def test_abstention_shows_related_passages_without_citations(site, browser):
         answer = ask(page, "Wat is de hoofdstad van Australië?")
         assert answer == ABSTAINED
         assert page.locator("a.cite").count() == 0
+        assert own_sources(page.locator(BOT).last).count() == 0  # it cites nothing, so it keeps no sources
+        assert page.locator(BOT).last.locator(".source, mark").count() == 0
         panel = sources(page)
         assert panel.locator("h3").inner_text() == "Misschien verwant"
         related = panel.locator(".source")
@@ -410,6 +442,70 @@ def test_follow_up_question_uses_the_conversation_and_new_conversation_clears_it
         alone = ask(page, FOLLOW_UP)
         assert page.locator(BOT).count() == 1
         assert alone != second
+
+
+def test_every_answer_keeps_its_own_sources(site, browser):
+    """After a follow-up, the first answer's markers still land on the first answer's own quotes (the panel has
+    moved on to the second answer), in either language, until the conversation starts over."""
+    with open_page(browser, site) as tab:
+        page = tab.page
+        ask(page, FIRST)
+        cited = [reference_list(textbox(page, COPY_LABEL).input_value())]
+        ask(page, FOLLOW_UP)
+        cited.append(reference_list(textbox(page, COPY_LABEL).input_value()))
+        assert cited[0] and cited[1] and cited[0] != cited[1], cited
+        messages = [page.locator(BOT).nth(i) for i in (0, 1)]
+
+        def each_marker_lands_on_its_own_quote(summary: str) -> list[list[str]]:
+            every = []
+            for message, refs in zip(messages, cited, strict=True):
+                links = marker_links(message)
+                assert links and {n for n, _ in links} == set(refs), (links, refs)
+                assert own_sources(message).locator("summary").inner_text() == f"{summary} ({len(refs)})"
+                for n, href in links:
+                    # exactly one element on the whole page has this id, and it is under this answer
+                    assert page.locator(f"[id='{href[1:]}']").count() == 1, href
+                    source = message.locator(f"[id='{href[1:]}']")
+                    assert source.locator("b").first.text_content().startswith(f"[{n}] "), href
+                    assert norm(source.locator("p > mark").text_content()) == norm(refs[n]["quote"]), href
+                every.append([href for _, href in links])
+            assert not set(every[0]) & set(every[1]), every
+            return every
+
+        hrefs = each_marker_lands_on_its_own_quote("Bronnen")
+        panel = sources(page)
+        assert norm(panel.locator("p.where").first.inner_text()) == f"Bij de vraag: “{FOLLOW_UP}”"
+        assert panel.locator("[id]").count() == 0
+
+        first = messages[0].locator("a.cite").first
+        first.click()
+        page.wait_for_function("h => location.hash === h", arg=hrefs[0][0])
+        target = page.locator(":target")
+        assert target.get_attribute("id") == hrefs[0][0][1:] and target.is_visible()
+        assert own_sources(messages[0]).get_attribute("open") is not None
+        assert own_sources(messages[1]).get_attribute("open") is None
+        # the page itself unfolds what a marker points into, also where a browser would not for a link's target
+        unfolded = messages[1].locator("a.cite").first.evaluate("""a => {
+            const folded = document.getElementById(a.getAttribute('href').slice(1)).closest('details');
+            a.addEventListener('click', e => e.preventDefault(), {once: true});  // no navigation: only the page
+            a.click();
+            return folded.open;
+        }""")
+        assert unfolded
+
+        # in English the same sources speak English, under the same anchors
+        page.get_by_label("English").check()
+        page.wait_for_function("() => [...document.querySelectorAll('details.cited > summary')]"
+                               ".every(s => s.innerText.startsWith('Sources'))")
+        assert each_marker_lands_on_its_own_quote("Sources") == hrefs
+        link = page.locator(f"[id='{hrefs[0][0][1:]}']").get_by_role("link", name="Official publication")
+        assert link.get_attribute("href") == OFFICIAL
+        assert "Officiële publicatie" not in page.locator(BOT).nth(0).inner_text()
+
+        button(page, "New conversation").click()
+        page.wait_for_function(f"document.querySelectorAll('{BOT}, {USER}').length === 0")
+        assert page.locator("details.cited, a.cite, .source[id]").count() == 0
+        assert not tab.errors, tab.errors
 
 
 # -- 5. language ---------------------------------------------------------------------------------------------
@@ -673,8 +769,10 @@ def test_documents_page_adds_and_removes_a_pdf(docs_site, browser, bundled, tmp_
         page.get_by_role("tab", name="Vragen").click()
         answer = ask(page, "Waar broedt de zeldzame kwartelkoning volgens de proefnotitie?")
         assert "Lauwersmeergebied" in answer
-        href = page.locator(BOT).last.locator("a.cite").first.get_attribute("href")
-        source_1 = sources(page).locator(f"[id='{href[1:]}']")
+        cite = page.locator(BOT).last.locator("a.cite").first
+        href = cite.get_attribute("href")
+        cite.click()  # unfolds the answer's sources
+        source_1 = page.locator(BOT).last.locator(f"[id='{href[1:]}']")
         assert source_1.locator("b").inner_text() == "[1] Proefnotitie kwartelkoning"
         assert source_1.locator(".where").inner_text().endswith("· p. 1")
         local = source_1.get_by_role("link", name="Lokale PDF, pagina 1")
