@@ -37,7 +37,7 @@ class Version:
 
 TABLE: dict[str, Version] = {
     "schema": Version(2),
-    "sentences": Version(0),
+    "sentences": Version(1),
     "folding": Version(1),
     "chunks": Version(2, ("sentences", "folding")),
     "lexical": Version(2, ("folding",)),

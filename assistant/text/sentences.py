@@ -7,13 +7,18 @@ import re
 
 from assistant.types import Chunk
 
-# Abbreviations after which a full stop does not end a Dutch (or English) sentence.
+# Abbreviations after which a full stop does not end a Dutch (or English) sentence. "enz." and "etc." close an
+# enumeration, often at the end of a sentence: followed by a capital, they end it.
 _ABBREVIATIONS = {
     "nr", "nrs", "bijv", "bv", "o.a", "e.d", "c.s", "resp", "ca", "dr", "mr", "prof", "drs", "ir", "ing",
-    "jl", "t.a.v", "i.p.v", "m.b.t", "z.g", "zgn", "d.w.z", "e.a", "enz", "etc", "vs", "art", "lid", "blz",
+    "jl", "t.a.v", "i.p.v", "m.b.t", "z.g", "zgn", "d.w.z", "e.a", "vs", "art", "lid", "blz",
     "min", "max", "mln", "mld", "jr", "st", "mw", "dhr", "i.o.m", "n.a.v", "t.b.v", "i.c.m", "m.n", "v.w.b",
     "e.g", "i.e", "no", "fig", "vol", "al", "p", "pp", "kamerstukken", "stb", "stcrt",
+    "incl", "excl", "o.b.v", "i.s.m", "m.i.v", "t.o.v", "a.s", "j.l", "jan", "feb", "mrt", "apr", "jun", "jul",
+    "aug", "sep", "sept", "okt", "nov", "dec",
 }
+# What may stand before an abbreviation in the same word: "(nr. 940)", "«o.a. de VNG»".
+_OPENING = "([«‘“\"'"
 # Items given as sentences: "De eerste is ...", "Ten tweede ...", "The second ...".
 ENUMERATION_ITEM = re.compile(r"\s*(?:(?:De|Het|Ten) (?:eerste|ene|tweede|andere|derde|vierde|vijfde|laatste)|"
                               r"(?:The )?(?:first|second|other|third|fourth|fifth|last)(?:ly)?)\b")
@@ -32,7 +37,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         cursor = 0
         for m in _BOUNDARY.finditer(p_text):
             before = p_text[cursor : m.start()].rsplit(None, 1)[-1] if p_text[cursor : m.start()].strip() else ""
-            token = before.lower().rstrip(".")
+            token = before.lower().lstrip(_OPENING).rstrip(".")
             list_number = p_text[cursor : m.start()].strip().isdigit()
             if token in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", before) or list_number:
                 continue

@@ -201,6 +201,8 @@ def _sentences(text: str) -> list[str]:
     "Dit geldt bijv. voor gemeenten en d.w.z. ook voor provincies.",
     "Het gaat om Stcrt. 2022, nr. 35231 en art. 5 lid 2 van de wet.",
     "1. Toekomstbeelden rond de vraag wat we willen.",
+    "De Werkagenda (nr. 940) en de brief (Kamerstukken II 2022/23, 26 643, nr. 1055) zijn verschenen.",
+    "Het rapport van 12 jan. 2023 noemt de kosten incl. BTW en o.b.v. de begroting.",
 ])
 def test_sentence_is_not_split_after_abbreviations(text):
     assert _sentences(text) == [text]
@@ -213,6 +215,10 @@ def test_sentence_splits():
         "Wat zijn de kansen?", "Hoe groot is het risico!", "Dat zien we."]
     assert _sentences("Het gaat om het funderend onderwijs.¹⁵ Binnen NOLAI werken leraren mee.") == [
         "Het gaat om het funderend onderwijs.¹⁵", "Binnen NOLAI werken leraren mee."]
+    # an enumeration that ends in "enz." or "etc." ends its sentence when a capital follows
+    assert _sentences("Denk aan data, algoritmen enz. Daarna volgt de rest.") == [
+        "Denk aan data, algoritmen enz.", "Daarna volgt de rest."]
+    assert _sentences("Denk aan data, algoritmen enz. en de rest.") == ["Denk aan data, algoritmen enz. en de rest."]
     assert _sentences("Zij noemen dit «Sturen of gestuurd worden». Daarna volgt «meer».") == [
         "Zij noemen dit «Sturen of gestuurd worden».", "Daarna volgt «meer»."]
     # a paragraph break always ends a sentence, even without a full stop
