@@ -52,7 +52,8 @@ FUNCTION_WORDS_EN = _EN | set(
     "very was we were whether while whom whose will would yet you your according say says said tell give list "
     "name describe explain mention mentioned mentions".split()
 )
-_NL = set("de het een en van in is zijn wat welke wie hoe waarom wanneer waar met voor door op dit dat die er".split())
+_NL = set("de het een en van in is zijn wat welke welk wie hoe hoeveel waarom wanneer waar met voor door op dit dat "
+          "die er aan bij naar uit te om wordt worden heeft hebben kan kunnen ook niet nog deze als ik hun".split())
 
 
 def language_of(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.normalize import fold, match_key, unaccented
+from assistant.text.normalize import fold, language_of, match_key, recognised, unaccented
 from assistant.text.tokens import lexical_tokens, vocabulary
 
 # (as a document writes it, as a user or another rendering may write it)
@@ -57,3 +57,18 @@ def test_vocabulary_keys_are_the_lexical_stems_and_words_keep_accents() -> None:
     forms = vocabulary(["De ideeën van de coördinatie", "Ideeën"])
     assert set(forms) == set(lexical_tokens("ideeën coördinatie"))
     assert "ideeën" in forms.values()
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    ("Hoeveel scholen nemen deel aan NOLAI?", "nl"),
+    ("Welk ministerie heeft de cybersecuritystrategie opgesteld?", "nl"),
+    ("Kan het kabinet bij gemeenten uitvoeren?", "nl"),
+    ("How many schools take part in NOLAI?", "en"),
+    ("Which ministry wrote the cybersecurity strategy?", "en"),
+])
+def test_short_dutch_and_english_questions_are_recognised_in_their_language(question: str, language: str) -> None:
+    assert recognised(question) and language_of(question) == language
+
+
+def test_a_question_in_another_language_is_not_recognised() -> None:
+    assert not recognised("Quelle est la stratégie numérique du gouvernement néerlandais pour l'avenir?")
