@@ -88,7 +88,7 @@ class Scorer:
     def accounted(self, question: str, text: str) -> float:
         """The (idf-weighted) share of the question's own terms that `text` holds: how much of the question an
         answer made of `text` accounts for (1 for a question without terms of its own)."""
-        terms = dict.fromkeys(set(lexical_tokens(question)) - QUESTION_WORDS, 1.0)
+        terms = self.terms(question)
         return self.coverage(terms, text) if terms else 1.0
 
     def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None
