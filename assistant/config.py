@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+LLMBackend = Literal["auto", "ollama", "openai", "embedded", "extractive"]
+BACKENDS: tuple[str, ...] = get_args(LLMBackend)
 
 
 class _Section(BaseModel):
@@ -111,11 +114,26 @@ class AnswerSettings(_Section):
 
 
 class LLMSettings(_Section):
-    backend: Literal["auto", "ollama", "embedded", "extractive"] = Field(
+    backend: LLMBackend = Field(
         "auto",
-        description="Who writes answers: `ollama` (a model served by Ollama), `embedded` (a GGUF model run "
-        "in-process by llama.cpp), `extractive` (no model: the answer quotes the evidence) or `auto` (Ollama when "
-        "it is reachable and has the model, else embedded).",
+        description="Who writes answers: `ollama` (a model served by Ollama), `openai` (any server speaking the "
+        "OpenAI chat API: vLLM, llama.cpp's server, LM Studio, LiteLLM, Ollama's `/v1`), `embedded` (a GGUF model "
+        "run in-process by llama.cpp; needs the `embedded` extra), `extractive` (no model: the answer quotes the "
+        "evidence) or `auto` (Ollama when it has the model, else the OpenAI-compatible server when one is "
+        "configured and answers, else extractive).",
+    )
+    openai_base_url: str | None = Field(
+        default_factory=lambda: os.environ.get("OPENAI_BASE_URL") or None,
+        description="Base URL of an OpenAI-compatible server, ending in `/v1` (e.g. http://127.0.0.1:8000/v1); "
+        "defaults to `OPENAI_BASE_URL`. Empty: none.",
+    )
+    openai_model: str | None = Field(
+        None, description="Model to ask on the OpenAI-compatible server. Empty: the first model it lists."
+    )
+    openai_api_key: SecretStr | None = Field(
+        default_factory=lambda: SecretStr(os.environ["OPENAI_API_KEY"]) if os.environ.get("OPENAI_API_KEY") else None,
+        description="API key for the OpenAI-compatible server; defaults to `OPENAI_API_KEY`. Empty: a placeholder "
+        "is sent (local servers usually need none).",
     )
     ollama_model: str = Field(
         "gemma3:4b", description="Ollama chat model; pull it first with `ollama pull <name>`."
@@ -133,7 +151,9 @@ class LLMSettings(_Section):
     context_tokens: int = Field(4096, ge=512, description="Context window the model is run with.")
     max_tokens: int = Field(160, ge=16, description="Most tokens a model may write for one answer.")
     threads: int | None = Field(None, ge=1, description="CPU threads for `embedded`. Empty: all cores.")
-    timeout_s: float = Field(120, gt=0, description="How long to wait for Ollama before giving up on an answer.")
+    timeout_s: float = Field(
+        120, gt=0, description="How long to wait for a model server before giving up on an answer."
+    )
 
 
 class UISettings(_Section):
@@ -151,6 +171,22 @@ class UISettings(_Section):
          "eerstekamer.nl", "europa.eu", "wrr.nl"],
         description="Sites (with their subdomains) the sources panel links to; any other web address a document "
         "gives is shown as text, so a planted link is never one click away.",
+    )
+
+
+class ApiSettings(_Section):
+    model_name: str = Field(
+        "beleidsassistent", min_length=1,
+        description="The model name `serve`'s OpenAI-compatible API (`/v1`) lists and answers to.",
+    )
+    keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Who may call `/v1` when `serve` is reachable from other machines: name = key hash from "
+        "`assistant api-key NAME` (never the key itself). On 127.0.0.1 no key is needed.",
+    )
+    requests_per_minute: int = Field(
+        30, ge=1, description="Most `/v1/chat/completions` requests one key (or, without keys, one address) may "
+        "make in a minute; more get 429 with `Retry-After`.",
     )
 
 
@@ -197,6 +233,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Evidence choice and abstention.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Answer-writing model.")
     ui: UISettings = Field(default_factory=UISettings, description="Web interface.")
+    api: ApiSettings = Field(default_factory=ApiSettings, description="OpenAI-compatible API of `serve`.")
 
     @classmethod
     def settings_customise_sources(

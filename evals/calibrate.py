@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from assistant.answer.answerer import Answerer
-from assistant.config import Settings
+from assistant.config import BACKENDS, Settings
 from assistant.evaluation.gold import GoldSet, load_gold
 from assistant.evaluation.metrics import Metrics, summarise
 from assistant.evaluation.run import Evaluator
@@ -33,7 +33,7 @@ def check(settings: Settings, gold: GoldSet, backend: str = "extractive", answer
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", type=Path, default=ROOT / "evals" / "gold.jsonl")
-    parser.add_argument("--backend", default="extractive", choices=["auto", "ollama", "embedded", "extractive"])
+    parser.add_argument("--backend", default="extractive", choices=BACKENDS)
     parser.add_argument("--grid", action="store_true")
     args = parser.parse_args()
     gold = load_gold(args.set)

@@ -59,7 +59,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No setting leaks in from the developer's environment or an `assistant.toml` in the checkout."""
     for key in list(os.environ):
-        if key.startswith("ASSISTANT_"):
+        if key.startswith(("ASSISTANT_", "OPENAI_")):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
 
@@ -122,7 +122,7 @@ def make_pdf(path: Path, pages: list[str], footnotes: dict[int, list[str]] | Non
 
 def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
     """Environment for running `python -m assistant.cli` in a real subprocess against `settings`' directories."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "OPENAI_"))}
     env.update(ASSISTANT_CORPUS_DIR=str(settings.corpus_dir), ASSISTANT_INDEX_DIR=str(settings.index_dir),
                ANONYMIZED_TELEMETRY="False", COLUMNS="200", **extra)
     return env

@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import socket
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
+from typing import Any, ClassVar
+
+from loopback import FakeModelServer, JsonHandler, serving
 
 MODEL = "gemma3:4b"
 CREATED = "2025-01-01T00:00:00.000000Z"
@@ -53,53 +53,19 @@ def from_source_1(request: dict[str, Any]) -> str:
 
 
 @dataclass
-class FakeOllama:
-    """What the server lists, how it replies, and every request it received (method, path, JSON body)."""
+class FakeOllama(FakeModelServer):
+    """The fake server's state."""
 
-    url: str = ""
-    models: list[str] = field(default_factory=lambda: [MODEL])
-    reply: Reply = lambda request: ""
-    die_after: int | None = None  # stream this many pieces, then drop the connection
-    hold_after: int | None = None  # stream this many pieces, then hold the stream open until `release` is set
-    missing: bool = False  # answer /api/chat with 404 model not found
-    requests: list[tuple[str, str, Any]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # a reply function that raised: a bug in the test
-    holding: threading.Event = field(default_factory=threading.Event)  # set once a stream is held
-    release: threading.Event = field(default_factory=threading.Event)
+    MODEL: ClassVar[str] = MODEL
+    CHAT_PATH: ClassVar[str] = "/api/chat"
 
-    def reset(self) -> None:
-        self.release.set()  # a stream still held (its client gone) ends
-        self.holding, self.release = threading.Event(), threading.Event()
-        self.models, self.reply, self.die_after, self.hold_after, self.missing = (
-            [MODEL], lambda request: "", None, None, False)
-        self.requests.clear()
-        self.errors.clear()
-
-    @property
-    def chats(self) -> list[dict[str, Any]]:
-        """The bodies of the chat requests received, in order."""
-        return [body for method, path, body in self.requests if path == "/api/chat"]
 
 def _handler(state: FakeOllama) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive and chunked transfer encoding, as Ollama's Go server
-        timeout = 30
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _json(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    class Handler(JsonHandler):
+        content_type = "application/json; charset=utf-8"
 
         def _chunk(self, body: Any) -> None:
-            line = json.dumps(body).encode() + b"\n"
-            self.wfile.write(f"{len(line):x}\r\n".encode() + line + b"\r\n")
-            self.wfile.flush()
+            self._write_chunk(json.dumps(body).encode() + b"\n")
 
         def do_GET(self) -> None:
             state.requests.append(("GET", self.path, None))
@@ -137,12 +103,7 @@ def _handler(state: FakeOllama) -> type[BaseHTTPRequestHandler]:
             held = state.release  # this request's: a reset releases it even after the next test has begun
             try:
                 for n, piece in enumerate(pieces(text)):
-                    if state.hold_after is not None and n == state.hold_after:
-                        state.holding.set()
-                        held.wait()
-                    if state.die_after is not None and n == state.die_after:
-                        self.close_connection = True
-                        self.connection.shutdown(socket.SHUT_RDWR)  # mid-body: no final chunk, no done line
+                    if self._hold_or_drop(state, held, n):
                         return
                     self._chunk({"model": model, "created_at": CREATED,
                                  "message": {"role": "assistant", "content": piece}, "done": False})
@@ -159,16 +120,5 @@ def _handler(state: FakeOllama) -> type[BaseHTTPRequestHandler]:
 def running() -> Iterator[FakeOllama]:
     """The server on a free loopback port, in a thread of its own, until the block ends."""
     state = FakeOllama()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    server.block_on_close = False  # idle keep-alive connections must not hold up the shutdown
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(state, _handler(state)):
         yield state
-    finally:
-        state.release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -25,6 +25,7 @@ from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared
 from assistant.answer.responders import AboutDocument, Asked, Definitions, Draft, FromEvidence, Registry, Responder
 from assistant.config import Settings
+from assistant.models import servers
 from assistant.models.llm import Backend, get_backend
 from assistant.retrieve import Filters, Searcher
 from assistant.types import Answer, Citation, Document
@@ -61,15 +62,17 @@ class Answerer:
         """A follow-up made to stand on its own, and the earlier question it still leans on ("" if none)."""
         return standalone(question, history, self.backend, self.settings)
 
-    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
+            via: str | None = None) -> Answer:
         """Answer `question` (a follow-up of `history`) from the index, or abstain with related passages."""
-        *_, answer = self.stream(question, history, filters)
+        *_, answer = self.stream(question, history, filters, via)
         assert isinstance(answer, Answer)
         return answer
 
-    def stream(self, question: str, history: Sequence[Turn] = (),
-               filters: Filters | None = None) -> Iterator[str | Answer]:
-        """The model's words as it writes them, then the verified `Answer` (whose text may differ)."""
+    def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
+               via: str | None = None) -> Iterator[str | Answer]:
+        """The model's words as it writes them, then the verified `Answer` (whose text may differ); `via` names
+        who asked in the audit log (default: this answerer's surface)."""
         started = time.perf_counter()
         question, asked, language, notices = prepared(question)
         alone, context = self.standalone(asked or question, history)
@@ -103,7 +106,7 @@ class Answerer:
                         pieces.append(piece)
                         yield piece
             except Exception as exc:  # the model server died or refused mid-answer: the evidence still stands
-                fallback = f"the model failed ({type(exc).__name__}: {str(exc)[:200]})"
+                fallback = servers.failure(exc)
             removed = 0
             if fallback is None:
                 text, citations, fallback, removed = self.writer.verified("".join(pieces), alone, chosen, language)
@@ -132,7 +135,7 @@ class Answerer:
                      "generate_ms": round(_ms(retrieved), 1), **timings, "total_ms": round(_ms(started), 1)},
         )
         if self.settings.audit_path is not None:
-            audit.record(self.settings.audit_path, answer, self.via)
+            audit.record(self.settings.audit_path, answer, via or self.via)
         yield answer
 
     def _quoted(self, draft: Draft, language: str) -> tuple[str, list[Citation]]:

@@ -9,7 +9,9 @@ user as a cited claim. The check is deterministic and runs offline:
   another language than the quotes (English over Dutch) the embedding similarity of sentence and quote counts
   instead;
 * a sentence must add something to the question: one that only restates it is no answer;
-* every number (in digits or spelled out) and link in the sentence must occur in the quotes it cites;
+* every number (in digits or spelled out) and link in the sentence must occur in the quotes it cites, and so
+  must every name written with capitals (an acronym: a swapped actor); a sentence negated where its quotes are
+  not, or the reverse, is not supported (`assistant/rules/verification.toml`);
 * a cited quote that shares nothing with its sentence is dropped; a sentence without a (valid) marker is
   attributed to the quote that supports it best; a sentence no quote supports is removed.
 """
@@ -36,6 +38,8 @@ NUMBER_WORDS = {w: str(n) for lang in ("nl", "en") for w, n in rules.words(f"num
 _TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 NO_ANSWER = ("GEEN ANTWOORD", "NO ANSWER")
+_NEGATION = rules.rule("verification", "negation")
+_NAME = rules.rule("verification", "name")
 
 
 @dataclass
@@ -87,6 +91,7 @@ def _sentences(text: str) -> list[tuple[str, list[int]]]:
 class _Quotes:
     """The numbered quotes, prepared once for checking every sentence against them."""
 
+    raw: Sequence[str]
     plain: list[str]
     terms: list[set[str]]
     pairs: list[set[tuple[str, str]]]
@@ -102,6 +107,11 @@ class _Quotes:
         if _numbers(fold(sentence)) - _numbers(together):
             return False
         if any(link.lower().rstrip(".,;)") not in together for link in _LINK.findall(sentence)):
+            return False
+        said = " ".join(fold(self.raw[i]) for i in cited)
+        if set(_NAME.findall(sentence)) - set(_NAME.findall(said)):
+            return False
+        if len(_NEGATION.findall(fold(sentence))) % 2 != len(_NEGATION.findall(said)) % 2:
             return False
         if max(similar[i] for i in cited) >= self.min_similarity:
             return True
@@ -122,7 +132,7 @@ def verify(text: str, quotes: Sequence[str], question: str, *, min_support: floa
     if text.strip().strip("*_\"'“”").upper().startswith(NO_ANSWER):
         result.declined = True
         return result
-    check = _Quotes([fold(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
+    check = _Quotes(quotes, [fold(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
                     min_support, min_pair_support, min_similarity)
     seen = [_terms(question)]  # a sentence that only restates the question, or an earlier sentence, adds nothing
     for sentence, numbers in _sentences(text):

@@ -64,7 +64,7 @@ def _answerer(backend: str | None, index: Path | None, doc_ids: tuple[str, ...])
 
     answerer = Answerer(settings(index), backend)
     known_documents(answerer.index.documents, doc_ids)
-    terminal.notices(answerer.backend.notices)
+    click.echo(answerer.backend.line, err=True)
     return answerer, Filters(list(doc_ids))
 
 
@@ -140,7 +140,7 @@ def chat(backend: str | None, doc_ids: tuple[str, ...], index: Path | None) -> N
 
     answerer, filters = _answerer(backend, index, doc_ids)
     history: list[Turn] = []
-    click.echo(f"{answerer.backend.name} ({answerer.backend.model or 'no model'}) — Ctrl-D ends", err=True)
+    click.echo("Ctrl-D ends", err=True)
     while True:
         try:
             question = input("\n> " if not history else "\n>> ")

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from assistant.cli.params import INDEX_DIRECTORY, DocumentId
-from assistant.config import Settings
+from assistant.config import BACKENDS, Settings
 from assistant.types import AssistantError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,9 +20,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 index_option = click.option("--index", type=INDEX_DIRECTORY, help="Index directory (default: settings).")
 
 backend_option = click.option(
-    "--backend", type=click.Choice(["auto", "ollama", "embedded", "extractive"]), default=None,
-    help="Who writes the answer (default: settings, `auto`): an Ollama model, the embedded model, or "
-    "`extractive`, which quotes the best supporting sentences.",
+    "--backend", type=click.Choice(BACKENDS), default=None,
+    help="Who writes the answer (default: settings, `auto`): an Ollama model, a model on an OpenAI-compatible "
+    "server, the embedded model, or `extractive`, which quotes the best supporting sentences.",
 )
 
 documents_option = click.option("--doc", "doc_ids", type=DocumentId(), multiple=True,

@@ -65,7 +65,7 @@ def overview(doc_id: str | None, index: Path | None, as_json: bool, export: Path
     configured = settings(index)
     chosen = get_backend(configured, backend)
     if condense and chosen.chat is None:
-        raise click.UsageError("--condense needs a model: use --backend embedded or --backend ollama")
+        raise click.UsageError("--condense needs a model: use --backend ollama, openai or embedded")
     view, asked = condensed(view, configured, chosen, ask=condense)
     if condense:
         terminal.condensed(view, chosen.model, asked)

@@ -1,8 +1,10 @@
-"""Running and looking after the assistant: `serve` the web page, `hash-password` for its users, `doctor` for the
-index, and `eval` to measure answers on a gold set (or draft gold lines from users' ratings)."""
+"""Running and looking after the assistant: `serve` the web page and API, `hash-password` for its users, `api-key`
+for the API's callers, `doctor` for the index, and `eval` to measure answers on a gold set (or draft gold lines
+from users' ratings)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from click.core import ParameterSource
 from assistant.cli.options import backend_option, friendly, index_option, settings
 from assistant.present import terminal
 from assistant.web.auth import hash_password as make_hash
-from assistant.web.auth import is_local
+from assistant.web.auth import is_local, new_key
 
 REPORTS = Path("evals/reports")
 DRAFTS = Path("evals/feedback-drafts.jsonl")
@@ -50,8 +52,8 @@ def serve(host: str | None, port: int | None, backend: str | None, open_browser:
     from assistant.web.server import serve as run
 
     app = App(configured, backend)
-    terminal.notices(app.answerer.backend.notices)
-    click.echo(f"serving on http://{host}:{port} ({app.answerer.backend.name}); Ctrl-C stops", err=True)
+    click.echo(app.answerer.backend.line, err=True)
+    click.echo(f"serving on http://{host}:{port}; Ctrl-C stops", err=True)
     run(app, host, port, configured.ui.users, open_browser)
 
 
@@ -64,6 +66,23 @@ def hash_password() -> None:
     click.echo(make_hash(password))
 
 
+@click.command("api-key")
+@click.argument("name")
+def api_key(name: str) -> None:
+    """Make a new key for the OpenAI-compatible API: print the key (give it to its holder; it is not stored) and
+    the line for the `api.keys` setting, which holds only its hash.
+
+    \b
+    Example:
+      assistant api-key open-webui
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):  # a bare TOML key: the line can be pasted as it is
+        raise click.BadParameter("use ASCII letters, digits, - and _ only", param_hint="NAME")
+    key, stored = new_key()
+    click.echo(f"key (shown once): {key}", err=True)
+    click.echo(f"add to assistant.toml under [api.keys]:\n{name} = \"{stored}\"")
+
+
 @click.command()
 @click.option("--repair", is_flag=True, help="Re-ingest what is inconsistent (only that).")
 @click.option("--quick", is_flag=True, help="Counts and file presence only (what ingest and serve check at start).")
@@ -72,6 +91,7 @@ def hash_password() -> None:
 def doctor(repair: bool, quick: bool, index: Path | None) -> None:
     """Check that the manifest, the vector collection, the lexical index, the per-document files and the
     recorded embedder agree; with --repair, re-ingest only what does not. Exit code 1 when problems remain.
+    Then say which model servers answer (Ollama, the configured OpenAI-compatible server) and with which models.
 
     \b
     Examples:
@@ -87,6 +107,9 @@ def doctor(repair: bool, quick: bool, index: Path | None) -> None:
     else:
         before, health = None, check(configured, quick=quick)
     terminal.health(before, health)
+    from assistant.models import servers
+
+    terminal.servers(servers.probe_ollama(configured), servers.probe_openai(configured), configured)
     if not health.ok:
         raise SystemExit(1)
 

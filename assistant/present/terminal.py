@@ -24,10 +24,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from assistant.answer.answerer import Answerer, Turn
+    from assistant.config import Settings
     from assistant.enrich.overview import GlossaryEntry, Overview, TimelineEvent
     from assistant.enrich.refs import Reference
     from assistant.health import Health
     from assistant.ingest import IngestReport
+    from assistant.models.servers import Probe
     from assistant.retrieve import Filters
     from assistant.types import Span
 
@@ -119,6 +121,17 @@ def health(found: Health | None, now: Health) -> None:
         click.echo(f"not indexed yet: {doc_id} (run `assistant ingest`)")
     state = "consistent" if now.ok else f"{len(now.problems)} problem(s)"
     click.echo(f"index {now.generation}: {now.documents} documents, {now.chunks} chunks, {state}")
+
+
+def servers(ollama: Probe, openai: Probe, settings: Settings) -> None:
+    """Which model servers can write answers, with the models they have; and what `auto` picks from them."""
+    for name, probe in (("Ollama", ollama), ("OpenAI-compatible server", openai)):
+        if probe.problem is None:
+            click.echo(f"{name} at {probe.url}: ready; models: {', '.join(probe.models)}")
+        else:
+            click.echo(probe.problem)
+    picked = "ollama" if ollama.problem is None else "openai" if openai.problem is None else "extractive"
+    click.echo(f"backend: {settings.llm.backend}" + (f" (picks {picked})" if settings.llm.backend == "auto" else ""))
 
 
 # -- search and answers --------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from assistant.config import Settings
 from assistant.enrich.refs import KINDS
 from assistant.index import current_generation
 from assistant.ingest import add_document, ingest
+from assistant.models.llm import Backend
 from assistant.present.briefing import briefing, condense
 from assistant.retrieve import Filters
 from assistant.sources.corpus import remove_document
@@ -206,6 +207,12 @@ class App:
         return result
 
 
+def _who_answers(backend: Backend, language: str) -> str:
+    """The page header's line on who writes the answers: a model, or nobody (the quotes are the answer)."""
+    t = TEXT[language]
+    return t["quoting"] if backend.chat is None else f"{t['backend']}: **{backend.name}** ({backend.model})"
+
+
 def build(app: App) -> gr.Blocks:
     """The interface: a chat page with sources, and a documents page."""
     t = TEXT["nl"]
@@ -217,7 +224,7 @@ def build(app: App) -> gr.Blocks:
         with gr.Row():
             heading = gr.Markdown(f"## {t['title']}")
             language = gr.Radio(["Nederlands", "English"], value="Nederlands", show_label=False, scale=0)
-        indicator = gr.Markdown(f"{t['backend']}: **{backend.name}** ({backend.model or 'geen model'})")
+        indicator = gr.Markdown(_who_answers(backend, "nl"))
         visited = gr.BrowserState(False, storage_key="assistant-visited")
         # hidden until the landing tab is chosen (see the load event below): nothing switches under the cursor
         with gr.Tabs(selected="overview", visible="hidden") as tabs:
@@ -331,7 +338,7 @@ def build(app: App) -> gr.Blocks:
                     gr.update(label=tx["doc_title"]), gr.update(label=tx["kind"]), gr.update(label=tx["date"]),
                     gr.update(value=tx["add"]), gr.update(label=tx["remove_which"]), gr.update(value=tx["remove"]),
                     gr.update(value=tx["good"]), gr.update(value=tx["bad"]),
-                    f"{tx['backend']}: **{backend.name}** ({backend.model or '—'})", gr.update(label=tx["refs"]),
+                    _who_answers(backend, lg), gr.update(label=tx["refs"]),
                     gr.update(label=tx["refs_search"]), gr.update(label=tx["refs_kind"]),
                     gr.update(label=tx["refs_missing"]), gr.update(label=tx["overview"]),
                     gr.update(value=tx["briefing_md"]), gr.update(value=tx["briefing_html"]),

@@ -1,5 +1,5 @@
-"""Who may use the web page: the password hashes the `ui.users` setting stores, and the sign-in check built from
-them.
+"""Who may use the web page and the API: the password hashes the `ui.users` setting stores and the sign-in check
+built from them, and the API keys `api.keys` stores.
 
 Plain hashlib and hmac, so that `assistant hash-password` starts without loading the web stack.
 """
@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from assistant.types import AssistantError
 
+KEY_PREFIX = "sk-asst-"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -48,3 +49,18 @@ def sign_in(host: str, users: dict[str, str]) -> Callable[[str, str], bool] | No
     if local and not users:
         return None
     return lambda name, password: name in users and check_password(password, users[name])
+
+
+def new_key() -> tuple[str, str]:
+    """A random API key and the hash the `api.keys` setting stores for it. A key is 256 random bits, so one
+    SHA-256 round cannot be searched (a password needs PBKDF2's slowness; a key does not, and every request
+    checks it)."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    return key, "sha256$" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_matches(key: str, stored: str) -> bool:
+    """Whether `key` matches a stored hash: SHA-256 from `assistant api-key`, or a PBKDF2 password hash."""
+    if stored.startswith("sha256$"):
+        return hmac.compare_digest("sha256$" + hashlib.sha256(key.encode()).hexdigest(), stored)
+    return check_password(key, stored)

@@ -1,5 +1,5 @@
-"""The HTTP server behind `assistant serve`: the web page, `/health` for load balancers, and sign-in for
-everyone when it is reachable from other machines."""
+"""The HTTP server behind `assistant serve`: the web page, the OpenAI-compatible API under `/v1`, `/health` for load
+balancers, and sign-in (or API keys) for everyone when it is reachable from other machines."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from assistant.web.api import api
 from assistant.web.app import App, mount
 from assistant.web.auth import sign_in
 
@@ -25,6 +26,7 @@ def serve(app: App, host: str, port: int, users: dict[str, str], open_browser: b
         state = app.health()
         return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
+    server.mount("/v1", api(app, host))  # before the page, which takes every other path
     mount(server, app, auth)
     if open_browser:
         threading.Timer(2.0, webbrowser.open, [f"http://{host}:{port}/"]).start()

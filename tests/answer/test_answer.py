@@ -119,7 +119,8 @@ def test_cli_ask_json_contract(bundled):
     result = CliRunner().invoke(cli, ["ask", "Welke vier thema's kent de agenda?", "--json", "--backend", "extractive"],
                                 env=cli_env(bundled))
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
+    assert result.stderr.startswith("answers by extractive: answers quote the documents")
     for key, kind in {"question": str, "answer": str, "abstained": bool, "citations": list, "backend": str,
                       "timings": dict}.items():
         assert isinstance(data[key], kind), key

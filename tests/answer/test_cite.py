@@ -301,6 +301,46 @@ def test_numbers_and_links_are_still_checked_across_languages(wrong):
     assert result.claims == [] and len(result.removed) == 1
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("De Raad voor het Openbaar Bestuur denkt niet mee met de uitwerking van de actielijnen [1].", False),
+    ("De Raad voor het Openbaar Bestuur denkt geen moment mee met de actielijnen [1].", False),
+    ("Niet de Raad voor het Openbaar Bestuur maar ... denkt mee met de uitwerking van de actielijnen [1].", False),
+    ("De Raad voor het Openbaar Bestuur denkt actief mee met de uitwerking van de actielijnen [1].", True),
+])
+def test_a_negation_the_quote_lacks_is_not_supported(text, kept):
+    assert bool(claims(text)) is kept
+
+
+def test_a_negation_the_quote_has_must_stay():
+    quote = "Het kabinet stelt dit jaar geen adviesaanvraag op bij de SER."
+    assert claims("Het kabinet stelt dit jaar geen adviesaanvraag op bij de SER [1].", [quote])
+    assert not claims("Het kabinet stelt dit jaar een adviesaanvraag op bij de SER [1].", [quote])
+
+
+def test_negation_is_counted_across_languages():
+    similarity = fake_similarity({"Council": {0: 0.95}})
+    assert claims(f"{ROB_EN} [1].", similarity=similarity, **CROSS)
+    assert not claims("The Council for Public Administration is not involved in the lines of action [1].",
+                      similarity=similarity, **CROSS)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("De Hogeschool van Amsterdam heeft een Centre of Expertise Applied AI met zeven labs [2].", True),
+    ("De VNG heeft een Centre of Expertise Applied AI met zeven labs [2].", False),
+    ("NOLAI heeft een Centre of Expertise Applied AI met zeven labs [2].", False),
+])
+def test_a_name_in_capitals_the_quote_lacks_is_not_supported(text, kept):
+    assert bool(claims(text)) is kept
+
+
+def test_a_swapped_name_is_caught_across_languages():
+    similarity = fake_similarity({"Expertise": {1: 0.95}})
+    assert claims("The Amsterdam University of Applied Sciences has a Centre of Expertise Applied AI [2].",
+                  similarity=similarity, **CROSS)
+    assert not claims("The UWV has a Centre of Expertise Applied AI with seven labs [2].", similarity=similarity,
+                      **CROSS)
+
+
 def test_without_similarity_an_english_sentence_does_not_verify():
     assert check(f"{ROB_EN} [1].").claims == []
 

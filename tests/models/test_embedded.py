@@ -18,7 +18,7 @@ from conftest import cli_env
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answer.answerer import Answerer
-from assistant.models import llm
+from assistant.models import llamacpp
 from assistant.text.normalize import match_key
 from assistant.types import Answer
 
@@ -61,7 +61,7 @@ def test_backend_is_the_embedded_gguf_behind_langchain(answerer):
     assert backend.name == "embedded"
     assert backend.model and backend.model.endswith(".gguf")
     assert isinstance(backend.chat, BaseChatModel)
-    assert isinstance(backend.chat, llm.LlamaCppChat)
+    assert isinstance(backend.chat, llamacpp.LlamaCppChat)
     assert Path(backend.chat.model_path).is_file()
 
 
@@ -118,7 +118,7 @@ def test_unanswerable_question_abstains_without_calling_the_model(answerer, monk
         calls.append(args)
         raise AssertionError("the model must not be asked")
 
-    monkeypatch.setattr(llm.LlamaCppChat, "_stream", refuse)
+    monkeypatch.setattr(llamacpp.LlamaCppChat, "_stream", refuse)
     answer = answerer.ask(UNANSWERABLE)
     assert calls == []
     assert answer.abstained and answer.citations == [] and answer.fallback is None
@@ -164,7 +164,7 @@ def test_missing_gguf_is_a_clear_error(bundled, tmp_path):
 
 
 def _bundled_prefix(path: Path) -> None:
-    bundled_gguf = llm._bundled_gguf()
+    bundled_gguf = llamacpp._bundled_gguf()
     with open(bundled_gguf, "rb") as src:
         path.write_bytes(src.read(1_000_000))
 
