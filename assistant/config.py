@@ -106,6 +106,12 @@ class AnswerSettings(_Section):
         0.5, ge=0, le=1,
         description="...and this share of its pairs of neighbouring content words also stand together there...",
     )
+    min_word_similarity: float = Field(
+        0.9, ge=0, le=1,
+        description="...a word of the sentence its quotes lack counts as their word nearest in meaning when the "
+        "embedder finds the two this alike, read alone (a synonym: 'gevolgen' for 'impact'); chosen on "
+        "`evals/paraphrases.dev.jsonl`...",
+    )
     min_cross_similarity: float = Field(
         0.88, ge=0, le=1,
         description="...or, for an answer in another language than its quotes, when the embedding similarity of "

@@ -8,7 +8,8 @@ kind of paraphrase or error (`kind`: translation, paraphrase, negation, neighbou
 verifies when no sentence of it is removed: an unsupported claim must be cut, a faithful paraphrase must stand.
 Precision is the share of verified answers that are supported; recall the share of supported answers that
 verify. `dev` is for choosing, `test` is reported once. The verification runs with the settings in force
-(`answer.min_support`, `answer.min_pair_support`, `answer.min_cross_similarity`), as in `ModelWriter.verified`.
+(`answer.min_support`, `answer.min_pair_support`, `answer.min_word_similarity`, `answer.min_cross_similarity`),
+as in `ModelWriter.verified`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 
 from assistant.answer import cite
 from assistant.config import Settings
-from assistant.models.embeddings import get_embeddings
+from assistant.models.embeddings import get_embeddings, words_alike
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,8 @@ def verifies(item: dict, settings: Settings, similar) -> bool:
     cross = item["language"] != "nl"
     result = cite.verify(item["answer"], item["quotes"], item["question"], min_support=a.min_support,
                          min_pair_support=a.min_pair_support, similarity=similar if cross else None,
-                         min_similarity=a.min_cross_similarity)
+                         min_similarity=a.min_cross_similarity, words_alike=words_alike(settings),
+                         min_word_similarity=a.min_word_similarity)
     return bool(result.claims) and not result.removed and not result.declined
 
 

@@ -5,9 +5,10 @@ user as a cited claim. The check is deterministic and runs offline:
 
 * a sentence's support by its quotes is the share of its content words (stemmed, stop words removed) that
   they contain, and the share of its pairs of neighbouring content words that stand together in them too (so
-  "Kamer van Koophandel" is not supported by "Kamer" and "van Koophandel" far apart); for an answer in
-  another language than the quotes (English over Dutch) the embedding similarity of sentence and quote counts
-  instead;
+  "Kamer van Koophandel" is not supported by "Kamer" and "van Koophandel" far apart); a word they lack counts
+  as the word of theirs nearest in meaning when the two are alike enough (`words_alike`: "gevolgen" for
+  "impact"); for an answer in another language than the quotes (English over Dutch) the embedding similarity
+  of sentence and quote counts instead;
 * a sentence must add something to the question: one that only restates it is no answer;
 * every number (in digits or spelled out) and link in the sentence must occur in the quotes it cites, and so
   must every name written with capitals (an acronym: a swapped actor); a sentence negated where its quotes are
@@ -23,12 +24,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
+
 from assistant.text import rules
-from assistant.text.normalize import fold
+from assistant.text.normalize import fold, writes_english
 from assistant.text.sentences import sentence_spans
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens, lexical_words
 
 Similarity = Callable[[str, Sequence[str]], list[float]]
+# how alike in meaning each of some words is to each of others (a matrix, rows the first words), from 0 to 1
+WordsAlike = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -98,6 +103,8 @@ class _Quotes:
     min_support: float
     min_pair_support: float
     min_similarity: float
+    words_alike: WordsAlike | None = None
+    min_word_similarity: float = 1.0
 
     def support(self, sentence: str, cited: list[int], similar: list[float]) -> bool:
         """The cited quotes together carry the sentence: its numbers and links, and its words or meaning."""
@@ -115,25 +122,45 @@ class _Quotes:
             return False
         if max(similar[i] for i in cited) >= self.min_similarity:
             return True
-        terms, pairs = _terms(sentence), _pairs(sentence)
+        stems = self._as_quoted(sentence, [w for i in cited for w in lexical_words(self.raw[i])])
+        terms, pairs = set(stems), set(pairwise(stems))
         words = len(terms & set().union(*(self.terms[i] for i in cited))) / len(terms)
         order = len(pairs & set().union(*(self.pairs[i] for i in cited))) / len(pairs) if pairs else 1.0
         return words >= self.min_support and order >= self.min_pair_support
 
+    def _as_quoted(self, sentence: str, quoted: list[tuple[str, str]]) -> list[str]:
+        """The sentence's stems, a word the quotes lack replaced by the quotes' word nearest in meaning when it
+        is alike enough: "gevolgen" reads as "impact" when the quote says impact. Only for a sentence wholly in
+        the quotes' Dutch: read word by word, "cabinet" is as alike to "kabinet" as a synonym, and a sentence
+        that mixes in English would pass as their paraphrase."""
+        read = lexical_words(sentence)
+        known = {stem for _, stem in quoted}
+        missing = [i for i, (word, stem) in enumerate(read) if stem not in known and word.isalpha()]
+        if not missing or not quoted or self.words_alike is None or writes_english(sentence):
+            return [stem for _, stem in read]
+        alike = self.words_alike([read[i][0] for i in missing], [word for word, _ in quoted])
+        stems = [stem for _, stem in read]
+        for row, i in zip(alike, missing, strict=True):
+            if row.max() >= self.min_word_similarity:
+                stems[i] = quoted[int(row.argmax())][1]
+        return stems
+
 
 def verify(text: str, quotes: Sequence[str], question: str, *, min_support: float, min_pair_support: float,
-           similarity: Similarity | None = None, min_similarity: float = 1.0) -> Verification:
+           similarity: Similarity | None = None, min_similarity: float = 1.0, words_alike: WordsAlike | None = None,
+           min_word_similarity: float = 1.0) -> Verification:
     """Keep the sentences of `text` that `quotes` support, each with the quotes that support it.
 
     `similarity` is given when the answer is in another language than the quotes: a sentence is then also
-    supported by a quote whose embedding similarity reaches `min_similarity`.
+    supported by a quote whose embedding similarity reaches `min_similarity`. `words_alike`, when given, lets a
+    word the quotes lack count as theirs when it is as alike as `min_word_similarity` to one of their words.
     """
     result = Verification()
     if text.strip().strip("*_\"'“”").upper().startswith(NO_ANSWER):
         result.declined = True
         return result
     check = _Quotes(quotes, [fold(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
-                    min_support, min_pair_support, min_similarity)
+                    min_support, min_pair_support, min_similarity, words_alike, min_word_similarity)
     seen = [_terms(question)]  # a sentence that only restates the question, or an earlier sentence, adds nothing
     for sentence, numbers in _sentences(text):
         terms = _terms(sentence)

@@ -15,7 +15,7 @@ from assistant.answer.evidence import Evidence
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models import prompts
-from assistant.models.embeddings import get_embeddings
+from assistant.models.embeddings import get_embeddings, words_alike
 from assistant.models.llm import Backend
 from assistant.text.normalize import language_of
 from assistant.types import Citation
@@ -50,7 +50,8 @@ class ModelWriter:
         quotes = [ev.span.quote for ev in chosen]
         cross = language != "nl"
         result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
-                             similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity)
+                             similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity,
+                             words_alike=words_alike(self.settings), min_word_similarity=a.min_word_similarity)
         best = chosen.index(max(chosen, key=lambda ev: ev.score))
         why = None
         if result.declined:

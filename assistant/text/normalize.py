@@ -62,6 +62,11 @@ def language_of(text: str) -> str:
     return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
 
 
+def writes_english(text: str) -> bool:
+    """Whether a text uses an English function word that Dutch has not ("the", "of", "which"), even once."""
+    return any(w in _EN and w not in _NL for w in re.findall(r"[a-z]+", text.lower()))
+
+
 def recognised(text: str) -> bool:
     """Whether a question of several words uses any Dutch or English function word at all."""
     words = re.findall(r"[^\W\d_]+", text.lower())

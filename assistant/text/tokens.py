@@ -32,8 +32,14 @@ def _analyzer() -> tuple[frozenset[str], Any]:
 def lexical_tokens(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike), read from
     the folded text without accents: "thema's" and "thema’s", "ideeën" and "ideeen" are the same words."""
+    return [stem for _, stem in lexical_words(text)]
+
+
+def lexical_words(text: str) -> list[tuple[str, str]]:
+    """`lexical_tokens` with the word each stem was read from, for comparing words by meaning."""
     stopwords, stemmer = _analyzer()
-    return stemmer.stemWords([w for w in _TOKEN.findall(unaccented(fold(text)).lower()) if w not in stopwords])
+    words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower()) if w not in stopwords]
+    return list(zip(words, stemmer.stemWords(words), strict=True))
 
 
 def vocabulary(texts: Iterable[str]) -> dict[str, str]:

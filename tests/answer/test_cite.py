@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answer.cite import verify
@@ -339,6 +340,45 @@ def test_a_swapped_name_is_caught_across_languages():
                   similarity=similarity, **CROSS)
     assert not claims("The UWV has a Centre of Expertise Applied AI with seven labs [2].", similarity=similarity,
                       **CROSS)
+
+
+def fake_alike(pairs: dict[tuple[str, str], float]):
+    """A stand-in for the embedder's word similarity: the given pairs are that alike, every other pair 0."""
+    def alike(words: Sequence[str], others: Sequence[str]) -> np.ndarray:
+        return np.array([[pairs.get((w, o), 1.0 if w == o else 0.0) for o in others] for w in words])
+
+    return alike
+
+
+SER = ("Zo zal het kabinet dit jaar een adviesaanvraag opstellen bij de SER over de sociaaleconomische impact van "
+       "digitalisering.")
+REWORDED = ("Het kabinet stelt dit jaar een adviesaanvraag op bij de SER over de sociaaleconomische gevolgen van "
+            "digitalisering [1].")
+SYNONYMS = {("gevolgen", "impact"): 0.93}
+
+
+def test_a_synonym_counts_as_the_quotes_word_when_alike_enough():
+    alike = fake_alike(SYNONYMS)
+    assert not claims(REWORDED, [SER])
+    assert claims(REWORDED, [SER], words_alike=alike, min_word_similarity=0.9) == [(REWORDED[:-5] + ".", [0])]
+    assert not claims(REWORDED, [SER], words_alike=alike, min_word_similarity=0.96)
+
+
+def test_a_sentence_mixing_in_english_is_not_read_by_meaning_word_for_word():
+    alike = fake_alike({**SYNONYMS, ("cabinet", "kabinet"): 0.95})
+    mixed = REWORDED.replace("Het kabinet", "The cabinet")
+    assert claims(REWORDED, [SER], words_alike=alike, min_word_similarity=0.9)
+    assert not claims(mixed, [SER], words_alike=alike, min_word_similarity=0.9)
+
+
+@pytest.mark.parametrize("wrong", [
+    REWORDED.replace("dit jaar", "in 2025"),
+    REWORDED.replace("een adviesaanvraag", "geen adviesaanvraag"),
+    REWORDED.replace("SER", "VNG"),
+])
+def test_a_synonym_does_not_excuse_a_wrong_number_negation_or_name(wrong):
+    alike = fake_alike({pair: 0.99 for pair in SYNONYMS})
+    assert not claims(wrong, [SER], words_alike=alike, min_word_similarity=0.9)
 
 
 def test_without_similarity_an_english_sentence_does_not_verify():

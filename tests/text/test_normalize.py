@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.normalize import fold, language_of, match_key, recognised, unaccented
+from assistant.text.normalize import fold, language_of, match_key, recognised, unaccented, writes_english
 from assistant.text.tokens import lexical_tokens, vocabulary
 
 # (as a document writes it, as a user or another rendering may write it)
@@ -72,3 +72,13 @@ def test_short_dutch_and_english_questions_are_recognised_in_their_language(ques
 
 def test_a_question_in_another_language_is_not_recognised() -> None:
     assert not recognised("Quelle est la stratégie numérique du gouvernement néerlandais pour l'avenir?")
+
+
+@pytest.mark.parametrize(("text", "english"), [
+    ("Het kabinet stelt een adviesaanvraag op.", False),
+    ("De coalitie is in 2023 gevormd.", False),  # "in" and "is" are Dutch too
+    ("The cabinet stelt een adviesaanvraag op.", True),
+    ("Which ministry leads the coalition?", True),
+])
+def test_writes_english_spots_an_english_function_word(text, english):
+    assert writes_english(text) is english
