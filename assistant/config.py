@@ -109,7 +109,7 @@ class AnswerSettings(_Section):
     min_word_similarity: float = Field(
         0.9, ge=0, le=1,
         description="...a word of the sentence its quotes lack counts as their word nearest in meaning when the "
-        "embedder finds the two this alike, read alone (a synonym: 'gevolgen' for 'impact'); chosen on "
+        "embedder finds the two this alike, read alone (a synonym: 'stimuleren' for 'bevorderen'); chosen on "
         "`evals/paraphrases.dev.jsonl`...",
     )
     min_cross_similarity: float = Field(

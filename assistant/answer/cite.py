@@ -6,8 +6,8 @@ user as a cited claim. The check is deterministic and runs offline:
 * a sentence's support by its quotes is the share of its content words (stemmed, stop words removed) that
   they contain, and the share of its pairs of neighbouring content words that stand together in them too (so
   "Kamer van Koophandel" is not supported by "Kamer" and "van Koophandel" far apart); a word they lack counts
-  as the word of theirs nearest in meaning when the two are alike enough (`words_alike`: "gevolgen" for
-  "impact"); for an answer in another language than the quotes (English over Dutch) the embedding similarity
+  as the word of theirs nearest in meaning when the two are alike enough (`words_alike`: "stimuleren" for
+  "bevorderen"); for an answer in another language than the quotes (English over Dutch) the embedding similarity
   of sentence and quote counts instead;
 * a sentence must add something to the question: one that only restates it is no answer;
 * every number (in digits or spelled out) and link in the sentence must occur in the quotes it cites, and so
@@ -130,7 +130,7 @@ class _Quotes:
 
     def _as_quoted(self, sentence: str, quoted: list[tuple[str, str]]) -> list[str]:
         """The sentence's stems, a word the quotes lack replaced by the quotes' word nearest in meaning when it
-        is alike enough: "gevolgen" reads as "impact" when the quote says impact. Only for a sentence wholly in
+        is alike enough: "stimuleren" reads as "bevorderen" when the quote says that. Only for a sentence wholly in
         the quotes' Dutch: read word by word, "cabinet" is as alike to "kabinet" as a synonym, and a sentence
         that mixes in English would pass as their paraphrase."""
         read = lexical_words(sentence)

@@ -104,16 +104,25 @@ def get_embeddings(settings: Settings) -> Embeddings:
 
 def words_alike(settings: Settings) -> Callable[[Sequence[str], Sequence[str]], np.ndarray]:
     """How alike in meaning each of some words is to each of others, as the embedder reads a word alone: the
-    verifier's test of whether a model's word ("gevolgen") stands for one of its quotes' ("impact"). Each word
-    is embedded once per process."""
+    verifier's test of whether a model's word ("stimuleren") stands for one of its quotes' ("bevorderen"). Each word
+    is embedded once per process and embedder, whoever asks."""
     embedder = get_embeddings(settings)
 
-    @lru_cache(maxsize=50_000)
-    def vector(word: str) -> np.ndarray:
-        v = np.asarray(embedder.embed_query(word), dtype=np.float32)
-        return v / (np.linalg.norm(v) or 1.0)
-
     def alike(words: Sequence[str], others: Sequence[str]) -> np.ndarray:
-        return np.array([vector(w) for w in words]) @ np.array([vector(o) for o in others]).T
+        vectors = [_word_vector(embedder, w) for w in words], [_word_vector(embedder, o) for o in others]
+        return np.array(vectors[0]) @ np.array(vectors[1]).T
 
     return alike
+
+
+_WORDS: dict[tuple[int, str], np.ndarray] = {}  # (the embedder's id, word): embedders live as long as the process
+
+
+def _word_vector(embedder: Embeddings, word: str) -> np.ndarray:
+    key = (id(embedder), word)
+    if key not in _WORDS:
+        if len(_WORDS) > 50_000:
+            _WORDS.clear()
+        v = np.asarray(embedder.embed_query(word), dtype=np.float32)
+        _WORDS[key] = v / (np.linalg.norm(v) or 1.0)
+    return _WORDS[key]
