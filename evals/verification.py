@@ -17,33 +17,19 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
-
-import numpy as np
 
 from assistant.answer import cite
 from assistant.config import Settings
-from assistant.models.embeddings import get_embeddings, words_alike
+from assistant.models.embeddings import texts_alike
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def similarity(settings: Settings):
-    """The embedding similarity `ModelWriter` uses for an answer in another language than its quotes, each text
-    embedded once."""
-    embedder = get_embeddings(settings)
-
-    @cache
-    def vector(text: str) -> np.ndarray:
-        v = np.array(embedder.embed_query(text))
-        return v / np.linalg.norm(v)
-
-    def similar(sentence: str, quotes: Sequence[str]) -> list[float]:
-        return [float(vector(q) @ vector(sentence)) for q in quotes]
-
-    return similar
+    """The embedding similarity `ModelWriter` uses for an answer in another language than its quotes."""
+    alike = texts_alike(settings)
+    return lambda sentence, quotes: alike([sentence], quotes)[0].tolist()
 
 
 def verifies(item: dict, settings: Settings, similar) -> bool:
@@ -52,7 +38,7 @@ def verifies(item: dict, settings: Settings, similar) -> bool:
     cross = item["language"] != "nl"
     result = cite.verify(item["answer"], item["quotes"], item["question"], min_support=a.min_support,
                          min_pair_support=a.min_pair_support, similarity=similar if cross else None,
-                         min_similarity=a.min_cross_similarity, words_alike=words_alike(settings),
+                         min_similarity=a.min_cross_similarity, words_alike=texts_alike(settings),
                          min_word_similarity=a.min_word_similarity)
     return bool(result.claims) and not result.removed and not result.declined
 

@@ -66,10 +66,6 @@ def _terms(text: str) -> set[str]:
     return set(lexical_tokens(text))
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
-    return set(pairwise(lexical_tokens(text)))
-
-
 def _numbers(text: str) -> set[str]:
     """The numbers in a text, in digits or spelled out."""
     words = re.findall(r"[^\W\d_]+", text.lower())
@@ -98,6 +94,7 @@ class _Quotes:
 
     raw: Sequence[str]
     plain: list[str]
+    words: list[list[tuple[str, str]]]  # each quote's (word, stem) pairs, read once
     terms: list[set[str]]
     pairs: list[set[tuple[str, str]]]
     min_support: float
@@ -122,7 +119,7 @@ class _Quotes:
             return False
         if max(similar[i] for i in cited) >= self.min_similarity:
             return True
-        stems = self._as_quoted(sentence, [w for i in cited for w in lexical_words(self.raw[i])])
+        stems = self._as_quoted(sentence, [w for i in cited for w in self.words[i]])
         terms, pairs = set(stems), set(pairwise(stems))
         words = len(terms & set().union(*(self.terms[i] for i in cited))) / len(terms)
         order = len(pairs & set().union(*(self.pairs[i] for i in cited))) / len(pairs) if pairs else 1.0
@@ -159,8 +156,11 @@ def verify(text: str, quotes: Sequence[str], question: str, *, min_support: floa
     if text.strip().strip("*_\"'“”").upper().startswith(NO_ANSWER):
         result.declined = True
         return result
-    check = _Quotes(quotes, [fold(q).lower() for q in quotes], [_terms(q) for q in quotes], [_pairs(q) for q in quotes],
-                    min_support, min_pair_support, min_similarity, words_alike, min_word_similarity)
+    read = [lexical_words(q) for q in quotes]
+    stems = [[stem for _, stem in words] for words in read]
+    check = _Quotes(quotes, [fold(q).lower() for q in quotes], read, [set(q) for q in stems],
+                    [set(pairwise(q)) for q in stems], min_support, min_pair_support, min_similarity, words_alike,
+                    min_word_similarity)
     seen = [_terms(question)]  # a sentence that only restates the question, or an earlier sentence, adds nothing
     for sentence, numbers in _sentences(text):
         terms = _terms(sentence)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer import cite
@@ -15,7 +14,7 @@ from assistant.answer.evidence import Evidence
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models import prompts
-from assistant.models.embeddings import get_embeddings, words_alike
+from assistant.models.embeddings import texts_alike
 from assistant.models.llm import Backend
 from assistant.text.normalize import language_of
 from assistant.types import Citation
@@ -51,7 +50,7 @@ class ModelWriter:
         cross = language != "nl"
         result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
                              similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity,
-                             words_alike=words_alike(self.settings), min_word_similarity=a.min_word_similarity)
+                             words_alike=texts_alike(self.settings), min_word_similarity=a.min_word_similarity)
         best = chosen.index(max(chosen, key=lambda ev: ev.score))
         why = None
         if result.declined:
@@ -84,8 +83,4 @@ class ModelWriter:
         return text, citations, None, len(result.removed)
 
     def _similarity(self, sentence: str, quotes: Sequence[str]) -> list[float]:
-        embedder = get_embeddings(self.settings)
-        vectors = np.array([embedder.embed_query(t) for t in (sentence, *quotes)])
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        return (vectors[1:] @ vectors[0]).tolist()
-
+        return texts_alike(self.settings)([sentence], quotes)[0].tolist()

@@ -102,27 +102,26 @@ def get_embeddings(settings: Settings) -> Embeddings:
         raise AssistantError(f"embedder {settings.embeddings.backend!r} is not installed: {exc}") from exc
 
 
-def words_alike(settings: Settings) -> Callable[[Sequence[str], Sequence[str]], np.ndarray]:
-    """How alike in meaning each of some words is to each of others, as the embedder reads a word alone: the
-    verifier's test of whether a model's word ("stimuleren") stands for one of its quotes' ("bevorderen"). Each word
-    is embedded once per process and embedder, whoever asks."""
+def texts_alike(settings: Settings) -> Callable[[Sequence[str], Sequence[str]], np.ndarray]:
+    """How alike in meaning each of some texts is to each of others (a matrix, rows the first), as the embedder
+    reads each alone: the verifier compares a model's word ("stimuleren") with its quotes' ("bevorderen"), and an
+    English sentence with its Dutch quotes. Each text is embedded once per process and embedder, whoever asks."""
     embedder = get_embeddings(settings)
 
-    def alike(words: Sequence[str], others: Sequence[str]) -> np.ndarray:
-        vectors = [_word_vector(embedder, w) for w in words], [_word_vector(embedder, o) for o in others]
-        return np.array(vectors[0]) @ np.array(vectors[1]).T
+    def alike(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
+        return np.array([_vector(embedder, t) for t in texts]) @ np.array([_vector(embedder, o) for o in others]).T
 
     return alike
 
 
-_WORDS: dict[tuple[int, str], np.ndarray] = {}  # (the embedder's id, word): embedders live as long as the process
+_VECTORS: dict[tuple[int, str], np.ndarray] = {}  # (the embedder's id, text): embedders live as long as the process
 
 
-def _word_vector(embedder: Embeddings, word: str) -> np.ndarray:
-    key = (id(embedder), word)
-    if key not in _WORDS:
-        if len(_WORDS) > 50_000:
-            _WORDS.clear()
-        v = np.asarray(embedder.embed_query(word), dtype=np.float32)
-        _WORDS[key] = v / (np.linalg.norm(v) or 1.0)
-    return _WORDS[key]
+def _vector(embedder: Embeddings, text: str) -> np.ndarray:
+    key = (id(embedder), text)
+    if key not in _VECTORS:
+        if len(_VECTORS) > 50_000:
+            _VECTORS.clear()
+        v = np.asarray(embedder.embed_query(text), dtype=np.float32)
+        _VECTORS[key] = v / (np.linalg.norm(v) or 1.0)
+    return _VECTORS[key]

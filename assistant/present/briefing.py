@@ -14,7 +14,7 @@ from langchain_core.messages import HumanMessage
 from assistant.answer import cite
 from assistant.enrich.overview import Overview
 from assistant.models import prompts
-from assistant.models.embeddings import words_alike
+from assistant.models.embeddings import texts_alike
 from assistant.text.normalize import language_of
 from assistant.types import Span
 
@@ -46,7 +46,7 @@ def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> t
             draft = str(backend.chat.invoke([HumanMessage(prompt)]).content)
             result = cite.verify(draft, quotes, "", min_support=settings.answer.min_support,
                                  min_pair_support=settings.answer.min_pair_support,
-                                 words_alike=words_alike(settings),
+                                 words_alike=texts_alike(settings),
                                  min_word_similarity=settings.answer.min_word_similarity)
             claim = result.claims[0].text if len(result.claims) == 1 and not result.removed else None
             good = claim and len(claim) < len(" ".join(quotes)) and language_of(claim) == language
