@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 LLMBackend = Literal["auto", "ollama", "openai", "embedded", "extractive"]
 BACKENDS: tuple[str, ...] = get_args(LLMBackend)
+# a scheme and a host (a `*.` wildcard allowed), an optional port: nothing that could end a CSP directive
+ORIGIN = r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$"
 
 
 class _Section(BaseModel):
@@ -177,6 +179,42 @@ class UISettings(_Section):
          "eerstekamer.nl", "europa.eu", "wrr.nl"],
         description="Sites (with their subdomains) the sources panel links to; any other web address a document "
         "gives is shown as text, so a planted link is never one click away.",
+    )
+    session_hours: float = Field(
+        8, gt=0, description="How long a sign-in lasts; after it the page asks for the name and password again."
+    )
+    signin_limit: int = Field(
+        5, ge=1,
+        description="Wrong passwords one client address may try for one user name before it has to wait: further "
+        "attempts from that address for that name get 429 with `Retry-After` and are not checked. Another address "
+        "is not held back, so the right password still signs in from elsewhere...",
+    )
+    signin_backoff_s: float = Field(
+        30, gt=0,
+        description="...the wait once the limit is reached; it doubles with every further wrong password, up to "
+        "`signin_window_s`...",
+    )
+    signin_window_s: float = Field(
+        900, gt=0,
+        description="...and wrong passwords are forgotten once this long has passed without one after the wait "
+        "they caused (the right password forgets them at once).",
+    )
+    signin_log: Path = Field(
+        Path("audit/sign-ins.jsonl"),
+        description="Where every sign-in, sign-out, wrong password and throttled address is appended as one JSON "
+        "line (time, user name, client address, outcome; never a password), whenever `users` are set; "
+        "`assistant sign-ins` shows the last failures.",
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Reverse proxies (addresses or networks) whose `X-Forwarded-For` names the client, for the "
+        "sign-in limits and log and the API's limit per address; from any other address the header is ignored and "
+        "the connecting address is the client's. Empty: no proxy is trusted.",
+    )
+    frame_ancestors: list[Annotated[str, StringConstraints(pattern=ORIGIN)]] = Field(
+        default_factory=list,
+        description="Origins (`https://intranet.example.nl`) that may show the page in a frame. Empty: no site may "
+        "frame it.",
     )
 
 

@@ -25,5 +25,5 @@ def cli() -> None:
 
 for command in (asking.search, asking.ask, asking.chat, documents.ingest, documents.corpus, documents.docs,
                 documents.refs, overview.overview, overview.glossary, overview.timeline, service.serve,
-                service.hash_password, service.api_key, service.doctor, service.eval_command):
+                service.hash_password, service.sign_ins, service.api_key, service.doctor, service.eval_command):
     cli.add_command(command)

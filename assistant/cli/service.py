@@ -1,6 +1,6 @@
-"""Running and looking after the assistant: `serve` the web page and API, `hash-password` for its users, `api-key`
-for the API's callers, `doctor` for the index, and `eval` to measure answers on a gold set (or draft gold lines
-from users' ratings)."""
+"""Running and looking after the assistant: `serve` the web page and API, `hash-password` for its users,
+`sign-ins` for their last failed sign-ins, `api-key` for the API's callers, `doctor` for the index, and `eval` to
+measure answers on a gold set (or draft gold lines from users' ratings)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def serve(host: str | None, port: int | None, backend: str | None, open_browser:
     app = App(configured, backend)
     click.echo(app.answerer.backend.line, err=True)
     click.echo(f"serving on http://{host}:{port}; Ctrl-C stops", err=True)
-    run(app, host, port, configured.ui.users, open_browser)
+    run(app, host, port, open_browser)
 
 
 @click.command("hash-password")
@@ -64,6 +64,27 @@ def hash_password() -> None:
     if len(password) < 8:
         raise click.ClickException("use at least 8 characters")
     click.echo(make_hash(password))
+
+
+@click.command("sign-ins")
+@click.option("-n", "count", type=click.IntRange(1), default=20, show_default=True, help="How many to show.")
+def sign_ins(count: int) -> None:
+    """The last wrong passwords and throttled addresses in the sign-in log (`ui.signin_log`), oldest first: time,
+    outcome, user name, client address.
+
+    \b
+    Example:
+      assistant sign-ins -n 50
+    """
+    from assistant.types import harmless
+    from assistant.web.signin import last_failures
+
+    path = settings().ui.signin_log
+    failures = last_failures(path, count)
+    for event in failures:
+        wait = f"  (wait {event['retry_after_s']} s)" if "retry_after_s" in event else ""
+        click.echo(harmless(f"{event['time']}  {event['outcome']:<9}  {event['user']}  {event['address']}{wait}"))
+    click.echo(f"{len(failures)} failures from {path}", err=True)
 
 
 @click.command("api-key")

@@ -13,7 +13,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from assistant.sources.loaders import SUPPORTED
 from assistant.types import Answer, AssistantError
 from assistant.web import render
 from assistant.web.render import CSS, OPEN_CITED, shown, status
-from assistant.web.strings import EXAMPLES, TEXT
+from assistant.web.strings import EXAMPLES, SIGN_IN_NOTICE, TEXT
 
 THEME = gr.themes.Base(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
                        font_mono=["ui-monospace", "Consolas", "monospace"])
@@ -224,6 +224,8 @@ def build(app: App) -> gr.Blocks:
         with gr.Row():
             heading = gr.Markdown(f"## {t['title']}")
             language = gr.Radio(["Nederlands", "English"], value="Nederlands", show_label=False, scale=0)
+            # Gradio's own /logout ends the sign-in; there is one only when users are configured
+            sign_out = gr.Button(t["sign_out"], link="logout", size="sm", scale=0, visible=bool(app.settings.ui.users))
         indicator = gr.Markdown(_who_answers(backend, "nl"))
         visited = gr.BrowserState(False, storage_key="assistant-visited")
         # hidden until the landing tab is chosen (see the load event below): nothing switches under the cursor
@@ -342,22 +344,28 @@ def build(app: App) -> gr.Blocks:
                     gr.update(label=tx["refs_search"]), gr.update(label=tx["refs_kind"]),
                     gr.update(label=tx["refs_missing"]), gr.update(label=tx["overview"]),
                     gr.update(value=tx["briefing_md"]), gr.update(value=tx["briefing_html"]),
-                    gr.update(label=tx["briefing"]), app.overview_html(lg), gr.Column(elem_classes=[f"lang-{lg}"]))
+                    gr.update(label=tx["briefing"]), app.overview_html(lg), gr.Column(elem_classes=[f"lang-{lg}"]),
+                    gr.update(value=tx["sign_out"]))
 
         language.change(switch, [language, last],
                         [lang, sources, examples.dataset, heading, question, send, new, docs, copy, comment, chat,
                          chat_tab, docs_tab, upload, title, kind, date, add, which, remove, up, down, indicator,
                          refs_tab, refs_query, refs_kind, refs_missing, overview_tab, briefing_md, briefing_html,
-                         briefing_out, overview_page, chat_column]).then(
+                         briefing_out, overview_page, chat_column, sign_out]).then(
             lambda q, k, m, lg: app.references_html(q, k or None, m, lg), refs_inputs, refs_list,
             concurrency_id="refs")
     return blocks
 
 
-def mount(server: FastAPI, app: App, auth: Callable[[str, str], bool] | None) -> None:
-    """Serve the page from `server` at its root; the corpus's files (for the PDF links) but not its removed ones."""
+def mount(server: FastAPI, app: App, auth: Callable[[str, str], bool | Awaitable[bool]] | None,
+          sessions: MutableMapping[str, str] | None = None) -> None:
+    """Serve the page from `server` at its root; the corpus's files (for the PDF links) but not its removed ones.
+    With `auth`, Gradio keeps its sign-in tokens in `sessions` (whose tokens expire)."""
     corpus = app.settings.corpus_dir.resolve()
-    gr.mount_gradio_app(server, build(app), path="", auth=auth, allowed_paths=[str(corpus)],
+    notice = SIGN_IN_NOTICE.format(limit=app.settings.ui.signin_limit) if auth else None
+    gr.mount_gradio_app(server, build(app), path="", auth=auth, auth_message=notice, allowed_paths=[str(corpus)],
                         blocked_paths=[str(corpus / ".removed")], footer_links=[], theme=THEME, css=CSS,
                         head=OPEN_CITED, max_file_size=f"{app.settings.ingest.max_file_mb}mb", show_error=False,
                         pwa=False, mcp_server=False, ssr_mode=False, enable_monitoring=False)
+    if sessions is not None:
+        server.routes[-1].app.tokens = sessions  # the Mount just added holds Gradio's app

@@ -35,7 +35,7 @@ TEXT = {
            "curated": "niet uit de documenten", "unexpanded": "nergens uitgeschreven", "resolved": "afgeleid uit",
            "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
            "try": "Begin met een vraag", "past": "gebeurd", "planned": "gepland", "target": "doel",
-           "conflict": "elders anders gedefinieerd", "for_question": "Bij de vraag"},
+           "conflict": "elders anders gedefinieerd", "for_question": "Bij de vraag", "sign_out": "Afmelden"},
     "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
            "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
            "sources": "Sources", "copy": "Answer with references (to copy)", "chat": "Ask",
@@ -59,5 +59,8 @@ TEXT = {
            "curated": "not from the documents", "unexpanded": "never written out", "resolved": "resolved from",
            "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
            "try": "Start with a question", "past": "happened", "planned": "planned", "target": "target",
-           "conflict": "defined differently elsewhere", "for_question": "For the question"},
+           "conflict": "defined differently elsewhere", "for_question": "For the question", "sign_out": "Sign out"},
 }
+# the sign-in form answers a held-back attempt with nothing of its own, so the form says beforehand what happens
+SIGN_IN_NOTICE = ("Na {limit} verkeerde wachtwoorden wacht u even voordat u het opnieuw kunt proberen. / "
+                  "After {limit} wrong passwords, wait a while before trying again.")

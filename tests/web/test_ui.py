@@ -162,6 +162,7 @@ class Tab:
     page: Any
     requests: list[str]
     errors: list[str]
+    refused: list[str]  # what the page's Content-Security-Policy blocked (chromium says so on the console)
 
 
 def _origin(url: str) -> str:
@@ -171,13 +172,15 @@ def _origin(url: str) -> str:
 
 @contextlib.contextmanager
 def open_page(browser: Any, server: Server, width: int = 1280, height: int = 900, go: bool = True) -> Iterator[Tab]:
-    """A fresh browser context on the server; every request is recorded and anything off this machine aborted."""
+    """A fresh browser context on the server; every request is recorded and anything off this machine aborted. A
+    test that ends without an error also checks that the page needed nothing its security headers refuse."""
     context = browser.new_context(viewport={"width": width, "height": height})
-    tab = Tab(context.new_page(), [], [])
+    tab = Tab(context.new_page(), [], [], [])
     tab.page.set_default_timeout(TIMEOUT_MS)
     tab.page.on("request", lambda r: tab.requests.append(r.url))
     tab.page.on("websocket", lambda ws: tab.requests.append(ws.url))
     tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.page.on("console", lambda m: tab.refused.append(m.text) if "Content Security Policy" in m.text else None)
     local = _origin(server.url)
     context.route(lambda url: not url.startswith((local, "data:", "blob:")), lambda route: route.abort())
     try:
@@ -185,6 +188,7 @@ def open_page(browser: Any, server: Server, width: int = 1280, height: int = 900
             tab.page.goto(server.url + "/", wait_until="load")
             to_the_questions(tab.page)
         yield tab
+        assert not tab.refused, tab.refused
     finally:
         context.close()
 
@@ -1004,6 +1008,34 @@ def test_login_form(auth_site, browser):
         page.reload(wait_until="load")  # signed in, and seen before: straight to the questions
         landed_on(page, "Vragen")
         assert textbox(page, "Stel een vraag over de documenten").is_visible()
+
+
+@pytest.mark.slow
+def test_sign_out_from_the_page(auth_site, browser):
+    with open_page(browser, auth_site, go=False) as tab:
+        page = tab.page
+        page.goto(auth_site.url + "/", wait_until="load")
+        page.get_by_text("Na 5 verkeerde wachtwoorden").wait_for()  # the form says what a guesser meets
+        page.get_by_label("username").fill("anna")
+        page.get_by_label("password").fill(PASSWORD)
+        button(page, "Login").click()
+        landed_on(page, "Overzicht")
+        sign_out = page.get_by_role("link", name="Afmelden")
+        assert sign_out.is_visible()
+        page.get_by_label("English").check()
+        page.get_by_role("link", name="Sign out").click()
+        page.get_by_label("username").wait_for()  # the sign-in form again
+        page.reload(wait_until="load")
+        page.get_by_label("username").wait_for()  # and it stays: the sign-in has ended
+        assert page.get_by_role("tab", name="Overzicht").count() == 0
+    rows = [json.loads(line) for line in (auth_site.cwd / "audit" / "sign-ins.jsonl").read_text().splitlines()]
+    assert [r["outcome"] for r in rows if r["user"] == "anna"][-2:] == ["signed in", "signed out"]
+
+
+@pytest.mark.slow
+def test_no_sign_out_without_users(site, browser):
+    with open_page(browser, site) as tab:
+        assert tab.page.get_by_role("link", name="Afmelden").count() == 0
 
 
 def test_malformed_stored_hash_refuses_the_login(auth_site):
