@@ -171,6 +171,9 @@ class Citation(Span):
     start: int = Field(description="Offset of the quote in the document's clean text.")
     end: int
     status: str = Field("current", description="Document status; `replaced`/`withdrawn` deserve a warning.")
+    language: str = Field(
+        "nl", description="Language of the quote ('nl' or 'en'): its own words', or else its document's."
+    )
 
 
 class ReferenceLink(BaseModel):

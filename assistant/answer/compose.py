@@ -11,13 +11,15 @@ from assistant.enrich.overview import GlossaryEntry
 from assistant.enrich.refs import Reference
 from assistant.index import Index
 from assistant.text.dates import MONTHS, MONTHS_EN
+from assistant.text.normalize import language_of
 from assistant.types import Citation, ReferenceLink, Span
 
 
 def citation(index: Index, n: int, ev: Evidence) -> Citation:
     meta = index.meta(ev.span.doc_id)
     return Citation(n=n, **ev.span.model_dump(), title=meta.title, identifier=meta.identifier,
-                    chunk_id=ev.chunk.chunk_id, url=meta.url, status=meta.status)
+                    chunk_id=ev.chunk.chunk_id, url=meta.url, status=meta.status,
+                    language=language_of(ev.span.quote, meta.language))
 
 
 def place_citation(index: Index, n: int, place: Span) -> Citation:
@@ -34,7 +36,7 @@ def place_citation(index: Index, n: int, place: Span) -> Citation:
         n=n, doc_id=meta.doc_id, title=meta.title, identifier=meta.identifier, page=place.page,
         section=place.section, quote=place.quote,
         chunk_id=chunk.chunk_id, url=meta.url, start=start, end=end,
-        footnote=place.footnote, status=meta.status,
+        footnote=place.footnote, status=meta.status, language=language_of(place.quote, meta.language),
     )
 
 def references_in(index: Index, citations: list[Citation]) -> list[ReferenceLink]:
@@ -58,11 +60,36 @@ def marked(sentence: str, marks: str) -> str:
     return f"{body} {marks}{end}"
 
 
+# How an answer introduces its quotes, by the question's language: the quotes' language is named only where it
+# differs from the question's ("quoted in Dutch" over a Dutch letter, "geciteerd in het Engels" over an EU paper).
+_LANGUAGES = {"en": {"nl": "Dutch", "en": "English"}, "nl": {"nl": "het Nederlands", "en": "het Engels"}}
+_FRAMES = {
+    "en": {"say": "The documents say", "also say": "The documents also say", "cite": "The documents cite"},
+    "nl": {"say": "De documenten zeggen", "also say": "De documenten zeggen ook", "cite": "De documenten noemen"},
+}
+_IN = {"en": ("quoted in {}", "partly quoted in {}", "titles in {}"),
+       "nl": ("geciteerd in {}", "deels geciteerd in {}", "titels in {}")}
+
+
+def frame(citations: list[Citation], language: str, verb: str = "say") -> str:
+    """The words before an answer's quotes: none for a Dutch answer quoting Dutch, else what the documents say,
+    with the quotes' language when it is not the question's ("The documents say (quoted in Dutch): ")."""
+    other = sorted({c.language for c in citations} - {language})
+    if not other:
+        return f"{_FRAMES['en'][verb]}: " if language == "en" else ""
+    names = " / ".join(_LANGUAGES[language][lg] for lg in other)
+    whole, part, titles = _IN[language]
+    said = titles if verb == "cite" else whole if all(c.language != language for c in citations) else part
+    return f"{_FRAMES[language][verb]} ({said.format(names)}): "
+
+
 def quoted(citations: list[Citation], language: str) -> str:
-    """The answer text: each quoted sentence followed by its marker (English answers say the source is Dutch)."""
+    """The answer text: each quoted sentence followed by its marker, introduced by `frame`. Quote marks set off
+    what is quoted from the frame, and a quote from the answer's language when a frame is needed at all."""
+    lead = frame(citations, language)
     quotes = [(" ".join(c.quote.split()), c.n) for c in citations]
-    if language == "en":
-        return "The documents say (quoted in Dutch): " + " ".join(f"“{q}” [{n}]" for q, n in quotes)
+    if lead:
+        return lead + " ".join(f"“{q}” [{n}]" for q, n in quotes)
     return " ".join(f"{q} [{n}]" for q, n in quotes)
 
 
@@ -89,9 +116,8 @@ def definitions(defined: list[tuple[GlossaryEntry, Citation]], language: str) ->
             sentences.append(f"{entry.term}{says}{entry.expansion} [{c.n}].")
         else:
             sentences.append(f"{' '.join(c.quote.split())} [{c.n}]")
-    if language == "en" and any(e.kind == "term" for e, _ in defined):
-        return "The documents say (quoted in Dutch): " + " ".join(sentences)
-    return " ".join(sentences)
+    terms = [c for e, c in defined if e.kind == "term"]
+    return (frame(terms, language) if terms else "") + " ".join(sentences)
 
 
 _ABOUT = {
@@ -127,5 +153,4 @@ def references(cited: list[tuple[Reference, Citation]], language: str) -> str:
         else:
             quote = " ".join(c.quote.split())
             sentences.append(f"“{quote}” [{c.n}]" if language == "en" else f"{quote} [{c.n}]")
-    lead = "The documents cite (titles in Dutch): " if language == "en" else ""
-    return lead + " ".join(sentences)
+    return frame([c for _, c in cited], language, "cite") + " ".join(sentences)

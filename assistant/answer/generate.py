@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer import cite
-from assistant.answer.compose import citation, marked
+from assistant.answer.compose import citation, frame, marked
 from assistant.answer.evidence import Evidence
 from assistant.config import Settings
 from assistant.index import Index
@@ -72,11 +72,11 @@ class ModelWriter:
         omitted = [citation(self.index, len(number) + n, ev) for n, ev in
                    enumerate((ev for i, ev in enumerate(chosen) if i not in number), 1)]
         citations = [citation(self.index, n, chosen[i]) for i, n in number.items()] + omitted
+        lead = frame(omitted, language, "also say")
         for c in omitted:
             quote = " ".join(c.quote.split())
-            if language == "en":
-                lead = "" if c is not omitted[0] else "The documents also say (quoted in Dutch): "
-                sentences.append(f"{lead}“{quote}” [{c.n}].")
+            if lead:
+                sentences.append(f"{lead if c is omitted[0] else ''}“{quote}” [{c.n}].")
             else:
                 sentences.append(marked(quote, f"[{c.n}]"))
         text = " ".join(sentences)

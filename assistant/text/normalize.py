@@ -56,10 +56,12 @@ _NL = set("de het een en van in is zijn wat welke welk wie hoe hoeveel waarom wa
           "die er aan bij naar uit te om wordt worden heeft hebben kan kunnen ook niet nog deze als ik hun".split())
 
 
-def language_of(text: str) -> str:
-    """'en' or 'nl', from function words (the two languages the corpus and its users speak)."""
+def language_of(text: str, default: str = "nl") -> str:
+    """'en' or 'nl', from function words (the two languages the corpus and its users speak); `default` when the
+    text holds as many of one as of the other (a reference such as "Kamerstukken II 2022/23, 26 643, nr. 1055")."""
     words = re.findall(r"[a-zà-ÿ]+", text.lower())
-    return "en" if sum(w in _EN for w in words) > sum(w in _NL for w in words) else "nl"
+    en, nl = sum(w in _EN for w in words), sum(w in _NL for w in words)
+    return "en" if en > nl else "nl" if nl > en else default
 
 
 def writes_english(text: str) -> bool:
