@@ -107,7 +107,9 @@ class Sources:
     """Each document's files as the corpus holds them: quotes are checked against these, not the index.
 
     A quote counts as verbatim with or without its footnote markers, since one rendering prints them
-    ("Digitaliseren1,") and another does not.
+    ("Digitaliseren1,") and another does not. A PDF's footnotes are lifted out of its body text by the loader,
+    so each footnote the file holds is a text of its own here: a quote of a footnote stands verbatim, and one
+    that runs on from the body into a footnote, which no page prints as one passage, does not.
     """
 
     def __init__(self, corpus_dir: Path) -> None:
@@ -119,7 +121,9 @@ class Sources:
             keys = self.texts.setdefault(spec.meta.doc_id, [])
             for path, fmt in spec.files:
                 try:
-                    keys.append(_loose(load(path, fmt).plain))
+                    rendering = load(path, fmt)
+                    keys.append(_loose(rendering.plain))
+                    keys.extend(_loose(note.text) for note in rendering.footnotes.values())
                     if path.suffix.lower() != ".pdf":
                         keys.append(_loose(decode(path.read_bytes(), path)))
                 except (AssistantError, OSError):  # unreadable files are reported by ingest, not here

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from difflib import SequenceMatcher
 
-from assistant.sources.loaders import Block, Rendering
+from assistant.sources.loaders import Block, Rendering, marker
 from assistant.text.marks import TO_SUPERSCRIPT
 from assistant.types import Document, DocumentMeta, Footnote, PageSpan, Section
 
@@ -26,7 +26,6 @@ _NUMBERED = [
     ("thema", re.compile(r"^(thema|onderdeel|pijler|actielijn)\s+\d+\s*[:.]", re.I)),
 ]
 _OPENERS = "•○◦▪■●–-*«„‘“\"'(["
-_MARKER_AFTER = r"(?:(?<=[^\W\d_])|(?<=[»”’\"')\].,;:])|(?<=\b(?:19|20)\d\d))"
 
 
 def build_document(meta: DocumentMeta, renderings: list[Rendering], content_hash: str) -> Document:
@@ -60,7 +59,7 @@ def _assemble(blocks: list[Block]) -> tuple[str, list[int]]:
 
 
 def _mark_footnotes(text: str, footnotes: dict[int, Footnote]) -> tuple[str, list[tuple[int, int]]]:
-    """Find each footnote's marker (digits glued to the preceding word) in order; print it superscript.
+    """Find each footnote's marker (`marker`: digits glued to the preceding word) in order; print it superscript.
 
     Superscript digits keep the text's length and fold back to plain digits under NFKC, so quotes stay
     verbatim against the source files. Without footnote texts, only a run of at least three numbered markers
@@ -70,7 +69,7 @@ def _mark_footnotes(text: str, footnotes: dict[int, Footnote]) -> tuple[str, lis
     found: list[tuple[int, int]] = []
     pos = 0
     for number in numbers:
-        m = re.compile(_MARKER_AFTER + str(number) + r"(?!\d)").search(text, pos)
+        m = marker(number).search(text, pos)
         if not m:
             if not footnotes:
                 break

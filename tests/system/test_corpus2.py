@@ -30,11 +30,6 @@ CORPUS = HERE / "corpus"
 QUESTIONS = HERE / "questions.jsonl"
 SCAN_ID = "brief-gemeente-zuidwaarde-scan"
 MIN_WORDS, MAX_WORDS = 8, 40
-# Evidence the project's PDF loader does not give back as body text yet: in annex table B1 of the monitor, a cell
-# starting "1 januari ..." after the caption "Tabel B1." is taken for footnote 1 (see evals/corpus2/README.md).
-# Quotes the loaders lose today: the PDF loader reads the annex table cell after "Tabel B1." ("1 januari tot en met
-# ...") as footnotes 1 and 2. Strict, so the mark has to go once the loader keeps the row.
-LOADER_GAPS = {"c012": "the PDF loader lifts an annex table cell as a footnote"}
 
 
 def _build_module():
@@ -216,8 +211,6 @@ def test_quote_verbatim_on_its_page(record, ev):
         assert _loose(ev["section"]) in lines, f"section {ev['section']!r} is not a heading line of the document"
 
 
-@pytest.mark.parametrize(("record", "ev"), [
-    pytest.param(*p.values, id=p.id, marks=[pytest.mark.xfail(strict=True, reason=LOADER_GAPS[p.values[0]["id"]])]
-                 if p.values[0]["id"] in LOADER_GAPS else []) for p in EVIDENCE])
+@pytest.mark.parametrize(("record", "ev"), EVIDENCE)
 def test_quote_found_by_the_project_loaders(record, ev):
     assert _sources().contains(ev["doc_id"], ev["quote"])

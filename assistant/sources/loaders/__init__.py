@@ -7,6 +7,7 @@ cleaned the way citations need it (ligatures, soft hyphens, line-break hyphenati
 
 from assistant.sources.loaders.decoding import clean_text, decode
 from assistant.sources.loaders.dispatch import SUPPORTED, load
+from assistant.sources.loaders.footnotes import marker
 from assistant.sources.loaders.rendering import Block, Rendering, find_date
 
-__all__ = ["SUPPORTED", "Block", "Rendering", "clean_text", "decode", "find_date", "load"]
+__all__ = ["SUPPORTED", "Block", "Rendering", "clean_text", "decode", "find_date", "load", "marker"]

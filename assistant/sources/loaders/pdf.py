@@ -11,16 +11,16 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.sources.loaders.decoding import clean_text
+from assistant.sources.loaders.footnotes import FootnoteBlocks
 from assistant.sources.loaders.lines import blocks_from_lines, join_lines
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
-from assistant.types import AssistantError, Footnote
+from assistant.types import AssistantError
 
 _FOOTER = re.compile(
     r"^Tweede Kamer,\s+vergaderjaar\s+(?P<year>\d{4}\s*[-–]\s*\d{4}),\s+(?P<dossier>[\d ]+?),\s+nr\.\s*(?P<nr>\d+)"
     r"\s+(?P<page>\d{1,4})$"
 )
 _PAGE_ONLY = re.compile(r"^(?:pagina\s+|page\s+|blz\.\s*)?(\d{1,4})(?:\s+(?:van|of)\s+\d{1,4})?$", re.I)
-_FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 
 
 def split_pages(text: str) -> list[str]:
@@ -79,7 +79,7 @@ def paged(path: Path, fmt: str, pages: list[str]) -> Rendering:
     """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages."""
     page_lines = [[ln for ln in clean_text(p).split("\n")] for p in pages]
     furniture = _running_lines(page_lines)
-    footnotes: dict[int, Footnote] = {}
+    footnotes = FootnoteBlocks()
     metadata: dict[str, str] = {}
     blocks: list[Block] = []
     for index, lines in enumerate(page_lines):
@@ -100,9 +100,9 @@ def paged(path: Path, fmt: str, pages: list[str]) -> Rendering:
                 continue
             body.append(line)
         body, number = _strip_page_number(body, number)
-        body = _lift_footnotes(body, footnotes, number)
+        body = footnotes.lift(body, number)
         _append_page(blocks, body, number)
-    return Rendering(path, fmt, [b for b in blocks if b.text], footnotes, paged=True, metadata=metadata)
+    return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)
 
 
 def _running_lines(page_lines: list[list[str]]) -> set[str]:
@@ -126,36 +126,6 @@ def _strip_page_number(body: list[str], number: int) -> tuple[list[str], int]:
             body = body[:i] + body[i + 1 :]
             break
     return body, number
-
-
-def _lift_footnotes(body: list[str], footnotes: dict[int, Footnote], page: int) -> list[str]:
-    """Remove the footnote block at the bottom of a page into `footnotes`, numbered on from the last one."""
-    expected = max(footnotes, default=0) + 1
-    for start, line in enumerate(body):
-        m = _FOOTNOTE_START.match(line)
-        if not m or int(m.group(1)) != expected:
-            continue
-        marker = re.search(r"(?:[^\W\d_]|[»”’\"')\].,;:])" + str(expected) + r"(?!\d)", " ".join(body[:start]))
-        if start and body[start - 1] and not marker:
-            continue  # a numbered line in running text, not the first footnote
-        notes: dict[int, list[str]] = {}
-        current = expected
-        ok = True
-        for ln in body[start:]:
-            m2 = _FOOTNOTE_START.match(ln)
-            if m2 and int(m2.group(1)) == current + (1 if current in notes else 0):
-                current = int(m2.group(1))
-                notes[current] = [m2.group(2)]
-            elif ln and current in notes:
-                notes[current].append(ln)
-            elif ln:
-                ok = False
-                break
-        if ok and notes:
-            for n, parts in notes.items():
-                footnotes[n] = Footnote(n, join_lines(parts), page)
-            return body[:start]
-    return body
 
 
 def _append_page(blocks: list[Block], body: list[str], page: int) -> None:
