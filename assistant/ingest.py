@@ -22,7 +22,7 @@ from assistant.enrich.overview import describe
 from assistant.enrich.refs import PUBLICATIONS, extract, parse_id
 from assistant.health import Health, check
 from assistant.index import Analyses, Index, Writer, current_generation, ingest_lock
-from assistant.index.embedding import embed_sentences
+from assistant.index.embedding import Passages, embed_document
 from assistant.index.versions import stamp
 from assistant.sources.chunking import chunk_document
 from assistant.sources.corpus import (
@@ -40,7 +40,7 @@ from assistant.sources.documents import build_document
 from assistant.sources.loaders import SUPPORTED, Rendering, load
 from assistant.types import AssistantError, Chunk, Document, harmless
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (what: documents done of all, pages done, pages in all)
 
 
 @dataclass
@@ -123,10 +123,11 @@ def _infer(spec: DocumentSpec, renderings: list[Rendering]) -> None:
         meta.identifier, meta.inferred = found["identifier"], [*meta.inferred, "identifier"]
 
 
-def analyse(settings: Settings, doc: Document, chunks: list[Chunk]) -> Analyses:
-    """What the index stores beside a document's chunks: its sentence vectors, what it cites, its overview part."""
-    sentences = embed_sentences(settings, doc, chunks)
-    return Analyses(sentences, extract(doc), describe(doc, sentences.by_start()))
+def analyse(settings: Settings, doc: Document, chunks: list[Chunk], passages: Passages | None = None) -> Analyses:
+    """What the index stores beside a document's chunks: their vectors and its sentences', what it cites, its
+    overview part. `passages` is the ingest's embedder (a writer's), so a text met twice is embedded once."""
+    chunk_vectors, sentences = embed_document(passages or Passages(settings), doc, chunks)
+    return Analyses(chunk_vectors, sentences, extract(doc), describe(doc, sentences.by_start()))
 
 
 def _prepare(spec: DocumentSpec, content_hash: str, settings: Settings) -> tuple[Document, list[Chunk], int]:
@@ -246,21 +247,19 @@ def _write(
         for doc_id in removed:
             writer.remove(doc_id)
             report.results.append(FileResult(doc_id, "removed", doc_id))
-        total = sum(len(chunks) for *_, chunks, _ in prepared)
+        total = sum(max(pages, 1) for *_, pages in prepared)  # a text without page breaks is one page
         done = 0
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress("embedding", done, total)
-
-        for spec, files, doc, chunks, pages in prepared:
-            writer.add(doc, chunks, files, analyse(settings, doc, chunks), advance)
+        for number, (spec, files, doc, chunks, pages) in enumerate(prepared, 1):
+            writer.add(doc, chunks, files, analyse(settings, doc, chunks, writer.passages))
             status = "updated" if spec.meta.doc_id in known and not fresh else "added"
             report.results.append(FileResult(", ".join(files), status, spec.meta.doc_id, pages=pages,
                                              chunks=len(chunks)))
-        return writer.commit(), writer.embedded
+            done += max(pages, 1)
+            if progress:
+                progress(f"{number}/{len(prepared)} documents", done, total)
+        if progress:
+            progress("the word vectors and the lexical index", done, total)
+        return writer.commit(), sum(len(chunks) for *_, chunks, _ in prepared)
     except BaseException:
         writer.abandon()
         raise

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +40,30 @@ def ingest(paths: tuple[Path, ...], corpus: Path | None, index: Path | None, reb
 
     chosen = settings(index, corpus)
     console = Console(stderr=True)
-    with terminal.progress("reading", console) as progress:
+    with _pages_progress(console) as progress:
         report = run_ingest(chosen, list(paths), rebuild=rebuild, progress=progress)
     terminal.ingest_report(report, chosen.index_dir, console)
     if report.failed:
         sys.exit(1)
+
+
+@contextmanager
+def _pages_progress(console: Any) -> Iterator[Callable[[str, int, int], None]]:
+    """Ingest's progress as a user can plan by: documents done, pages done of all and per second, and the time
+    left at that pace (embedding, nearly all of an ingest, goes page by page)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"),
+               TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("reading the corpus", total=None, rate="")
+
+        def update(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:.1f}/s" if speed else "")
+
+        yield update
 
 
 @click.group()

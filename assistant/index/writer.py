@@ -1,8 +1,8 @@
 """Writing the next generation: the live one copied, documents removed and added, then committed whole.
 
-The writer only stores: a document comes with everything ingest derived from it (chunks, sentence vectors,
-references, overview part); the writer embeds the chunks into the vector store and, at commit, makes the
-lexical index and the word vectors from all chunks.
+The writer only stores: a document comes with everything ingest derived from it (chunks and their vectors,
+sentence vectors, references, overview part); at commit the writer makes the lexical index and the word
+vectors from all chunks. Its `passages` is the one embedder of the ingest, so a text met twice is embedded once.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from assistant.config import Settings
 from assistant.enrich.overview import DocumentOverview
 from assistant.enrich.refs import Mention
 from assistant.index.documents import FILES, document_to_dict, indexed_text
-from assistant.index.embedding import SentenceVectors, embed_words
+from assistant.index.embedding import Passages, SentenceVectors, embed_words
 from assistant.index.generations import (
     current_generation,
     generation_dirs,
@@ -39,9 +39,10 @@ from assistant.types import AssistantError, Chunk, Document, DocumentMeta
 
 @dataclass(frozen=True)
 class Analyses:
-    """What ingest derived from a document, stored beside it: its sentence vectors, what it cites and its part
-    of the overview."""
+    """What ingest derived from a document, stored beside it: its chunks' vectors (row by row), its sentence
+    vectors, what it cites and its part of the overview."""
 
+    chunk_vectors: np.ndarray
     sentences: SentenceVectors
     mentions: list[Mention]
     overview: DocumentOverview
@@ -78,8 +79,8 @@ class Writer:
                     shutil.copy2(live.gen_dir / "docs" / name, self.gen_dir / "docs" / name)
             except OSError:
                 unreadable.append(doc_id)  # a file gone and not being re-read: left out rather than kept incomplete
-        self._vectors = self.store.vectorstore(create=True)
-        self.embedded = 0
+        self._collection = self.store.collection(create=True)
+        self.passages = Passages(settings)
         for doc_id in unreadable:
             self.remove(doc_id)
 
@@ -107,27 +108,23 @@ class Writer:
         """Drop a document from both indexes."""
         ids = [c.chunk_id for c in self.chunks.pop(doc_id, [])]
         for start in range(0, len(ids), 500):
-            self._vectors.delete(ids=ids[start : start + 500])
+            self._collection.delete(ids=ids[start : start + 500])
         self.documents.pop(doc_id, None)
         for suffix in FILES:
             (self.gen_dir / "docs" / f"{doc_id}{suffix}").unlink(missing_ok=True)
 
-    def add(self, doc: Document, chunks: list[Chunk], files: dict[str, str], analyses: Analyses,
-            progress: Any = None) -> None:
-        """Replace `doc` (if present) with its new chunks, embedding them in batches, and store its analyses."""
+    def add(self, doc: Document, chunks: list[Chunk], files: dict[str, str], analyses: Analyses) -> None:
+        """Replace `doc` (if present) with its new chunks and their vectors, and store its analyses."""
         self.remove(doc.meta.doc_id)
         meta = doc.meta
-        batch = self.settings.embeddings.batch_size
-        for start in range(0, len(chunks), batch):
-            part = chunks[start : start + batch]
-            self._vectors.add_texts(
-                [indexed_text(c, meta) for c in part],
+        for start in range(0, len(chunks), 500):
+            part = chunks[start : start + 500]
+            self._collection.upsert(
                 ids=[c.chunk_id for c in part],
+                embeddings=analyses.chunk_vectors[start : start + 500].tolist(),
+                documents=[indexed_text(c, meta) for c in part],
                 metadatas=[chunk_metadata(c, meta) for c in part],
             )
-            self.embedded += len(part)
-            if progress is not None:
-                progress(len(part))
         docs = self.gen_dir / "docs"
         with open(docs / f"{meta.doc_id}.sentences.npz", "wb") as fh:
             sentences = analyses.sentences
@@ -149,7 +146,7 @@ class Writer:
     def _write_words(self, chunks: list[Chunk]) -> None:
         """Embed the words of the indexed text that the live generation had not embedded yet."""
         forms = vocabulary(t for c in chunks for t in (c.text, *(f.text for f in c.footnotes)))
-        self._known_words.update(embed_words(self.settings, [w for w in forms.values() if w not in self._known_words]))
+        self._known_words.update(embed_words(self.passages, [w for w in forms.values() if w not in self._known_words]))
         width = len(next(iter(self._known_words.values()))) if self._known_words else 0
         matrix = np.array([self._known_words[w] for w in forms.values()], dtype=np.float16).reshape(len(forms), width)
         with open(self.gen_dir / "words.npz", "wb") as fh:

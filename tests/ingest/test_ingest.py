@@ -158,7 +158,9 @@ def test_progress_is_reported(workspace):
     (workspace.corpus_dir / "toezicht.md").write_text(TOEZICHT, encoding="utf-8")
     calls: list[tuple[str, int, int]] = []
     ingest(workspace, progress=lambda what, done, total: calls.append((what, done, total)))
-    assert calls and calls[-1] == ("embedding", 2, 2)
+    documents = [call for call in calls if call[0].endswith("documents")]
+    assert documents == [("1/2 documents", 1, 2), ("2/2 documents", 2, 2)], "pages done of all, per document"
+    assert calls[-1] == ("the word vectors and the lexical index", 2, 2)
     assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
 
 
