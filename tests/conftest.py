@@ -186,7 +186,5 @@ def _server() -> Iterator[FakeOllama]:
 @pytest.fixture
 def server(_server: FakeOllama) -> Iterator[FakeOllama]:
     """The fake Ollama server, listing `gemma3:4b`, with no requests recorded yet and no stream held."""
-    _server.reset()
-    yield _server
-    assert not _server.errors, f"the test's reply function failed: {_server.errors}"
-    _server.reset()
+    with _server.fresh():
+        yield _server

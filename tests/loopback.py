@@ -1,10 +1,12 @@
-"""A fake model server (`fake_ollama`, `fake_openai`) run on a free loopback port, in a thread of its own."""
+"""A fake model server (`fake_ollama`, `fake_openai`) run on a free loopback port, in a thread of its own; and
+stopping a server process a test started."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import socket
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +42,15 @@ class FakeModelServer:
             [self.MODEL], lambda request: "", None, None, False)
         self.requests.clear()
         self.errors.clear()
+
+    @contextlib.contextmanager
+    def fresh(self) -> Iterator[FakeModelServer]:
+        """This server for one test: no requests recorded and no stream held before or after it, and afterwards
+        a check that the test's reply function did not fail."""
+        self.reset()
+        yield self
+        assert not self.errors, f"the test's reply function failed: {self.errors}"
+        self.reset()
 
     @property
     def chats(self) -> list[dict[str, Any]]:
@@ -100,3 +111,13 @@ def serving(state: Any, handler: type[BaseHTTPRequestHandler], path: str = "") -
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def stop(proc: subprocess.Popen, timeout_s: float) -> None:
+    """End a server process: asked first, killed when it does not end within `timeout_s`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout_s)

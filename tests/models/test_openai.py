@@ -23,6 +23,7 @@ from conftest import cli_env, free_port
 from fake_ollama import from_source_1, last_user, pieces, sources
 from fake_openai import MODEL, FakeOpenAI, running
 from langchain_core.language_models import BaseChatModel
+from loopback import stop
 
 from assistant.answer.answerer import Answerer
 from assistant.config import Settings
@@ -152,12 +153,7 @@ def llama() -> Iterator[RealServer]:
             raise AssertionError(f"the llama.cpp server exited with {proc.wait()}:\n{''.join(output)}")
         yield RealServer(f"http://127.0.0.1:{port}/v1", proc, output)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 60)
         reader.join(10)
 
 
@@ -176,10 +172,8 @@ def _fake() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 def fake(_fake: FakeOpenAI) -> Iterator[FakeOpenAI]:
     """The fake OpenAI-compatible server, listing `fake-gemma`, with no requests recorded and no stream held."""
-    _fake.reset()
-    yield _fake
-    assert not _fake.errors, f"the test's reply function failed: {_fake.errors}"
-    _fake.reset()
+    with _fake.fresh():
+        yield _fake
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import cli_env, free_port, make_pdf, make_settings, wait_until_answering
 from fake_ollama import from_source_1, pieces
+from loopback import stop
 
 from assistant.cli import cli
 from assistant.config import Settings
@@ -73,12 +74,7 @@ def serving(settings: Settings, cwd: Path, backend: str = "extractive", timeout:
         wait_until_answering(server.url + "/", proc, server.output, limit_s=timeout)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
+        stop(proc, 20)
 
 
 def copy_bundled(bundled: Settings, base: Path) -> Settings:
