@@ -1,7 +1,7 @@
 """Consistency checks for the second test corpus (evals/corpus2): its build, manifest and question set.
 
 The corpus is rendered from `evals/corpus2/sources/` by `evals/corpus2/build.py`; every evidence quote of
-`evals/corpus2/questions.jsonl` must stand verbatim (after :func:`assistant.text.normalize.match_key`) in the
+its question sets (`evals/corpus2/dev.jsonl`, `test.jsonl`) must stand verbatim (after :func:`assistant.text.normalize.match_key`) in the
 text extracted from its document's file, on the stated page for PDFs. No models are loaded.
 """
 
@@ -27,7 +27,7 @@ from assistant.text.normalize import match_key  # noqa: E402
 
 HERE = ROOT / "evals" / "corpus2"
 CORPUS = HERE / "corpus"
-QUESTIONS = HERE / "questions.jsonl"
+SETS = (HERE / "dev.jsonl", HERE / "test.jsonl")
 SCAN_ID = "brief-gemeente-zuidwaarde-scan"
 MIN_WORDS, MAX_WORDS = 8, 40
 
@@ -42,7 +42,8 @@ def _build_module():
 BUILD = _build_module()
 MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["document"]
 DOCS = {d["id"]: d for d in MANIFEST}
-RECORDS = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+RECORDS = sorted((json.loads(line) for path in SETS for line in path.read_text(encoding="utf-8").splitlines()),
+                 key=lambda r: r["id"])
 EVIDENCE = [pytest.param(r, ev, id=f"{r['id']}-ev{i}") for r in RECORDS for i, ev in enumerate(r["evidence"])]
 
 
@@ -133,12 +134,20 @@ def test_report_has_page_numbers_tables_and_an_annex():
 
 
 def test_questions_load_without_problems():
-    gold = load_gold(QUESTIONS)
-    assert gold.problems == []
-    assert len(gold.questions) == len(RECORDS) >= 100
+    loaded = [load_gold(path) for path in SETS]
+    assert [g.problems for g in loaded] == [[], []]
+    assert sum(len(g.questions) for g in loaded) == len(RECORDS) >= 100
 
 
-def test_ids_in_file_order_and_follow_ups_point_back():
+def test_a_thread_of_follow_ups_stays_in_one_set():
+    for path in SETS:
+        ids = {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()}
+        for r in RECORDS:
+            if r["follow_up_of"] is not None:
+                assert (r["id"] in ids) == (r["follow_up_of"] in ids), r["id"]
+
+
+def test_ids_are_numbered_and_follow_ups_point_back():
     assert [r["id"] for r in RECORDS] == [f"c{n:03d}" for n in range(1, len(RECORDS) + 1)]
     seen: set[str] = set()
     for r in RECORDS:
