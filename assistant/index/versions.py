@@ -39,7 +39,7 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(1),
     "folding": Version(1),
-    "chunks": Version(2, ("sentences", "folding")),
+    "chunks": Version(3, ("sentences", "folding")),
     "lexical": Version(2, ("folding",)),
     "refs": Version(2, ("sentences",)),
     "overview": Version(1, ("sentences",)),

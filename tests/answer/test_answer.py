@@ -533,3 +533,54 @@ def test_an_english_question_leads_with_the_dutch_sentence_that_answers_it(answe
     answer = answerer.ask("What do many organisations struggle with regarding the AI solutions they developed?")
     assert not answer.abstained
     assert "Veel organisaties worstelen" in answer.citations[0].quote
+
+
+def _plan(version: str, money: str, people: str) -> str:
+    return (f"# Uitvoeringsplan Digitale Inclusie 2025\n\nVersie {version}.\n\n## Middelen\n\n"
+            f"Voor de uitvoering van dit plan is in 2025 in totaal {money} miljoen euro beschikbaar. "
+            f"Via de bibliotheken volgen in 2025 naar verwachting {people} mensen een cursus digitale vaardigheden.\n\n"
+            "## Uitvoering\n\nGemeenten en bibliotheken werken samen in regionale netwerken voor digitale hulp.\n")
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory):
+    """A plan in two versions, the first replaced by the second, which changes its figures."""
+    from conftest import make_settings
+
+    base = tmp_path_factory.mktemp("versions")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "plan-v1.md").write_text(_plan("1.0", "14,2", "45.000"), encoding="utf-8")
+    (corpus / "plan-v2.md").write_text(_plan("2.0", "17,8", "60.000"), encoding="utf-8")
+    (corpus / "manifest.toml").write_text(
+        '[[document]]\nid = "plan-v1"\ntitle = "Uitvoeringsplan Digitale Inclusie 2025"\nstatus = "replaced"\n'
+        'replaced_by = "plan-v2"\nfiles = [{ path = "plan-v1.md", format = "markdown" }]\n\n'
+        '[[document]]\nid = "plan-v2"\ntitle = "Uitvoeringsplan Digitale Inclusie 2025"\n'
+        'files = [{ path = "plan-v2.md", format = "markdown" }]\n', encoding="utf-8")
+    settings = make_settings(corpus, base / "index")
+    assert not ingest(settings).failed
+    return Answerer(settings, "extractive")
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("Hoeveel geld is er in 2025 beschikbaar voor het Uitvoeringsplan Digitale Inclusie?", "17,8"),
+    ("How many people are expected to take a digital skills course in 2025?", "60.000"),
+])
+def test_a_replaced_version_is_not_cited_next_to_the_one_that_replaced_it(versions, question, figure):
+    answer = versions.ask(question)
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"plan-v2"}
+    assert figure in answer.citations[0].quote
+    assert not any("no longer current" in n for n in answer.notices)
+
+
+def test_the_replaced_version_alone_still_answers_with_a_notice(versions):
+    answer = versions.ask("Hoeveel geld is er in 2025 beschikbaar voor het plan?", filters=Filters(doc_ids=["plan-v1"]))
+    assert [c.doc_id for c in answer.citations][:1] == ["plan-v1"] and "14,2" in answer.citations[0].quote
+    assert any("no longer current: plan-v1" in n for n in answer.notices)
+
+
+def test_the_words_of_a_documents_title_choose_no_sentence_of_it(versions):
+    answer = versions.ask("Hoeveel geld is er volgens het Uitvoeringsplan Digitale Inclusie 2025 beschikbaar?")
+    assert "17,8 miljoen euro" in answer.citations[0].quote
+    assert not any(c.quote.startswith("Uitvoeringsplan Digitale Inclusie") for c in answer.citations)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, make_pdf
 
+from assistant.config import ChunkingSettings
+from assistant.sources.chunking import chunk_document
 from assistant.sources.corpus import discover
 from assistant.sources.documents import build_document
 from assistant.sources.loaders import clean_text, find_date, load
@@ -473,6 +475,33 @@ def test_markdown_headings(tmp_path):
     evaluatie = doc.section_at(doc.text.index("na twee jaar"))
     assert evaluatie[-1] == "Evaluatie" and "Afspraken" not in evaluatie
 
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("faq.md", "# Veelgestelde vragen\n\nDeze pagina is bijgewerkt op 2 juni 2025.\n\n"
+               "## Wie kan subsidie aanvragen?\n\nAlleen openbare bibliotheken kunnen subsidie aanvragen.\n"),
+    ("faq.html", "<html><body><h1>Veelgestelde vragen</h1><p>Deze pagina is bijgewerkt op 2 juni 2025.</p>"
+                 "<h2>Wie kan subsidie aanvragen?</h2><p>Alleen openbare bibliotheken kunnen subsidie aanvragen.</p>"
+                 "</body></html>"),
+])
+def test_a_marked_heading_after_a_short_paragraph_opens_a_section(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = build_document(DocumentMeta("faq", "faq"), [load(path)], "h")
+    assert doc.section_at(doc.text.index("Alleen openbare")) == ("Wie kan subsidie aanvragen?",)
+    assert doc.section_at(doc.text.index("Deze pagina")) == ()  # the title before it is front matter
+    chunks = chunk_document(doc, ChunkingSettings())
+    assert not any("Wie kan" in c.text for c in chunks), "a heading is no sentence of a passage"
+    assert any("Alleen openbare" in c.text for c in chunks)
+
+
+def test_without_markup_a_short_line_between_title_lines_is_front_matter(tmp_path):
+    path = tmp_path / "brief.txt"
+    path.write_text("Tweede Kamer der Staten-Generaal\n\nNr. 1055\n\nBrief van de staatssecretaris\n\n"
+                    + "Met deze brief informeer ik uw Kamer over de agenda voor de digitale samenleving. " * 3 + "\n",
+                    encoding="utf-8")
+    doc = build_document(DocumentMeta("b", "b"), [load(path)], "h")
+    assert doc.sections == []
 
 DUTCH = [
     "Coördinatie\n\nDe coördinatie van het beleid wordt geëvalueerd door het ministerie.\n",

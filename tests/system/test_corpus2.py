@@ -1,8 +1,9 @@
 """Consistency checks for the second test corpus (evals/corpus2): its build, manifest and question set.
 
 The corpus is rendered from `evals/corpus2/sources/` by `evals/corpus2/build.py`; every evidence quote of
-its question sets (`evals/corpus2/dev.jsonl`, `test.jsonl`) must stand verbatim (after :func:`assistant.text.normalize.match_key`) in the
-text extracted from its document's file, on the stated page for PDFs. No models are loaded.
+its question sets (`evals/corpus2/dev.jsonl`, `test.jsonl`) must stand verbatim (after
+:func:`assistant.text.normalize.match_key`) in the text extracted from its document's file, on the stated
+page for PDFs. No models are loaded.
 """
 
 from __future__ import annotations
