@@ -14,7 +14,8 @@ What each version guards (the place it guards says so too: "bump ... in `index/v
 - `folding`: how `text.normalize.fold` folds text before it is read for words or embedded. The chunks' and
   sentences' vectors are made from folded text (so through `chunks`, every document is read again), and so are
   the lexical tokens.
-- `chunks`: how `sources.chunking.chunk_document` cuts a document; part of every document's content hash, so a
+- `chunks`: how a document is read into paragraphs (a PDF's table rows, `sources.loaders.tables`) and how
+  `sources.chunking.chunk_document` cuts it; part of every document's content hash, so a
   document cut otherwise is read again as a whole (its references and overview with it).
 - `lexical`: how `text.tokens.lexical_tokens` reads text; an index tokenised otherwise gets its BM25 index
   anew. It reads words, not sentences: the BM25 index is made anew at every ingest from the current chunks.
@@ -39,7 +40,7 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(1),
     "folding": Version(1),
-    "chunks": Version(3, ("sentences", "folding")),
+    "chunks": Version(4, ("sentences", "folding")),
     "lexical": Version(2, ("folding",)),
     "refs": Version(2, ("sentences",)),
     "overview": Version(1, ("sentences",)),

@@ -56,13 +56,18 @@ def is_heading(line: str, prev: str | None, nxt: str | None, blank_style: bool, 
     return not nxt or nxt[0].isupper() or nxt[0] in "•○◦▪■●-–*«‘\"" or nxt[0].isdigit()
 
 
-def blocks_from_lines(lines: list[str], page: int | None) -> list[Block]:
-    """Group wrapped lines into headings and paragraphs (blank lines, bullets and sentence ends split)."""
+def layout(lines: list[str]) -> tuple[int, bool]:
+    """How a page's lines are laid out: the width they wrap at, and whether blank lines part its paragraphs."""
+    widths = sorted(len(ln) for ln in lines if ln)
+    return (widths[int(len(widths) * 0.75)] if widths else 80), sum(1 for ln in lines if not ln) > 0.05 * len(lines)
+
+
+def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, bool] | None = None) -> list[Block]:
+    """Group wrapped lines into headings and paragraphs (blank lines, bullets and sentence ends split);
+    `laid_out` is the `layout` of the page they are part of (default: of these lines)."""
     blocks: list[Block] = []
     para: list[str] = []
-    widths = sorted(len(ln) for ln in lines if ln)
-    wrap = widths[int(len(widths) * 0.75)] if widths else 80
-    blank_style = sum(1 for ln in lines if not ln) > 0.05 * len(lines)
+    wrap, blank_style = laid_out or layout(lines)
 
     def flush() -> None:
         if para:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from assistant.sources.loaders.decoding import clean_text
 from assistant.sources.loaders.footnotes import FootnoteBlocks
-from assistant.sources.loaders.lines import blocks_from_lines, join_lines
+from assistant.sources.loaders.lines import blocks_from_lines, join_lines, layout
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
+from assistant.sources.loaders.tables import Table, page_tables, split
 from assistant.types import AssistantError
 
 _FOOTER = re.compile(
@@ -66,7 +67,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         raise AssistantError(
             f"{path.name}: PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    rendering = paged(path, "pdf", texts)
+    rendering = paged(path, "pdf", texts, page_tables(data))
     for key, name in (("/Title", "title"), ("/Author", "author")):
         value = str(info.get(key) or "").strip()
         if value:
@@ -75,8 +76,9 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
     return rendering
 
 
-def paged(path: Path, fmt: str, pages: list[str]) -> Rendering:
-    """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages."""
+def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | None = None) -> Rendering:
+    """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages; the
+    lines of a page's `tables` become one paragraph per row."""
     page_lines = [[ln for ln in clean_text(p).split("\n")] for p in pages]
     furniture = _running_lines(page_lines)
     footnotes = FootnoteBlocks()
@@ -101,7 +103,12 @@ def paged(path: Path, fmt: str, pages: list[str]) -> Rendering:
             body.append(line)
         body, number = _strip_page_number(body, number)
         body = footnotes.lift(body, number)
-        _append_page(blocks, body, number)
+        laid_out = layout(body)
+        for i, part in enumerate(split(body, tables[index] if tables and index < len(tables) else [])):
+            if isinstance(part, Table):
+                blocks.extend(Block("para", row, number) for row in part.rows)
+            else:
+                _append_page(blocks, part, number, laid_out, continues=i == 0)
     return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)
 
 
@@ -128,15 +135,18 @@ def _strip_page_number(body: list[str], number: int) -> tuple[list[str], int]:
     return body, number
 
 
-def _append_page(blocks: list[Block], body: list[str], page: int) -> None:
-    """Add one page's lines; a paragraph cut by the page break continues into the previous block."""
-    new = blocks_from_lines(body, page)
+def _append_page(blocks: list[Block], body: list[str], page: int, laid_out: tuple[int, bool],
+                 continues: bool) -> None:
+    """Add lines of a page (laid out as `laid_out`); where they open the page (`continues`), a paragraph cut by
+    the page break continues into the previous block."""
+    new = blocks_from_lines(body, page, laid_out)
     if not new:
         return
     first = new[0]
     last = blocks[-1] if blocks else None
     if (
-        last is not None
+        continues
+        and last is not None
         and last.kind == "para"
         and first.kind == "para"
         and last.text[-1:] not in ".!?:;»”\""

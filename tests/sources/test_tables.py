@@ -1,0 +1,88 @@
+"""A PDF's ruled tables are read row by row: each row, its wrapped cells joined, is a paragraph of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.sources.documents import build_document
+from assistant.sources.loaders import load
+from assistant.sources.loaders.tables import Table, split
+from assistant.text.sentences import sentence_spans
+from assistant.types import DocumentMeta
+
+ROWS = [
+    ["Onderdeel", "Begroot", "Gerealiseerd", "Verschil"],
+    ["Identificatie en authenticatie (DigiD en eHerkenning)", "148,0", "156,3", "+8,3"],
+    ["Berichtenverkeer (MijnOverheid en Berichtenbox)", "96,5", "91,2", "-5,3"],
+    ["Basisregistraties", "122,4", "119,8", "-2,6"],
+]
+BEFORE = "De uitgaven aan de generieke digitale infrastructuur bedroegen in 2024 in totaal 412,6 miljoen euro."
+AFTER = "De overschrijding bij identificatie en authenticatie hangt samen met extra maatregelen tegen phishing."
+
+
+def _report(path: Path, rows: list[list[str]], ruled: bool = True) -> Path:
+    """A PDF page with a sentence, a table whose first column wraps, and a sentence after it."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, BEFORE, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 5, "Tabel 4. Uitgaven generieke digitale infrastructuur 2024 (miljoen euro)",
+                   new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(3, 2, 2, 2), width=120, line_height=6, first_row_as_headings=True,
+                   borders_layout="ALL" if ruled else "NONE") as table:
+        for row in rows:
+            cells = table.row()
+            for value in row:
+                cells.cell(value)
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, AFTER, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_each_row_of_a_ruled_table_is_a_paragraph_with_its_wrapped_cells_joined(tmp_path):
+    rendering = load(_report(tmp_path / "monitor.pdf", ROWS))
+    paragraphs = [b.text for b in rendering.blocks if b.kind == "para"]
+    rows = [" ".join(row) for row in ROWS]
+    assert all(row in paragraphs for row in rows), paragraphs
+    assert paragraphs.index(rows[0]) + 3 == paragraphs.index(rows[-1]), "the rows in their order, nothing between"
+    assert BEFORE in paragraphs and AFTER in paragraphs, "the text around the table is read as before"
+    doc = build_document(DocumentMeta("m", "m"), [rendering], "h")
+    sentences = [doc.text[a:b] for a, b in sentence_spans(doc.text)]
+    assert "Identificatie en authenticatie (DigiD en eHerkenning) 148,0 156,3 +8,3" in sentences
+    assert all(b.page == 1 for b in rendering.blocks)
+
+
+def test_a_table_without_rulings_is_read_as_text(tmp_path):
+    rendering = load(_report(tmp_path / "plain.pdf", ROWS, ruled=False))
+    text = " ".join(b.text for b in rendering.blocks)
+    assert "Basisregistraties 122,4 119,8 -2,6" in text
+    assert "Identificatie en authenticatie (DigiD en eHerkenning) 148,0 156,3 +8,3" not in [
+        b.text for b in rendering.blocks], "no rows are made up where pdfplumber finds no table"
+
+
+TABLE = Table(["Kenmerk 2021 2022", "Inlogsessies met DigiD (miljoen) 561 623", "Aandeel via de DigiD-app 44% 52%"])
+
+
+@pytest.mark.parametrize(("lines", "kept"), [
+    (["Tekst ervoor.", "Kenmerk 2021 2022", "Inlogsessies met DigiD", "(miljoen)", "561 623",
+      "Aandeel via de DigiD-", "app 44% 52%", "Tekst erna."], (["Tekst ervoor."], ["Tekst erna."])),
+    (["Kenmerk 2021 2022", "Inlogsessies met DigiD (miljoen) 561 623", "Aandeel via de", "DigiD-app 44% 52%"],
+     ([], [])),
+])
+def test_the_lines_that_hold_a_table_are_replaced_by_it(lines, kept):
+    before, after = kept
+    assert split(lines, [TABLE]) == [p for p in (before, TABLE, after) if p]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Kenmerk 2021 2022", "Inlogsessies met eHerkenning", "38 45"],  # other words: another table
+    ["Tekst ervoor.", "Inlogsessies met DigiD (miljoen) 561 623"],  # not from its first word
+])
+def test_lines_that_do_not_hold_the_table_stay(lines):
+    assert split(lines, [TABLE]) == [lines]
