@@ -40,9 +40,9 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(1),
     "folding": Version(1),
-    "chunks": Version(4, ("sentences", "folding")),
+    "chunks": Version(5, ("sentences", "folding")),
     "lexical": Version(2, ("folding",)),
-    "refs": Version(2, ("sentences",)),
+    "refs": Version(3, ("sentences",)),
     "overview": Version(1, ("sentences",)),
 }
 

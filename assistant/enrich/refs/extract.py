@@ -21,6 +21,7 @@ from assistant.enrich.refs.names import (
     quoted_at,
     title_before,
 )
+from assistant.text import rules
 from assistant.text.marks import SUPERSCRIPT_BLANKS
 from assistant.text.normalize import slug
 from assistant.text.sentences import sentence_spans
@@ -32,6 +33,7 @@ _MOTION = re.compile(
     r"(?:(?:\s*,\s*|\s+en\s+)(?:(?:van\s+der|van\s+den|van\s+de|van|de|den|der|ter|ten)\s+)?[A-Z][\w’'-]+)*)"
     r"(?P<cs>\s+c\.s\.)?"
 )
+_IN_MARKUP = rules.rule("references", "in-markup")
 _TRIGGER = re.compile(r"Kamerstuk|Staatscourant|Stcrt|Stb\.|Staatsblad|[Rr]apport|Verordening|Richtlijn|Regulation"
                       r"|Directive|https?://|www\.")
 
@@ -134,7 +136,7 @@ def extract(doc: Document) -> list[Mention]:
     text = doc.text.translate(SUPERSCRIPT_BLANKS)
     for start, end in _body_sentences(doc):
         sentence = text[start:end]
-        found = identifiers(sentence) if _TRIGGER.search(sentence) else []
+        found = [f for f in identifiers(sentence) if not _markup(sentence, f)] if _TRIGGER.search(sentence) else []
         taken = _describe(sentence, found)
         candidates = [(a, b, name, named) for a, b, name, named in capitalised_runs(sentence)]
         candidates += [(a, b, title, True) for a, b, title, _ in cued_titles(sentence)]
@@ -185,6 +187,11 @@ def _resolve(name: str, key: str, named: bool, doc: Document, end: int, by_footn
     if act:  # the curated list gives identifier and address; the title stays as the document writes it
         return Found(act["id"], "eu", 0, 0, act.get("identifier"), act.get("url"), name, names=[act["title"]])
     return None
+
+
+def _markup(sentence: str, found: Found) -> bool:
+    """Whether a web address stands in markup (`xmlns="http://..."`, `<https://...>`), where no source is cited."""
+    return found.kind == "url" and bool(_IN_MARKUP.search(sentence[max(0, found.start - 3) : found.start]))
 
 
 def _head_noun(name: str) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 
 from assistant.sources.loaders.rendering import Block
+from assistant.text import rules
 
 _TERMINAL = ".!?:;»”’\")"
 BULLET = re.compile(r"^(?:[•○◦▪■●\-–*]|o(?= [A-Z])|\d{1,2}[.)]|[a-z][.)])\s")
+_CODE = rules.rule("layout", "code-line")
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|Thema\s+\d+:|Hoofdstuk\s+\d+|Bijlage\s+\w+)\s*\S")
 
 
@@ -35,7 +37,7 @@ def join_lines(lines: list[str]) -> str:
 
 
 def is_heading(line: str, prev: str | None, nxt: str | None, blank_style: bool, wrap: int) -> bool:
-    """A short line standing alone, not ending a sentence.
+    """A short line standing alone, not ending a sentence, and no line of code ("Version ::= INTEGER").
 
     `prev`/`nxt` are the neighbouring lines ("" when blank, None at the edges). Where the text separates
     paragraphs by blank lines (PDF extracts), a heading has blank lines around it; elsewhere it must end before
@@ -43,7 +45,7 @@ def is_heading(line: str, prev: str | None, nxt: str | None, blank_style: bool, 
     """
     if not line or len(line) > 90 or line[-1] in ".!?:;,-" or (line[-1] in "’”»\"'" and line[-2:-1] in ".!?"):
         return False
-    if BULLET.match(line) and not _NUMBERED_HEADING.match(line):
+    if (BULLET.match(line) and not _NUMBERED_HEADING.match(line)) or _CODE.search(line):
         return False
     if not (line[0].isupper() or line[0].isdigit()):
         return False

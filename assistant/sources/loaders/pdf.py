@@ -72,7 +72,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         value = str(info.get(key) or "").strip()
         if value:
             rendering.metadata[name] = value
-    text_metadata(rendering)  # no /Title: the first heading; and a date from the text (PDF metadata has none)
+    text_metadata(rendering)  # no /Title nor running title: the first heading; a date from the text (if no metadata)
     return rendering
 
 
@@ -83,7 +83,11 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
     furniture = _running_lines(page_lines)
     footnotes = FootnoteBlocks()
     metadata: dict[str, str] = {}
+    first = next((ln for ln in page_lines[0] if ln.strip()), "") if page_lines else ""
+    if first in furniture:  # the first line, repeated at the head of every page: the title as a running head
+        metadata["title"] = first
     blocks: list[Block] = []
+    printed: int | None = None  # the previous page's number
     for index, lines in enumerate(page_lines):
         number = index + 1
         body: list[str] = []
@@ -101,7 +105,8 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
             if line in furniture:
                 continue
             body.append(line)
-        body, number = _strip_page_number(body, number)
+        body, number = _strip_page_number(body, number, None if printed is None else printed + 1)
+        printed = number
         body = footnotes.lift(body, number)
         laid_out = layout(body)
         for i, part in enumerate(split(body, tables[index] if tables and index < len(tables) else [])):
@@ -123,13 +128,16 @@ def _running_lines(page_lines: list[list[str]]) -> set[str]:
     return {ln for ln, n in edges.items() if n >= max(3, 0.6 * len(page_lines)) and len(ln) < 120}
 
 
-def _strip_page_number(body: list[str], number: int) -> tuple[list[str], int]:
-    """A bare page number on the first or last non-empty line is furniture, and the printed number."""
+def _strip_page_number(body: list[str], number: int, expected: int | None) -> tuple[list[str], int]:
+    """A bare page number on the first or last non-empty line is furniture, and the printed number; so is a
+    running head that ends with the number the page after the previous one has (`expected`): "Chapter 2: ASN.1
+    structure handling 3" after page 2. (Not one that starts with it: a footnote does.)"""
     content = [i for i, ln in enumerate(body) if ln]
-    for i in (content[:1] + content[-1:]) if content else []:
+    for i in (content[:1] + content[-1:]) if len(content) > 1 else []:
         m = _PAGE_ONLY.match(body[i])
-        if m and len(content) > 1:
-            number = int(m.group(1))
+        words = body[i].split()
+        if m or (expected is not None and len(words) > 1 and words[-1] == str(expected)):
+            number = int(m.group(1)) if m else expected
             body = body[:i] + body[i + 1 :]
             break
     return body, number

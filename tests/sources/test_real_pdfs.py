@@ -1,0 +1,85 @@
+"""PDFs nobody here wrote (`tests/fixtures/real/`, with their sources and licences): pages, printed page numbers,
+titles, sections, known sentences on their pages, and the web addresses the reference registry takes from them."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from assistant.enrich.refs.extract import extract
+from assistant.sources.documents import build_document
+from assistant.sources.loaders import load
+from assistant.text import rules
+from assistant.types import Document, DocumentMeta
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+CODE = rules.rule("layout", "code-line")
+
+
+@cache
+def _document(name: str) -> tuple[Document, int]:
+    """The document as ingest reads it (title from the file), and its number of PDF pages."""
+    from pypdf import PdfReader
+
+    path = REAL / f"{name}.pdf"
+    rendering = load(path)
+    doc = build_document(DocumentMeta(name, rendering.metadata.get("title", name)), [rendering], "h")
+    return doc, len(PdfReader(path).pages)
+
+
+def _page_of(doc: Document, sentence: str) -> int:
+    start = doc.text.index(sentence)
+    return doc.pages_between(start, start + len(sentence))[0]
+
+
+def test_the_title_a_running_head_repeats_is_the_title():
+    doc, pages = _document("shared-mime-info-spec")
+    assert doc.meta.title == "Shared MIME-info Database", "the first line, not the affiliation under it"
+    assert pages == 17 and [p.number for p in doc.pages] == list(range(1, 18))
+    assert "Shared MIME-info Database\n" not in doc.text, "the running head is no text of the pages"
+
+
+@pytest.mark.parametrize(("name", "sentence", "page", "section"), [
+    ("shared-mime-info-spec", "This is version 0.21 of the Shared MIME-info Database specification, last updated "
+     "2 October 2018.", 1, ""),
+    ("shared-mime-info-spec", "The default weight value is 50, and the maximum is 100.", 4,
+     "2.2. The source XML files"),
+    ("libtasn1", "This version doesn’t handle the REAL type.", 3, "2 ASN.1 structure handling"),
+    ("libtasn1", "errorDescription: return the error description.", 9, "4.2 ASN.1 field functions"),
+    pytest.param("libtasn1", "The parser is case sensitive.", 2, "2 ASN.1 structure handling", marks=pytest.mark.xfail(
+        strict=True, reason="printed numbers that start again after the roman front matter (i, 1, 2) are read as "
+        "going on from the title pages: pages 1 and 2 of the body get 3")),
+])
+def test_a_known_sentence_on_its_printed_page_and_in_its_section(name, sentence, page, section):
+    doc, _ = _document(name)
+    assert _page_of(doc, sentence) == page
+    path = doc.section_at(doc.text.index(sentence))
+    assert (path[-1] if path else "") == section
+
+
+def test_a_running_head_that_ends_in_the_page_number_is_furniture_and_gives_the_number():
+    doc, pages = _document("libtasn1")
+    assert doc.meta.title == "Libtasn1" and pages == 36
+    assert "structure handling 3" not in doc.text and "Function reference 9" not in doc.text
+    assert not any(part.startswith("Chapter ") for s in doc.sections for part in s.path)
+
+
+@pytest.mark.parametrize("name", ["shared-mime-info-spec", "libtasn1"])
+def test_no_line_of_code_opens_a_section(name):
+    doc, _ = _document(name)
+    assert len(doc.sections) >= 20
+    assert [s.path[-1] for s in doc.sections if CODE.search(s.path[-1])] == []
+
+
+def test_web_addresses_in_markup_are_no_references_and_a_reference_list_is():
+    spec, _ = _document("shared-mime-info-spec")
+    pages = {}
+    for m in extract(spec):
+        pages.setdefault(m.id, set()).add(m.place.page)
+    assert pages["url-freedesktop-org-standards-shared-mime-info"] == {4}, "not the xmlns= of the XML examples"
+    assert {"url-kde-org", "url-gnome-org", "url-ietf-org-rfc-rfc2119-txt-number-2119"} <= set(pages)
+    manual = {m.id for m in extract(_document("libtasn1")[0])}
+    assert "url-gnu-org-gethelp" not in manual and "url-gnu-org-software-libtasn1" not in manual, "<https://...>"
+    assert "url-gnu-org-copyleft" in manual, "'See http://www.gnu.org/copyleft/' cites it"
