@@ -51,7 +51,8 @@ class FootnoteBlocks:
         expected = max(self.footnotes, default=0) + 1
         for start, line in enumerate(body):
             first = _START.match(line)
-            if not first or int(first.group(1)) != expected or _inside_table(body[:start]):
+            if (not first or int(first.group(1)) != expected or _inside_table(body[:start])
+                    or not any(body[:start])):  # at the foot of a page, under its text: not a chapter "1 Introduction"
                 continue
             notes = _numbered_to_the_foot(body[start:], expected)
             if not notes:

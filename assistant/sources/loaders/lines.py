@@ -14,6 +14,7 @@ from assistant.text import rules
 _TERMINAL = ".!?:;»”’\")"
 BULLET = re.compile(r"^(?:[•○◦▪■●\-–*]|o(?= [A-Z])|\d{1,2}[.)]|[a-z][.)])\s")
 _CODE = rules.rule("layout", "code-line")
+_SECTION_NUMBER = re.compile(r"^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+")
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|Thema\s+\d+:|Hoofdstuk\s+\d+|Bijlage\s+\w+)\s*\S")
 
 
@@ -64,9 +65,18 @@ def layout(lines: list[str]) -> tuple[int, bool]:
     return (widths[int(len(widths) * 0.75)] if widths else 80), sum(1 for ln in lines if not ln) > 0.05 * len(lines)
 
 
-def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, bool] | None = None) -> list[Block]:
+def outline_key(title: str) -> str:
+    """A heading as an outline entry names it: without its number, case or spacing ("2.1 ASN.1 syntax" and the
+    bookmark "ASN.1 syntax" meet)."""
+    return _SECTION_NUMBER.sub("", " ".join(title.split())).lower()
+
+
+def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, bool] | None = None,
+                      outline: dict[str, int] | None = None) -> list[Block]:
     """Group wrapped lines into headings and paragraphs (blank lines, bullets and sentence ends split);
-    `laid_out` is the `layout` of the page they are part of (default: of these lines)."""
+    `laid_out` is the `layout` of the page they are part of (default: of these lines). Where the file has an
+    outline, `outline` holds the `outline_key`s of this page's entries with their levels: those lines, and only
+    those, are headings."""
     blocks: list[Block] = []
     para: list[str] = []
     wrap, blank_style = laid_out or layout(lines)
@@ -82,7 +92,11 @@ def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, b
             continue
         prev = (lines[i - 1] if para or not blank_style else "") if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if is_heading(line, prev, nxt, blank_style, wrap):
+        if outline is not None and (level := outline.get(outline_key(line))):
+            flush()
+            blocks.append(Block("heading", line, page, level=level))
+            continue
+        if outline is None and is_heading(line, prev, nxt, blank_style, wrap):
             flush()
             blocks.append(Block("heading", line, page))
             continue

@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.sources.loaders.decoding import clean_text
 from assistant.sources.loaders.footnotes import FootnoteBlocks
-from assistant.sources.loaders.lines import blocks_from_lines, join_lines, layout
+from assistant.sources.loaders.lines import blocks_from_lines, join_lines, layout, outline_key
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
 from assistant.sources.loaders.tables import Table, page_tables, split
 from assistant.types import AssistantError
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 _FOOTER = re.compile(
     r"^Tweede Kamer,\s+vergaderjaar\s+(?P<year>\d{4}\s*[-–]\s*\d{4}),\s+(?P<dossier>[\d ]+?),\s+nr\.\s*(?P<nr>\d+)"
@@ -57,6 +61,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
                 raise AssistantError(f"{path.name}: encrypted PDF ({exc}); save an unprotected copy") from exc
         texts = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata or {}
+        outline = _outline(reader, reader.outline)
     except AssistantError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
@@ -67,7 +72,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         raise AssistantError(
             f"{path.name}: PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    rendering = paged(path, "pdf", texts, page_tables(data))
+    rendering = paged(path, "pdf", texts, page_tables(data), outline)
     for key, name in (("/Title", "title"), ("/Author", "author")):
         value = str(info.get(key) or "").strip()
         if value:
@@ -76,15 +81,19 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
     return rendering
 
 
-def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | None = None) -> Rendering:
+def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | None = None,
+          outline: list[tuple[int, str, int]] | None = None) -> Rendering:
     """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages; the
-    lines of a page's `tables` become one paragraph per row."""
+    lines of a page's `tables` become one paragraph per row; where the file has an `outline` (level, title,
+    page index), its entries are the headings."""
     page_lines = [[ln for ln in clean_text(p).split("\n")] for p in pages]
     furniture = _running_lines(page_lines)
     footnotes = FootnoteBlocks()
     metadata: dict[str, str] = {}
     first = next((ln for ln in page_lines[0] if ln.strip()), "") if page_lines else ""
-    if first in furniture:  # the first line, repeated at the head of every page: the title as a running head
+    if first in furniture or (outline and outline_key(first) not in {outline_key(t) for _, t, _ in outline}):
+        # the first line, repeated at the head of every page as a running head, or standing above the outline's
+        # first entry: the title (with an outline, the first heading is a chapter's)
         metadata["title"] = first
     blocks: list[Block] = []
     printed: int | None = None  # the previous page's number
@@ -109,12 +118,28 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
         printed = number
         body = footnotes.lift(body, number)
         laid_out = layout(body)
+        marks = {outline_key(t): level for level, t, at in outline if at == index} if outline else None
         for i, part in enumerate(split(body, tables[index] if tables and index < len(tables) else [])):
             if isinstance(part, Table):
                 blocks.extend(Block("para", row, number) for row in part.rows)
             else:
-                _append_page(blocks, part, number, laid_out, continues=i == 0)
+                _append_page(blocks, part, number, laid_out, marks, continues=i == 0)
     return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)
+
+
+def _outline(reader: PdfReader, items: list, level: int = 1) -> list[tuple[int, str, int]]:
+    """A PDF's outline (bookmarks) as (level, title, page index) in reading order; empty when it has none or it
+    cannot be read (a bookmark pointing nowhere)."""
+    entries: list[tuple[int, str, int]] = []
+    try:
+        for item in items:
+            if isinstance(item, list):
+                entries += _outline(reader, item, level + 1)
+            elif (page := reader.get_destination_page_number(item)) is not None and page >= 0:
+                entries.append((level, str(item.title), page))
+    except Exception:  # pypdf raises many types for a broken outline; the pages' text still gives headings
+        return []
+    return entries
 
 
 def _running_lines(page_lines: list[list[str]]) -> set[str]:
@@ -144,10 +169,10 @@ def _strip_page_number(body: list[str], number: int, expected: int | None) -> tu
 
 
 def _append_page(blocks: list[Block], body: list[str], page: int, laid_out: tuple[int, bool],
-                 continues: bool) -> None:
-    """Add lines of a page (laid out as `laid_out`); where they open the page (`continues`), a paragraph cut by
-    the page break continues into the previous block."""
-    new = blocks_from_lines(body, page, laid_out)
+                 outline: dict[str, int] | None, continues: bool) -> None:
+    """Add lines of a page (laid out as `laid_out`, its `outline` entries as headings); where they open the page
+    (`continues`), a paragraph cut by the page break continues into the previous block."""
+    new = blocks_from_lines(body, page, laid_out, outline)
     if not new:
         return
     first = new[0]
