@@ -43,6 +43,15 @@ class PageSpan:
 
 
 @dataclass(frozen=True)
+class TableSpan:
+    """A table of rows in a document's clean text: [start, end), the header row [start, header_end)."""
+
+    start: int
+    header_end: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Section:
     """A heading: its path from the top of the document and where its body starts in the clean text."""
 
@@ -82,6 +91,11 @@ class Document:
     footnotes: dict[int, Footnote]
     markers: list[tuple[int, int]]  # (offset in text, footnote number)
     content_hash: str
+    tables: list[TableSpan] = field(default_factory=list)
+
+    def table_header(self, offset: int) -> str | None:
+        """The header row of the table whose rows hold `offset`; None outside a table's rows."""
+        return next((self.text[t.start : t.header_end] for t in self.tables if t.header_end < offset < t.end), None)
 
     def pages_between(self, start: int, end: int) -> tuple[int, ...]:
         """Printed page numbers that characters [start, end) fall on."""

@@ -137,14 +137,17 @@ class Scorer:
                 text = doc.text[start:end]
                 if INSTRUCTION.search(text) or title.startswith(match_key(text) or "\0"):
                     continue  # an instruction is no evidence, nor the title line (each citation names it anyway)
-                coverage = self.coverage(terms, text, setting)
+                # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
+                header = doc.table_header(start)
+                read_in = setting | frozenset(lexical_tokens(header)) if header else setting
+                coverage = self.coverage(terms, text, read_in)
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
                 span = Span(doc_id=chunk.doc_id, quote=text, page=page, section=section, start=start, end=end)
                 candidates.append(Evidence(rank, chunk, span, coverage,
                                            coverage + 0.3 * prior + a.similarity_weight * similarity,
-                                           similarity=similarity, nearby=self.coverage(terms, around, setting)))
+                                           similarity=similarity, nearby=self.coverage(terms, around, read_in)))
             for note in chunk.footnotes:
                 if INSTRUCTION.search(note.text):
                     continue

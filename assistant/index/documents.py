@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from assistant.types import Chunk, Document, DocumentMeta, Footnote, PageSpan, Section
+from assistant.types import Chunk, Document, DocumentMeta, Footnote, PageSpan, Section, TableSpan
 
 # A document's files in `docs/`: clean text, sentence vectors and its stored analyses.
 FILES = (".json", ".sentences.npz", ".refs.json", ".overview.json")
@@ -30,6 +30,7 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
         "footnotes": [asdict(f) for f in doc.footnotes.values()],
         "markers": doc.markers,
         "content_hash": doc.content_hash,
+        "tables": [asdict(t) for t in doc.tables],
     }
 
 
@@ -43,4 +44,5 @@ def document_from_dict(data: dict[str, Any]) -> Document:
         footnotes={f["number"]: Footnote(**f) for f in data["footnotes"]},
         markers=[tuple(m) for m in data["markers"]],
         content_hash=data["content_hash"],
+        tables=[TableSpan(**t) for t in data.get("tables", [])],
     )

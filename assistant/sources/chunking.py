@@ -1,9 +1,9 @@
 """Split a `Document` into retrievable chunks along sections, paragraphs and sentences.
 
-A chunk never crosses a heading and never ends mid-sentence; it grows sentence by sentence to about
-`target_chars`, prefers to stop at a paragraph end, and repeats the last `overlap_sentences` of the previous
-chunk so a fact on a boundary is whole in at least one chunk (and, when those are items of an enumeration, the
-sentences back to the one that announces them).
+A chunk never crosses a heading, never ends mid-sentence and never splits a table that fits in it (its rows stay
+with their header); it grows sentence by sentence to about `target_chars`, prefers to stop at a paragraph end,
+and repeats the last `overlap_sentences` of the previous chunk so a fact on a boundary is whole in at least one
+chunk (and, when those are items of an enumeration, the sentences back to the one that announces them).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
     """The document's chunks, in reading order."""
     chunks: list[Chunk] = []
     for section_start, section_end in _section_ranges(doc):
-        sentences = sentence_spans(doc.text, section_start, section_end)
+        sentences = _whole_tables(sentence_spans(doc.text, section_start, section_end), doc, settings.max_chars)
         i = 0
         done = 0  # sentences[:done] are in earlier chunks
         while i < len(sentences):
@@ -63,6 +63,18 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
                     break
                 i -= 1
     return chunks
+
+
+def _whole_tables(sentences: list[tuple[int, int]], doc: Document, max_chars: int) -> list[tuple[int, int]]:
+    """The sentences, each table that fits in a chunk taken as one: its rows stay together with their header."""
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        table = next((t for t in doc.tables if t.start <= start < t.end and t.end - t.start <= max_chars), None)
+        if table is not None and out and table.start <= out[-1][0] < table.end:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _make_chunk(doc: Document, ordinal: int, start: int, end: int) -> Chunk:

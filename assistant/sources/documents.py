@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 from assistant.sources.loaders import Block, Rendering, marker
 from assistant.text.marks import TO_SUPERSCRIPT
-from assistant.types import Document, DocumentMeta, Footnote, PageSpan, Section
+from assistant.types import Document, DocumentMeta, Footnote, PageSpan, Section, TableSpan
 
 _WORD = re.compile(r"[^\W_]+", re.U)
 _CLOSING_HEADINGS = re.compile(
@@ -45,7 +45,16 @@ def build_document(meta: DocumentMeta, renderings: list[Rendering], content_hash
     else:
         pages = []
     sections = _sections(canonical.blocks, offsets)
-    return Document(meta, text, pages, sections, footnotes, markers, content_hash)
+    return Document(meta, text, pages, sections, footnotes, markers, content_hash, _tables(canonical.blocks, offsets))
+
+
+def _tables(blocks: list[Block], offsets: list[int]) -> list[TableSpan]:
+    """Where each table's rows stand in the text (a loader marks a row with its table; the first is the header)."""
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for block, offset in zip(blocks, offsets, strict=True):
+        if block.table is not None:
+            rows.setdefault(block.table, []).append((offset, offset + len(block.text)))
+    return [TableSpan(spans[0][0], spans[0][1], spans[-1][1]) for spans in rows.values()]
 
 
 def _assemble(blocks: list[Block]) -> tuple[str, list[int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,27 @@ def test_the_lines_that_hold_a_table_are_replaced_by_it(lines, kept):
 ])
 def test_lines_that_do_not_hold_the_table_stay(lines):
     assert split(lines, [TABLE]) == [lines]
+
+
+def test_a_tables_rows_stay_in_one_passage_with_their_header(tmp_path):
+    from assistant.config import ChunkingSettings
+    from assistant.sources.chunking import chunk_document
+
+    doc = build_document(DocumentMeta("m", "m"), [load(_report(tmp_path / "monitor.pdf", ROWS))], "h")
+    [table] = doc.tables
+    assert doc.text[table.start : table.header_end] == "Onderdeel Begroot Gerealiseerd Verschil"
+    row = doc.text.index("Berichtenverkeer")
+    assert doc.table_header(row) == "Onderdeel Begroot Gerealiseerd Verschil"
+    assert doc.table_header(doc.text.index("Onderdeel")) is None and doc.table_header(doc.text.index(AFTER)) is None
+    small = ChunkingSettings(target_chars=200, max_chars=400, overlap_sentences=0)
+    holding = [c for c in chunk_document(doc, small) if "Berichtenverkeer" in c.text]
+    assert holding and all("Onderdeel Begroot" in c.text and "Basisregistraties" in c.text for c in holding)
+
+
+def test_the_index_keeps_where_the_tables_are(tmp_path):
+    from assistant.index.documents import document_from_dict, document_to_dict
+
+    doc = build_document(DocumentMeta("m", "m"), [load(_report(tmp_path / "monitor.pdf", ROWS))], "h")
+    again = document_from_dict(json.loads(json.dumps(document_to_dict(doc))))
+    assert again.tables == doc.tables and len(again.tables) == 1
+    assert again.table_header(again.text.index("Basisregistraties")) == "Onderdeel Begroot Gerealiseerd Verschil"

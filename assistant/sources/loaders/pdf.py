@@ -121,7 +121,8 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
         marks = {outline_key(t): level for level, t, at in outline if at == index} if outline else None
         for i, part in enumerate(split(body, tables[index] if tables and index < len(tables) else [])):
             if isinstance(part, Table):
-                blocks.extend(Block("para", row, number) for row in part.rows)
+                table = max((b.table for b in blocks if b.table is not None), default=-1) + 1
+                blocks.extend(Block("para", row, number, table=table) for row in part.rows)
             else:
                 _append_page(blocks, part, number, laid_out, marks, continues=i == 0)
     return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)

@@ -25,6 +25,7 @@ class Block:
     page: int | None = None
     breaks: list[tuple[int, int]] = field(default_factory=list)
     level: int | None = None  # from markup (HTML h1-h6, Markdown #); None means infer from the text
+    table: int | None = None  # a table's row: which table of the rendering (its first row is the header)
 
 
 @dataclass
