@@ -9,7 +9,7 @@ import pytest
 
 from assistant.sources.documents import build_document
 from assistant.sources.loaders import load
-from assistant.sources.loaders.tables import Table, split
+from assistant.sources.loaders.tables import Table, draws_rules, split
 from assistant.text.sentences import sentence_spans
 from assistant.types import DocumentMeta
 
@@ -111,3 +111,13 @@ def test_the_index_keeps_where_the_tables_are(tmp_path):
     again = document_from_dict(json.loads(json.dumps(document_to_dict(doc))))
     assert again.tables == doc.tables and len(again.tables) == 1
     assert again.table_header(again.text.index("Basisregistraties")) == "Onderdeel Begroot Gerealiseerd Verschil"
+
+
+@pytest.mark.parametrize(("content", "draws"), [
+    (b"q 0.5 w 56.7 700.2 120 18 re S Q", True),  # a cell's border
+    (b"0 0 m 100.5 0 l S", True),  # a rule
+    (b"BT /F1 12 Tf 72 712 Td (Tabel 1 re l) Tj ET", False),  # text only, whatever it says
+    (b"", False),
+])
+def test_only_a_page_that_draws_rules_is_searched_for_tables(content, draws):
+    assert draws_rules(content) is draws

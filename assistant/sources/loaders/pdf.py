@@ -15,11 +15,11 @@ from assistant.sources.loaders.decoding import clean_text
 from assistant.sources.loaders.footnotes import FootnoteBlocks
 from assistant.sources.loaders.lines import blocks_from_lines, join_lines, layout, outline_key
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
-from assistant.sources.loaders.tables import Table, page_tables, split
+from assistant.sources.loaders.tables import Table, draws_rules, page_tables, split
 from assistant.types import AssistantError
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pypdf import PageObject, PdfReader
 
 _FOOTER = re.compile(
     r"^Tweede Kamer,\s+vergaderjaar\s+(?P<year>\d{4}\s*[-–]\s*\d{4}),\s+(?P<dossier>[\d ]+?),\s+nr\.\s*(?P<nr>\d+)"
@@ -60,6 +60,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
             except (NotImplementedError, PdfReadError) as exc:
                 raise AssistantError(f"{path.name}: encrypted PDF ({exc}); save an unprotected copy") from exc
         texts = [page.extract_text() or "" for page in reader.pages]
+        ruled = {i for i, page in enumerate(reader.pages) if draws_rules(_content(page))}
         info = reader.metadata or {}
         outline = _outline(reader, reader.outline)
     except AssistantError:
@@ -72,7 +73,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         raise AssistantError(
             f"{path.name}: PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    rendering = paged(path, "pdf", texts, page_tables(data), outline)
+    rendering = paged(path, "pdf", texts, page_tables(data, ruled) if ruled else [], outline)
     for key, name in (("/Title", "title"), ("/Author", "author")):
         value = str(info.get(key) or "").strip()
         if value:
@@ -126,6 +127,12 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
             else:
                 _append_page(blocks, part, number, laid_out, marks, continues=i == 0)
     return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)
+
+
+def _content(page: PageObject) -> bytes:
+    """A page's content stream, decompressed (empty for a page without one)."""
+    contents = page.get_contents()
+    return contents.get_data() if contents is not None else b""
 
 
 def _outline(reader: PdfReader, items: list, level: int = 1) -> list[tuple[int, str, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from assistant.sources.loaders.decoding import clean_text
 from assistant.sources.loaders.lines import join_lines
 
 _log = logging.getLogger(__name__)
+_NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)\s+"
+_RULE = re.compile(rb"(?:" + _NUMBER * 4 + rb"re|" + _NUMBER * 2 + rb"l)\b")
 # Share of a table's words that may be missing from the page text's lines (a character pypdf reads otherwise).
 _MISSING = 0.1
 
@@ -33,18 +36,24 @@ class Table:
         return [w for row in self.rows for w in row.split()]
 
 
-def page_tables(data: bytes) -> list[list[Table]]:
-    """The ruled tables of each page of a PDF; none for a page (or a file) pdfplumber cannot read, whose text
-    pypdf still gives."""
+def draws_rules(content: bytes) -> bool:
+    """Whether a page's content stream draws a rectangle or a line (`x y w h re`, `x y l`): only such a page can
+    hold a ruled table, and reading a page's layout costs many times reading its text."""
+    return bool(_RULE.search(content))
+
+
+def page_tables(data: bytes, ruled: set[int] | None = None) -> list[list[Table]]:
+    """The ruled tables of each page of a PDF (of the pages in `ruled` only, when given); none for a page (or a
+    file) pdfplumber cannot read, whose text pypdf still gives."""
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pages: list[list[Table]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
+            for index, page in enumerate(pdf.pages):
                 tables = []
-                for found in page.find_tables():
+                for found in page.find_tables() if ruled is None or index in ruled else ():
                     rows = [_row(cells) for cells in found.extract()]
                     if len(rows := [r for r in rows if r]) >= 2:
                         tables.append(Table(rows))
