@@ -1,5 +1,6 @@
 """PDFs nobody here wrote (`tests/fixtures/real/`, with their sources and licences): pages, printed page numbers,
-titles, sections, known sentences on their pages, and the web addresses the reference registry takes from them."""
+titles, sections, known sentences on their pages, and the web addresses the reference registry takes from them;
+and, on a PDF made here, how an outline decides the headings."""
 
 from __future__ import annotations
 
@@ -94,3 +95,33 @@ def test_web_addresses_in_markup_are_no_references_and_a_reference_list_is():
     manual = {m.id for m in extract(_document("libtasn1")[0])}
     assert "url-gnu-org-gethelp" not in manual and "url-gnu-org-software-libtasn1" not in manual, "<https://...>"
     assert "url-gnu-org-copyleft" in manual, "'See http://www.gnu.org/copyleft/' cites it"
+
+
+def test_an_outline_decides_which_lines_are_headings(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    body = "De gemeente werkt samen met de bibliotheek aan digitale hulp voor inwoners die dat nodig hebben. " * 2
+
+    def line(text: str) -> None:
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+
+    line("Jaarplan Digitale Hulp")
+    pdf.start_section("1 Inleiding", level=0)
+    line("1 Inleiding")
+    line(body)
+    line("Losse regel zonder punt")  # stands alone like a heading, but the outline does not name it
+    line(body)
+    pdf.start_section("1.1 Doel", level=1)
+    line("1.1 Doel")
+    line(body)
+    path = tmp_path / "jaarplan.pdf"
+    pdf.output(str(path))
+    rendering = load(path)
+    assert [(b.text, b.level) for b in rendering.blocks if b.kind == "heading"] == [("1 Inleiding", 1), ("1.1 Doel", 2)]
+    assert rendering.metadata["title"] == "Jaarplan Digitale Hulp"
+    doc = build_document(DocumentMeta("j", "j"), [rendering], "h")
+    assert ("1 Inleiding", "1.1 Doel") in [s.path for s in doc.sections]

@@ -92,7 +92,8 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
     footnotes = FootnoteBlocks()
     metadata: dict[str, str] = {}
     first = next((ln for ln in page_lines[0] if ln.strip()), "") if page_lines else ""
-    if first in furniture or (outline and outline_key(first) not in {outline_key(t) for _, t, _ in outline}):
+    entries = {outline_key(t) for _, t, _ in outline or []}
+    if first and (first in furniture or (entries and outline_key(first) not in entries)):
         # the first line, repeated at the head of every page as a running head, or standing above the outline's
         # first entry: the title (with an outline, the first heading is a chapter's)
         metadata["title"] = first
