@@ -107,3 +107,13 @@ def test_decimals_and_section_numbers_are_not_taken_for_markers(tmp_path):
     doc = build_document(DocumentMeta("plan", "plan"), [load(path, "text")], "h")
     assert doc.markers == []
     assert "2.1 Financiering" in doc.text and "14,2 miljoen" in doc.text and "4,3 miljoen" in doc.text
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("opgericht1 en verder", True),
+    ("zoals «AI in actie»1 laat zien", True),
+    ('<?xml version="1.0"?>', False),  # a version, not a marker
+    ('de factor "1,5" geldt', False),  # a decimal in quotes
+])
+def test_a_marker_is_no_decimal_or_version(text, found):
+    assert bool(marker(1).search(text)) is found

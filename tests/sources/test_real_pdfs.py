@@ -40,6 +40,7 @@ def test_the_title_a_running_head_repeats_is_the_title():
     assert doc.meta.title == "Shared MIME-info Database", "the first line, not the affiliation under it"
     assert pages == 17 and [p.number for p in doc.pages] == list(range(1, 18))
     assert "Shared MIME-info Database\n" not in doc.text, "the running head is no text of the pages"
+    assert doc.markers == [] and '<?xml version="1.0"?>' in doc.text and "README.mp3" in doc.text, "no markers"
 
 
 @pytest.mark.parametrize(("name", "sentence", "page", "section"), [

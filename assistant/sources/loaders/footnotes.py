@@ -29,9 +29,10 @@ _SENTENCE_END = re.compile(r"[.!?][»”’\"')]*$")
 
 
 def marker(number: int) -> re.Pattern[str]:
-    """Footnote `number`'s marker in running text: its digits glued to what precedes them, or in superscript."""
+    """Footnote `number`'s marker in running text: its digits glued to what precedes them, or in superscript; not
+    the first digits of a decimal or a version (`version="1.0"`)."""
     sup = str(number).translate(TO_SUPERSCRIPT)
-    return re.compile(rf"{_GLUED_TO}{number}(?!\d)|(?<![{_SUPERSCRIPTS}]){sup}(?![{_SUPERSCRIPTS}])")
+    return re.compile(rf"{_GLUED_TO}{number}(?!\d)(?![.,]\d)|(?<![{_SUPERSCRIPTS}]){sup}(?![{_SUPERSCRIPTS}])")
 
 
 class FootnoteBlocks:
