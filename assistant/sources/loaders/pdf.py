@@ -99,6 +99,7 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
         metadata["title"] = first
     blocks: list[Block] = []
     printed: int | None = None  # the previous page's number
+    read_tables = 0  # tables made rows so far: the next one's number
     for index, lines in enumerate(page_lines):
         number = index + 1
         body: list[str] = []
@@ -123,8 +124,8 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
         marks = {outline_key(t): level for level, t, at in outline if at == index} if outline else None
         for i, part in enumerate(split(body, tables[index] if tables and index < len(tables) else [])):
             if isinstance(part, Table):
-                table = max((b.table for b in blocks if b.table is not None), default=-1) + 1
-                blocks.extend(Block("para", row, number, table=table) for row in part.rows)
+                blocks.extend(Block("para", row, number, table=read_tables) for row in part.rows)
+                read_tables += 1
             else:
                 _append_page(blocks, part, number, laid_out, marks, continues=i == 0)
     return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)
