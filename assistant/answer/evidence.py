@@ -135,7 +135,7 @@ class Scorer:
             for i, (start, end) in enumerate(units):
                 end = _list_end(doc.text, start, end)
                 text = doc.text[start:end]
-                if INSTRUCTION.search(text) or title.startswith(match_key(text) or "\0"):
+                if INSTRUCTION.search(text) or ((key := match_key(text)) and title.startswith(key)):
                     continue  # an instruction is no evidence, nor the title line (each citation names it anyway)
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
