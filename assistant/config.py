@@ -61,8 +61,9 @@ class RetrievalSettings(_Section):
     dense_weight: float = Field(1.3, ge=0, description="Weight of the embedding ranking in the fusion.")
     min_bridge_similarity: float = Field(
         0.9, ge=0, le=1,
-        description="A question word the documents lack (an English word over Dutch text) is also searched as the "
-        "documents' words nearest in meaning, when the nearest one's embedding similarity reaches this...",
+        description="A question word the documents lack and the dictionary does not translate (an English word "
+        "over Dutch text) is also searched as the documents' words nearest in meaning, when the nearest one's "
+        "embedding similarity reaches this...",
     )
     bridge_margin: float = Field(0.015, ge=0, le=1, description="...together with those this close to the nearest...")
     bridge_words: int = Field(3, ge=0, description="...at most this many.")
@@ -84,8 +85,8 @@ class AnswerSettings(_Section):
     )
     min_cross_evidence_similarity: float = Field(
         0.82, ge=0, le=1,
-        description="...or, for a question in another language than the documents (English over Dutch), when "
-        "its best sentence's embedding similarity reaches this.",
+        description="...or when the best sentence of a document in another language than the question (English "
+        "over Dutch, Dutch over English) reaches this embedding similarity.",
     )
     similarity_weight: float = Field(
         2.0, ge=0,

@@ -19,6 +19,7 @@ from pydantic import ConfigDict
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models.embeddings import get_embeddings
+from assistant.text.lexicon import translations
 from assistant.text.normalize import FUNCTION_WORDS_EN, language_of
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
@@ -147,25 +148,30 @@ class Searcher:
         return set(self.index.words[0])
 
     def bridged(self, query: str) -> dict[str, list[str]]:
-        """For a query in another language than some documents: each of its words that the documents lack,
-        with the documents' words nearest to it in meaning, so "goals" also finds "doelen".
+        """For a query in another language than some documents: each of its words with the documents' words
+        that translate it, so "goals" also finds "doelen" and "doelen" finds "goals".
 
-        Words are compared as the embedder sees them alone (`Index.words`); a word's neighbours are those
-        within `bridge_margin` of its nearest, if that one reaches `min_bridge_similarity`."""
+        Translations come from the dictionary (`text.lexicon`), kept where the documents use them. A word the
+        documents lack and the dictionary does not hold gets the documents' words nearest to it in meaning as
+        the embedder sees words alone (`Index.words`): those within `bridge_margin` of its nearest, if that one
+        reaches `min_bridge_similarity`."""
         _, words, vectors = self.index.words
-        if not len(vectors) or self._languages <= {language_of(query)}:
+        language = language_of(query)
+        if not len(vectors) or self._languages <= {language}:
             return {}
         if query not in self._bridged:
             r = self.settings.retrieval
             known = self._known_stems
             asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
                 w.lower() for w in _WORD.findall(query) if not w.isupper() and w.lower() not in FUNCTION_WORDS_EN
-                and (t := lexical_tokens(w)) and t[0] not in known))
-            found: dict[str, list[str]] = {}
-            if asked:
-                similarity = np.array(get_embeddings(self.settings).embed_documents(asked), dtype=np.float32)
+                and lexical_tokens(w)))
+            found = {word: near for word in asked if (near := sorted(
+                t for t in translations(word, language) if (stem := lexical_tokens(t)) and stem[0] in known))}
+            lacked = [w for w in asked if w not in found and lexical_tokens(w)[0] not in known]
+            if lacked:
+                similarity = np.array(get_embeddings(self.settings).embed_documents(lacked), dtype=np.float32)
                 similarity /= np.maximum(np.linalg.norm(similarity, axis=1, keepdims=True), 1e-12)
-                for word, row in zip(asked, similarity @ vectors.T, strict=True):
+                for word, row in zip(lacked, similarity @ vectors.T, strict=True):
                     best = float(row.max())
                     if best >= r.min_bridge_similarity:
                         near = np.argsort(-row)[: r.bridge_words]

@@ -45,6 +45,18 @@ _CONTEXT_WEIGHT = 0.2
 _COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it covered the whole question once more
 
 
+@dataclass(frozen=True)
+class Term:
+    """A word of the question: how much it counts, and the stems that meet it with how fully each does (its
+    own stem fully, a translation as likely as it is to be the one meant)."""
+
+    weight: float
+    forms: dict[str, float]
+
+
+Terms = dict[str, Term]  # by the question's stem
+
+
 @dataclass
 class Evidence:
     """A candidate sentence (or footnote) with where it stands and how well it answers."""
@@ -78,16 +90,25 @@ class Scorer:
             if i + 1 < len(indptr)
         }
 
-    def coverage(self, terms: dict[str, float], text: str, setting: frozenset[str] = frozenset()) -> float:
+    def coverage(self, terms: Terms, text: str, setting: frozenset[str] = frozenset()) -> float:
         """The (idf- and `terms`-weighted) share of the question's terms that `text` contains, or its `setting`
         (the stems of its document's title: "volgens de EPSIF-paper" is met by every sentence of that paper, and
-        no sentence is chosen for repeating the title). The section's words were tried as setting too: they
+        no sentence is chosen for repeating the title). A term met only by a translation counts as much as that
+        translation is likely to be meant (see `terms`). The section's words were tried as setting too: they
         lowered the held-out set's citation recall."""
         if not terms:
             return 0.0
         present = set(lexical_tokens(text)) | setting
-        weight = {t: w * self._idf.get(t, math.log(1 + len(self.index.chunks) / 0.5)) for t, w in terms.items()}
-        return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+        weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
+        met = {stem: max((c for form, c in term.forms.items() if form in present), default=0.0)
+               for stem, term in terms.items()}
+        return sum(weight[stem] * met[stem] for stem in terms) / sum(weight.values())
+
+    def _term_idf(self, term: Term) -> float:
+        """A term's weight: the mean inverse document frequency of those of its forms the documents hold (a term
+        none of them holds weighs as a word of a single passage would)."""
+        known = [self._idf[t] for t in term.forms if t in self._idf]
+        return sum(known) / len(known) if known else math.log(1 + len(self.index.chunks) / 0.5)
 
     def accounted(self, question: str, text: str) -> float:
         """The (idf-weighted) share of the question's own terms that `text` holds: how much of the question an
@@ -95,21 +116,21 @@ class Scorer:
         terms = self.terms(question)
         return self.coverage(terms, text) if terms else 1.0
 
-    def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None
-              ) -> dict[str, float]:
-        """The question's terms (weight 1) and those of the question it follows up (`_CONTEXT_WEIGHT`).
+    def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None) -> Terms:
+        """The question's terms (weight 1) and those of the question it follows up (`_CONTEXT_WEIGHT`), each
+        with the stems that meet it.
 
-        A word the documents lack counts through the documents' words nearest to it in meaning (`bridges`, from
-        `retrieve.Searcher.bridged`, the words retrieval searched for it: "goals" through "doelen"), its weight
-        shared among them."""
-        terms = dict.fromkeys(set(lexical_tokens(context)) - QUESTION_WORDS, _CONTEXT_WEIGHT)
+        A word is met by itself, and by the documents' words that translate it (`bridges`, from
+        `retrieve.Searcher.bridged`, the words retrieval searched for it: "goals" is met by "doelen"). Of n
+        translations, each is taken to be meant one time in n, and meets the word that far: "material" is
+        met by "materiaal", "act" hardly by any of its thirty senses."""
         own = set(lexical_tokens(question)) - QUESTION_WORDS
+        terms = {t: Term(_CONTEXT_WEIGHT, {t: 1.0}) for t in set(lexical_tokens(context)) - QUESTION_WORDS - own}
+        terms.update({t: Term(1.0, {t: 1.0}) for t in own})
         for word, near in (bridges or {}).items():
             stems = {t for w in near for t in lexical_tokens(w)} - QUESTION_WORDS
-            if stems and (lacked := set(lexical_tokens(word)) & own):
-                own -= lacked
-                terms.update({t: max(terms.get(t, 0.0), 1.0 / len(stems)) for t in stems})
-        terms.update(dict.fromkeys(own, 1.0))
+            for stem in set(lexical_tokens(word)) & own:
+                terms[stem].forms.update({t: max(terms[stem].forms.get(t, 0.0), 1.0 / len(stems)) for t in stems})
         return terms
 
     def evidence(self, question: str, hits: list[Hit], context: str = "",
@@ -174,18 +195,18 @@ class Scorer:
         """The evidence sentences an answer rests on, the best first and the others in document order; none when
         the documents do not answer.
 
-        A question in another language than the documents shares few words with them; its best sentence's
-        embedding similarity stands in for the word coverage it cannot have."""
+        A question shares few words with a document in another language; there, the best sentence's embedding
+        similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
         a = self.settings.answer
         best_similarity = max((h.similarity or 0.0 for h in hits), default=0.0)
-        best_sentence = max((ev.similarity for ev in candidates if ev.span.footnote is None), default=0.0)
-        other_language = bool(hits) and all(self.index.meta(h.chunk.doc_id).language != language for h in hits)
+        best_crossing = max((ev.similarity for ev in candidates if ev.span.footnote is None
+                             and self.index.meta(ev.chunk.doc_id).language != language), default=0.0)
         supported = bool(candidates) and (
             candidates[0].coverage >= a.min_coverage
             # the question's words spread over neighbouring sentences ("Hieruit zijn vier scenario's ontstaan")
             or max(c.nearby for c in candidates[: a.max_sentences]) >= a.min_coverage
             or (best_similarity >= a.min_similarity and candidates[0].coverage >= a.min_coverage_with_similarity)
-            or (other_language and best_sentence >= a.min_cross_evidence_similarity)
+            or best_crossing >= a.min_cross_evidence_similarity
         )
         chosen: list[Evidence] = []
         most = a.max_sentences_broad if BROAD.search(question) else a.max_sentences

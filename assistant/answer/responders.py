@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answer import compose
-from assistant.answer.evidence import Evidence, Scorer
+from assistant.answer.evidence import Evidence, Scorer, Term
 from assistant.answer.questions import (
     ABOUT_CONTENT,
     PLURAL,
@@ -135,15 +135,15 @@ class Registry(_OverTheIndex):
         kinds = {k for pattern, ks in REFERENCE_NOUNS.items() if re.search(rf"\b(?:{pattern})\b", question, re.I)
                  for k in ks}
         terms = set(lexical_tokens(REFERENCE_QUESTION.sub(" ", question))) - QUESTION_WORDS
+        asked = {t: Term(1.0, {t: 1.0}) for t in terms}
         many = bool(PLURAL.search(question))
         scored = []
         for ref in self.scorer.index.references():
             places = [p for p in ref.places if not filters or not filters.doc_ids or p.doc_id in filters.doc_ids]
             if not places or (kinds and ref.kind not in kinds):
                 continue
-            named = self.scorer.coverage(dict.fromkeys(terms, 1.0), " ".join(filter(None, [ref.title, ref.identifier,
-                                                                                     *ref.names])))
-            said = self.scorer.coverage(dict.fromkeys(terms, 1.0), " ".join(p.quote for p in places))
+            named = self.scorer.coverage(asked, " ".join(filter(None, [ref.title, ref.identifier, *ref.names])))
+            said = self.scorer.coverage(asked, " ".join(p.quote for p in places))
             if (named >= 0.5 or (many and said >= 0.5)) if terms else many:
                 scored.append((named + 0.5 * said, ref, places))
         scored.sort(key=lambda s: -s[0])

@@ -515,16 +515,40 @@ def test_every_draft_scores_the_share_of_the_question_it_accounts_for(answerer):
     assert scorer.accounted("Wat is het?", "") == 1.0  # nothing of its own to account for
 
 
-def test_an_english_word_the_documents_lack_counts_through_the_dutch_words_retrieval_searched(answerer):
+def test_an_english_word_is_met_by_the_dutch_words_retrieval_searched_for_it(answerer):
     scorer = answerer.scorer
     plain = scorer.terms("Which goals does the agenda pursue?")
     bridged = scorer.terms("Which goals does the agenda pursue?", bridges={"goals": ["doelen", "doel"]})
-    assert "goal" in plain and "goal" not in bridged and bridged["doel"] == 1.0  # both words stem to "doel"
+    assert plain["goal"].forms == {"goal": 1.0} and bridged["goal"].forms == {"goal": 1.0, "doel": 1.0}
     sentence = "In de agenda streven we naar twee doelen."
     assert scorer.coverage(bridged, sentence) > scorer.coverage(plain, sentence)
     shared = scorer.terms("Which goals?", bridges={"goals": ["doelen", "oogmerk"]})
-    assert shared["doel"] == shared["oogmerk"] == 0.5  # alternatives share the word's weight
+    assert shared["goal"].forms == {"goal": 1.0, "doel": 0.5, "oogmerk": 0.5}  # each of n senses meant 1 in n
     assert scorer.terms("Which goals?", bridges={"aims": ["doelen"]}) == scorer.terms("Which goals?")
+
+
+def test_a_term_with_many_translations_counts_less_for_each(answerer):
+    scorer = answerer.scorer
+    question = "Which material is lacking?"
+    precise = scorer.terms(question, bridges={"material": ["materiaal"]})
+    vague = scorer.terms(question, bridges={"material": ["materiaal", "stof", "spullen", "goed"]})
+    sentence = "Er is veel materiaal voor het opleiden van nieuwe medewerkers."
+    assert scorer.coverage(precise, sentence) > scorer.coverage(vague, sentence) > scorer.coverage(
+        scorer.terms(question), sentence) == 0.0
+    both = "Er is veel materiaal en stof."  # a term is met once, by its likeliest form present
+    assert scorer.coverage(vague, both) == scorer.coverage(vague, sentence)
+
+
+def test_a_dutch_word_keeps_its_own_weight_next_to_its_translations(answerer):
+    """In a corpus of both languages, a Dutch question's word that the Dutch documents hold is met by itself as
+    fully as before it had translations."""
+    scorer = answerer.scorer
+    plain = scorer.terms("Welke doelen heeft de agenda?")
+    bridged = scorer.terms("Welke doelen heeft de agenda?", bridges={"doelen": ["goals", "aims"]})
+    sentence = "In de agenda streven we naar twee doelen."
+    assert scorer.coverage(bridged, sentence) == scorer.coverage(plain, sentence) == 1.0
+    english = "The agenda pursues two goals."
+    assert scorer.coverage(bridged, english) > scorer.coverage(plain, english)
 
 
 def test_an_english_question_leads_with_the_dutch_sentence_that_answers_it(answerer):

@@ -1,0 +1,70 @@
+"""Questions in one language over documents in the other: the dictionary's translations let the answering
+sentence be chosen, in both directions."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answerer import Answerer
+from assistant.ingest import ingest
+
+PAPER = """# Public services for everyone
+
+Many administrations publish their plans online every year.
+
+The budget of the programme grows each year and is spent by the regions.
+
+The aim of the programme is that every citizen can use public services without help.
+
+Libraries offer courses to older people in the evening.
+
+Municipalities report their figures to the ministry every quarter.
+"""
+
+LETTER = """# Brief over digitale vaardigheden
+
+Het kabinet stuurt u hierbij de stand van zaken.
+
+De bibliotheken krijgen dit jaar extra geld voor cursussen aan ouderen.
+
+Het kabinet wil dat burgers hun eigen gegevens zelf kunnen inzien en verbeteren.
+
+De regio's verdelen het geld over de scholen.
+"""
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    from conftest import make_settings
+
+    base = tmp_path_factory.mktemp("languages")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "paper.md").write_text(PAPER, encoding="utf-8")
+    (corpus / "brief.md").write_text(LETTER, encoding="utf-8")
+    (corpus / "manifest.toml").write_text(
+        '[[document]]\nid = "paper"\ntitle = "Public services for everyone"\nlanguage = "en"\n'
+        'files = [{ path = "paper.md", format = "markdown" }]\n\n'
+        '[[document]]\nid = "brief"\ntitle = "Brief over digitale vaardigheden"\nlanguage = "nl"\n'
+        'files = [{ path = "brief.md", format = "markdown" }]\n', encoding="utf-8")
+    settings = make_settings(corpus, base / "index")
+    assert not ingest(settings).failed
+    return Answerer(settings, "extractive")
+
+
+@pytest.mark.parametrize(("question", "doc_id", "words"), [
+    ("Wat is het doel van het programma?", "paper", "The aim of the programme"),
+    ("Hoe vaak melden gemeenten hun cijfers aan het ministerie?", "paper", "every quarter"),
+    ("What does the cabinet want citizens to be able to do with their data?", "brief", "burgers hun eigen gegevens"),
+])
+def test_the_sentence_in_the_other_language_that_answers_is_quoted_first(mixed, question, doc_id, words):
+    answer = mixed.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].doc_id == doc_id and words in answer.citations[0].quote
+
+
+def test_translations_reach_only_the_documents_own_words(mixed):
+    bridged = mixed.searcher.bridged("Wat is het doel van het programma?")
+    assert "aim" in bridged["doel"]  # "goal", "target" and "purpose" are translations too, but not in the paper
+    assert not {"goal", "target", "purpose"} & set(bridged["doel"])
+    assert "bibliotheek" in mixed.searcher.bridged("What do the libraries get?")["libraries"]  # and back

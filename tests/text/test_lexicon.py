@@ -1,0 +1,35 @@
+"""The Dutch–English word pairs: looked up the way questions write words, in both directions."""
+
+import pytest
+
+from assistant.text.lexicon import translations
+
+
+@pytest.mark.parametrize(("word", "language", "expected"), [
+    ("goals", "en", "doel"),  # an English plural, by its English stem
+    ("citizens", "en", "burger"),
+    ("government", "en", "overheid"),
+    ("doelen", "nl", "goal"),  # a Dutch plural: "doel"
+    ("gemeenten", "nl", "community"),  # "gemeente", not "gemeen" (mean), which the Dutch stemmer confuses with it
+    ("taken", "nl", "task"),  # "taak": an open syllable's long vowel
+    ("Burgers", "nl", "citizen"),  # as typed at the start of a question
+    ("thema’s", "nl", "theme"),  # either apostrophe
+    ("thema's", "nl", "theme"),
+])
+def test_a_word_finds_its_translation(word, language, expected):
+    assert expected in translations(word, language)
+
+
+def test_the_wrong_senses_of_a_stem_stay_out():
+    assert "abject" not in translations("gemeenten", "nl")  # "gemeen", not "gemeente"
+    assert "branch" not in translations("taken", "nl")  # "tak", not "taak"
+
+
+@pytest.mark.parametrize(("word", "language"), [
+    ("digitalisering", "nl"),  # not in the dictionary
+    ("goals", "nl"),  # not a Dutch word
+    ("goals", "de"),  # a language the dictionary does not hold
+    ("", "en"),
+])
+def test_a_word_the_dictionary_lacks_has_no_translation(word, language):
+    assert translations(word, language) == frozenset()
