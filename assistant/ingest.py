@@ -107,7 +107,8 @@ def _content_hash(spec: DocumentSpec, files: dict[str, str], settings: Settings)
 
 
 def _infer(spec: DocumentSpec, renderings: list[Rendering]) -> None:
-    """Fill an unlisted document's metadata from what its file says (PDF metadata, first heading, a date)."""
+    """Fill an unlisted document's metadata from what its file says (PDF metadata, an official publication's
+    head, first heading, a date)."""
     if spec.listed:
         return
     found: dict[str, str] = {}
@@ -121,6 +122,8 @@ def _infer(spec: DocumentSpec, renderings: list[Rendering]) -> None:
         meta.date, meta.inferred = found["date"], [*meta.inferred, "date"]
     if found.get("identifier"):
         meta.identifier, meta.inferred = found["identifier"], [*meta.inferred, "identifier"]
+    if found.get("kind"):
+        meta.kind = found["kind"]
 
 
 def analyse(settings: Settings, doc: Document, chunks: list[Chunk], passages: Passages | None = None) -> Analyses:

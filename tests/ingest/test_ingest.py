@@ -258,6 +258,45 @@ def test_unlisted_files_get_inferred_metadata(workspace):
     assert "2023-05-12*" in listing.stdout
 
 
+MOTION = """Tweede Kamer der Staten-Generaal
+Vergaderjaar 2024–2025
+26 643 Informatie- en communicatietechnologie (ICT)
+Nr. 1209
+
+MOTIE VAN HET LID BROUWER-KAYA C.S.
+
+Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani.
+
+De Kamer, gehoord de beraadslaging, verzoekt de regering om bij elke overheidsdienst een niet-digitale
+terugvaloptie te garanderen, en gaat over tot de orde van de dag.
+
+Brouwer-Kaya
+Van Dijkhuizen
+"""
+
+REGULATION = (
+    "STAATSCOURANT\nOfficiële uitgave van het Koninkrijk der Nederlanden sinds 1814.\nNr. 18342, 28 mei 2025\n\n"
+    "Regeling van de Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties van 21 mei 2025, houdende regels "
+    "voor subsidies voor digitale hulppunten (Regeling subsidie digitale hulppunten 2025)\n\n"
+    "Artikel 1. Begripsbepalingen\n\nIn deze regeling wordt verstaan onder hulppunt: een plek in een bibliotheek.\n"
+)
+
+
+def test_an_official_publication_is_named_by_its_head(workspace):
+    """A Kamerstuk or Staatscourant added as plain text, without a manifest entry: its head gives title,
+    identifier and kind; the first heading ("Artikel 1. Begripsbepalingen") is a section's."""
+    (workspace.corpus_dir / "kst-26643-1209.txt").write_text(MOTION, encoding="utf-8")
+    (workspace.corpus_dir / "stcrt-2025-18342.txt").write_text(REGULATION, encoding="utf-8")
+    assert not ingest(workspace).failed
+    docs = Index.open(workspace).documents
+    motion, regulation = docs["kst-26643-1209"]["meta"], docs["stcrt-2025-18342"]["meta"]
+    assert (motion["title"], motion["identifier"], motion["kind"], motion["date"]) == (
+        "Motie van het lid Brouwer-Kaya c.s.", "Kamerstukken II 2024/25, 26 643, nr. 1209", "motie", "2025-04-17")
+    assert (regulation["title"], regulation["identifier"], regulation["kind"], regulation["date"]) == (
+        "Regeling subsidie digitale hulppunten 2025", "Stcrt. 2025, 18342", "staatscourant", "2025-05-28")
+    assert {"title", "identifier", "kind"} <= set(motion["inferred"]) & set(regulation["inferred"])
+
+
 # --- bad input ------------------------------------------------------------------------------------------------
 
 

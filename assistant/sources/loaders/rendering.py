@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.text import rules
 from assistant.text.dates import MONTHS
 from assistant.types import Footnote
 
+_HEAD_CHARS = 1500  # where an official publication's head stands
 _DATE_NL = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
@@ -53,10 +55,47 @@ def find_date(text: str) -> str | None:
 
 
 def text_metadata(rendering: Rendering) -> None:
-    """Title (first heading) and date (first Dutch date) from the text, where the file gave none."""
+    """Title, identifier and kind from an official publication's head (`assistant/rules/publications.toml`),
+    else the title from the first heading; the date from the first Dutch date. What the file gave stays."""
+    for key, value in official_head(rendering.plain[:_HEAD_CHARS]).items():
+        rendering.metadata.setdefault(key, value)
     heading = next((b.text for b in rendering.blocks if b.kind == "heading"), None)
     if heading:
         rendering.metadata.setdefault("title", heading)
     date = find_date(rendering.plain[:3000])
     if date:
         rendering.metadata.setdefault("date", date)
+
+
+def official_head(text: str) -> dict[str, str]:
+    """What a Kamerstuk's or Staatscourant's head says it is: title, identifier, kind (none for other text).
+
+    A title written in capitals ("MOTIE VAN HET LID BROUWER-KAYA C.S.") takes each word as the text writes it
+    elsewhere ("Brouwer-Kaya"), else in lower case: "Motie van het lid Brouwer-Kaya c.s."."""
+    if m := rules.rule("publications", "kamerstuk-head").search(text):
+        chamber = "II" if m.group("chamber") == "Tweede" else "I"
+        title = _cased(m.group("title").strip(), text)
+        kinds = rules.table("publications", "kamerstuk-kinds")
+        return {"title": title, "kind": kinds.get(m.group("title").split()[0].upper(), "Kamerstuk"),
+                "identifier": f"Kamerstukken {chamber} {m.group('first')}/{m.group('second')}, "
+                              f"{m.group('dossier')}, nr. {m.group('nr')}"}
+    if m := rules.rule("publications", "staatscourant-head").search(text):
+        return {"title": (m.group("short") or m.group("title")).strip(), "kind": "staatscourant",
+                "identifier": f"Stcrt. {m.group('year')}, {m.group('nr')}"}
+    return {}
+
+
+def _cased(line: str, text: str) -> str:
+    """`line` as a sentence, if written in capitals: each word in lower case, unless `text` only ever writes
+    it capitalised (a name: "Brouwer-Kaya", "Binnenlandse Zaken")."""
+    if not line.isupper():
+        return line
+    written: dict[str, str] = {}
+    for m in re.finditer(r"[^\W\d][\w.’'-]*", text):
+        word, before = m.group(), text[max(0, m.start() - 3) : m.start()].rstrip(" ")[-1:]
+        if word.isupper() or (word[0].isupper() and before in {"", ".", "?", "!", ":", "\n"}):
+            continue  # a sentence's first word says nothing of how the word is written
+        if written.get(word.lower()) != word.lower():
+            written[word.lower()] = word  # in lower case if ever so: "van", not the "Van" of "Van Dijkhuizen"
+    words = [written.get(w.lower(), w.lower()) for w in line.split()]
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
