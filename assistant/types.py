@@ -172,6 +172,10 @@ class Span(BaseModel):
     footnote: int | None = Field(None, description="Footnote number when the quote is a footnote's text.")
     start: int | None = Field(None, description="Offset of the quote in the document's clean text.")
     end: int | None = None
+    table_header: str | None = Field(
+        None, description="For a table's row: the table's header row, which names the row's figures (copied from "
+        "the index like the quote).",
+    )
 
 
 class Citation(Span):

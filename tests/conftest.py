@@ -188,3 +188,37 @@ def server(_server: FakeOllama) -> Iterator[FakeOllama]:
     """The fake Ollama server, listing `gemma3:4b`, with no requests recorded yet and no stream held."""
     with _server.fresh():
         yield _server
+
+
+# A report's table: the rows of `table_report`, and the sentences before and after it.
+ROWS = [
+    ["Onderdeel", "Begroot", "Gerealiseerd", "Verschil"],
+    ["Identificatie en authenticatie (DigiD en eHerkenning)", "148,0", "156,3", "+8,3"],
+    ["Berichtenverkeer (MijnOverheid en Berichtenbox)", "96,5", "91,2", "-5,3"],
+    ["Basisregistraties", "122,4", "119,8", "-2,6"],
+]
+BEFORE = "De uitgaven aan de generieke digitale infrastructuur bedroegen in 2024 in totaal 412,6 miljoen euro."
+AFTER = "De overschrijding bij identificatie en authenticatie hangt samen met extra maatregelen tegen phishing."
+
+
+def table_report(path: Path, rows: list[list[str]], ruled: bool = True) -> Path:
+    """A PDF page with a sentence, a ruled (or unruled) table whose first column wraps, and a sentence after it."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, BEFORE, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 5, "Tabel 4. Uitgaven generieke digitale infrastructuur 2024 (miljoen euro)",
+                   new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(col_widths=(3, 2, 2, 2), width=120, line_height=6, first_row_as_headings=True,
+                   borders_layout="ALL" if ruled else "NONE") as table:
+        for row in rows:
+            cells = table.row()
+            for value in row:
+                cells.cell(value)
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, AFTER, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path

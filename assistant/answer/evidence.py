@@ -165,7 +165,8 @@ class Scorer:
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
-                span = Span(doc_id=chunk.doc_id, quote=text, page=page, section=section, start=start, end=end)
+                span = Span(doc_id=chunk.doc_id, quote=text, page=page, section=section, start=start, end=end,
+                            table_header=header)
                 candidates.append(Evidence(rank, chunk, span, coverage,
                                            coverage + 0.3 * prior + a.similarity_weight * similarity,
                                            similarity=similarity, nearby=self.coverage(terms, around, read_in)))

@@ -167,6 +167,9 @@ def answer(verified: Answer, streamed: bool) -> None:
                                       f"voetnoot {c.footnote}" if c.footnote else "", c.section) if x)
         click.echo(f"[{c.n}] {c.title} ({where})")
         click.echo(f"    {_quoted(c.quote)}")
+        if c.table_header:  # a row's figures are read under its table's header
+            click.echo(f"    ({'in de tabel onder' if verified.language == 'nl' else 'in the table under'}: "
+                       f"{_quoted(c.table_header)})")
     if verified.references:
         click.secho("\nGenoemde documenten:" if verified.language == "nl" else "\nDocuments referred to:", bold=True)
     for r in verified.references:

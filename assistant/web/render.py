@@ -190,6 +190,8 @@ def _source_html(c: Citation, t: dict[str, str], anchor: str | None, answerer: A
         context = f"{esc(_plain(before))} <mark>{esc(_plain(quote))}</mark> {esc(_plain(after))}"
     else:
         context = f"<b>{t['footnote']} {c.footnote}:</b> <mark>{esc(_plain(c.quote))}</mark>"
+    if c.table_header:  # a row's figures are read under its table's header
+        context = f"<span class='where'>{t['table']}: {esc(_plain(c.table_header))}</span><br>{context}"
     notes = [f for f in _footnotes(c, answerer) if c.footnote is None and f"{f.number}" in context]
     footnotes = "".join(f"<div class='where'>{t['footnote']} {f.number}: {esc(f.text)}</div>" for f in notes)
     where = " · ".join(esc(x) for x in (c.identifier or c.doc_id, c.section) if x)

@@ -165,3 +165,15 @@ def test_document_ids_complete_from_the_index(bundled):
            "COMP_WORDS": "assistant search datacenters --doc kst", "COMP_CWORD": "4"}
     result = CliRunner().invoke(cli, [], prog_name="assistant", env=env)
     assert result.stdout.split() == ["plain,kst-26643-1055"]
+
+
+def test_a_cited_row_is_shown_under_its_tables_header(workspace):
+    from conftest import ROWS, table_report
+
+    table_report(workspace.corpus_dir / "monitor.pdf", ROWS)
+    assert run(workspace, "ingest").exit_code == 0
+    result = run(workspace, "ask", "--backend", "extractive", "Hoeveel is er gerealiseerd voor berichtenverkeer?")
+    assert result.exit_code == 0, result.output
+    row = result.output.index("«Berichtenverkeer (MijnOverheid en Berichtenbox) 96,5 91,2 -5,3»")
+    assert result.output[row:].split("\n")[1].strip() == (
+        "(in de tabel onder: «Onderdeel Begroot Gerealiseerd Verschil»)")

@@ -3,47 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import AFTER, BEFORE, ROWS
+from conftest import table_report as _report
 
 from assistant.sources.documents import build_document
 from assistant.sources.loaders import load
 from assistant.sources.loaders.tables import Table, draws_rules, split
 from assistant.text.sentences import sentence_spans
 from assistant.types import DocumentMeta
-
-ROWS = [
-    ["Onderdeel", "Begroot", "Gerealiseerd", "Verschil"],
-    ["Identificatie en authenticatie (DigiD en eHerkenning)", "148,0", "156,3", "+8,3"],
-    ["Berichtenverkeer (MijnOverheid en Berichtenbox)", "96,5", "91,2", "-5,3"],
-    ["Basisregistraties", "122,4", "119,8", "-2,6"],
-]
-BEFORE = "De uitgaven aan de generieke digitale infrastructuur bedroegen in 2024 in totaal 412,6 miljoen euro."
-AFTER = "De overschrijding bij identificatie en authenticatie hangt samen met extra maatregelen tegen phishing."
-
-
-def _report(path: Path, rows: list[list[str]], ruled: bool = True) -> Path:
-    """A PDF page with a sentence, a table whose first column wraps, and a sentence after it."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=10)
-    pdf.multi_cell(0, 5, BEFORE, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.multi_cell(0, 5, "Tabel 4. Uitgaven generieke digitale infrastructuur 2024 (miljoen euro)",
-                   new_x="LMARGIN", new_y="NEXT")
-    with pdf.table(col_widths=(3, 2, 2, 2), width=120, line_height=6, first_row_as_headings=True,
-                   borders_layout="ALL" if ruled else "NONE") as table:
-        for row in rows:
-            cells = table.row()
-            for value in row:
-                cells.cell(value)
-    pdf.ln(4)
-    pdf.multi_cell(0, 5, AFTER, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
 
 
 def test_each_row_of_a_ruled_table_is_a_paragraph_with_its_wrapped_cells_joined(tmp_path):

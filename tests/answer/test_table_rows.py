@@ -1,0 +1,22 @@
+"""A cited row of a table comes with the table's header, which names its figures."""
+
+from __future__ import annotations
+
+from conftest import ROWS, make_settings, table_report
+
+from assistant.answer.answerer import Answerer
+from assistant.ingest import ingest
+
+
+def test_a_cited_row_carries_its_tables_header(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    table_report(corpus / "monitor.pdf", ROWS)
+    settings = make_settings(corpus, tmp_path / "index")
+    assert not ingest(settings).failed
+    answer = Answerer(settings, "extractive").ask("Hoeveel is er gerealiseerd voor berichtenverkeer?")
+    assert not answer.abstained
+    assert "Berichtenverkeer" in answer.citations[0].quote
+    for c in answer.citations:  # a row has its table's header; a sentence about the table has none
+        is_row = any(c.quote.startswith(row[0].split()[0]) for row in ROWS[1:])
+        assert c.table_header == ("Onderdeel Begroot Gerealiseerd Verschil" if is_row else None), c.quote
