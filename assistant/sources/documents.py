@@ -101,16 +101,17 @@ def _own_pages(blocks: list[Block], offsets: list[int], length: int) -> list[Pag
         if block.page is not None:
             starts.append((offset, block.page))
         starts.extend((offset + at, page) for at, page in block.breaks)
-    return _spans(starts, length)
+    return _spans(starts, length, restarts=True)
 
 
-def _spans(starts: list[tuple[int, int]], length: int) -> list[PageSpan]:
-    """Merge (offset, page) starts into contiguous, non-overlapping spans covering the text."""
+def _spans(starts: list[tuple[int, int]], length: int, restarts: bool = False) -> list[PageSpan]:
+    """Merge (offset, page) starts into contiguous, non-overlapping spans covering the text. Page numbers only
+    go up, except that a paged file's own numbering may start again at 1 (`restarts`: after the front matter)."""
     spans: list[PageSpan] = []
     for offset, page in sorted(starts):
         if spans and spans[-1].number == page:
             continue
-        if spans and spans[-1].number > page:
+        if spans and spans[-1].number > page and not (restarts and page == 1):
             continue  # an out-of-order page (bad alignment) never moves the page number back
         if spans:
             spans[-1] = PageSpan(spans[-1].number, spans[-1].start, offset)

@@ -63,6 +63,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         ruled = {i for i, page in enumerate(reader.pages) if draws_rules(_content(page))}
         info = reader.metadata or {}
         outline = _outline(reader, reader.outline)
+        labels = _labels(reader)
     except AssistantError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
@@ -73,7 +74,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         raise AssistantError(
             f"{path.name}: PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    rendering = paged(path, "pdf", texts, page_tables(data, ruled) if ruled else [], outline)
+    rendering = paged(path, "pdf", texts, page_tables(data, ruled) if ruled else [], outline, labels)
     for key, name in (("/Title", "title"), ("/Author", "author")):
         value = str(info.get(key) or "").strip()
         if value:
@@ -83,10 +84,10 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
 
 
 def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | None = None,
-          outline: list[tuple[int, str, int]] | None = None) -> Rendering:
+          outline: list[tuple[int, str, int]] | None = None, labels: list[int | None] | None = None) -> Rendering:
     """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages; the
     lines of a page's `tables` become one paragraph per row; where the file has an `outline` (level, title,
-    page index), its entries are the headings."""
+    page index), its entries are the headings; where it has page `labels`, a page's number is its label's."""
     page_lines = [[ln for ln in clean_text(p).split("\n")] for p in pages]
     furniture = _running_lines(page_lines)
     footnotes = FootnoteBlocks()
@@ -117,7 +118,9 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
             if line in furniture:
                 continue
             body.append(line)
-        body, number = _strip_page_number(body, number, None if printed is None else printed + 1)
+        label = labels[index] if labels and index < len(labels) else None
+        number = label or number
+        body, number = _strip_page_number(body, number, label or (None if printed is None else printed + 1))
         printed = number
         body = footnotes.lift(body, number)
         laid_out = layout(body)
@@ -150,6 +153,18 @@ def _outline(reader: PdfReader, items: list, level: int = 1) -> list[tuple[int, 
     except Exception:  # pypdf raises many types for a broken outline; the pages' text still gives headings
         return []
     return entries
+
+
+def _labels(reader: PdfReader) -> list[int | None] | None:
+    """The number each page is printed with, from the PDF's page labels ("T-1", "i", "1", …): the front matter's
+    roman numbers do not shift the body's, which starts again at 1. None for a PDF without labels (pypdf then
+    makes them up from the page order) and for a page whose label is no number."""
+    try:
+        if "/PageLabels" not in reader.trailer["/Root"]:
+            return None
+        return [int(label) if label.isdigit() else None for label in reader.page_labels]
+    except Exception:  # pypdf raises many types for broken labels; the pages' own numbers still count
+        return None
 
 
 def _running_lines(page_lines: list[list[str]]) -> set[str]:
