@@ -68,6 +68,23 @@ def make_settings(corpus_dir: Path, index_dir: Path, **overrides: object) -> Set
     return Settings(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
 
 
+def indexed(base: Path, files: dict[str, str | Callable[[Path], object]]) -> Settings:
+    """A corpus in `base`/corpus, ingested into `base`/index: each file given as its text, or as what writes it
+    at the path it is given (`table_report`)."""
+    from assistant.ingest import ingest
+
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for name, content in files.items():
+        if isinstance(content, str):
+            (corpus / name).write_text(content, encoding="utf-8")
+        else:
+            content(corpus / name)
+    settings = make_settings(corpus, base / "index")
+    assert not ingest(settings).failed
+    return settings
+
+
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The bundled corpus ingested once per test session into a temporary index (treat as read-only)."""

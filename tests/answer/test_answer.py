@@ -569,20 +569,16 @@ def _plan(version: str, money: str, people: str) -> str:
 @pytest.fixture(scope="module")
 def versions(tmp_path_factory: pytest.TempPathFactory):
     """A plan in two versions, the first replaced by the second, which changes its figures."""
-    from conftest import make_settings
+    from conftest import indexed
 
-    base = tmp_path_factory.mktemp("versions")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "plan-v1.md").write_text(_plan("1.0", "14,2", "45.000"), encoding="utf-8")
-    (corpus / "plan-v2.md").write_text(_plan("2.0", "17,8", "60.000"), encoding="utf-8")
-    (corpus / "manifest.toml").write_text(
-        '[[document]]\nid = "plan-v1"\ntitle = "Uitvoeringsplan Digitale Inclusie 2025"\nstatus = "replaced"\n'
-        'replaced_by = "plan-v2"\nfiles = [{ path = "plan-v1.md", format = "markdown" }]\n\n'
+    settings = indexed(tmp_path_factory.mktemp("versions"), {
+        "plan-v1.md": _plan("1.0", "14,2", "45.000"),
+        "plan-v2.md": _plan("2.0", "17,8", "60.000"),
+        "manifest.toml": '[[document]]\nid = "plan-v1"\ntitle = "Uitvoeringsplan Digitale Inclusie 2025"\n'
+        'status = "replaced"\nreplaced_by = "plan-v2"\nfiles = [{ path = "plan-v1.md", format = "markdown" }]\n\n'
         '[[document]]\nid = "plan-v2"\ntitle = "Uitvoeringsplan Digitale Inclusie 2025"\n'
-        'files = [{ path = "plan-v2.md", format = "markdown" }]\n', encoding="utf-8")
-    settings = make_settings(corpus, base / "index")
-    assert not ingest(settings).failed
+        'files = [{ path = "plan-v2.md", format = "markdown" }]\n',
+    })
     return Answerer(settings, "extractive")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answerer import Answerer
-from assistant.ingest import ingest
 
 PAPER = """# Public services for everyone
 
@@ -35,20 +34,16 @@ De regio's verdelen het geld over de scholen.
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
-    from conftest import make_settings
+    from conftest import indexed
 
-    base = tmp_path_factory.mktemp("languages")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "paper.md").write_text(PAPER, encoding="utf-8")
-    (corpus / "brief.md").write_text(LETTER, encoding="utf-8")
-    (corpus / "manifest.toml").write_text(
-        '[[document]]\nid = "paper"\ntitle = "Public services for everyone"\nlanguage = "en"\n'
+    settings = indexed(tmp_path_factory.mktemp("languages"), {
+        "paper.md": PAPER,
+        "brief.md": LETTER,
+        "manifest.toml": '[[document]]\nid = "paper"\ntitle = "Public services for everyone"\nlanguage = "en"\n'
         'files = [{ path = "paper.md", format = "markdown" }]\n\n'
         '[[document]]\nid = "brief"\ntitle = "Brief over digitale vaardigheden"\nlanguage = "nl"\n'
-        'files = [{ path = "brief.md", format = "markdown" }]\n', encoding="utf-8")
-    settings = make_settings(corpus, base / "index")
-    assert not ingest(settings).failed
+        'files = [{ path = "brief.md", format = "markdown" }]\n',
+    })
     return Answerer(settings, "extractive")
 
 

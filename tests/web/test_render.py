@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import ROWS, make_settings, table_report
+from conftest import ROWS, indexed, table_report
 
 from assistant.answer.answerer import Answerer
-from assistant.ingest import ingest
 from assistant.web.render import sources_html
 
 
 def test_a_cited_row_is_shown_under_its_tables_header(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    table_report(corpus / "monitor.pdf", ROWS)
-    settings = make_settings(corpus, tmp_path / "index")
-    assert not ingest(settings).failed
+    settings = indexed(tmp_path, {"monitor.pdf": lambda path: table_report(path, ROWS)})
     answerer = Answerer(settings, "extractive")
     answer = answerer.ask("Hoeveel is er gerealiseerd voor berichtenverkeer?")
     page = sources_html(answer, "nl", answerer, settings)
