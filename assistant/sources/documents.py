@@ -12,6 +12,7 @@ from bisect import bisect_right
 from difflib import SequenceMatcher
 
 from assistant.sources.loaders import Block, Rendering, marker
+from assistant.text import rules
 from assistant.text.marks import TO_SUPERSCRIPT
 from assistant.types import Document, DocumentMeta, Footnote, PageSpan, Section, TableSpan
 
@@ -19,6 +20,7 @@ _WORD = re.compile(r"[^\W_]+", re.U)
 _CLOSING_HEADINGS = re.compile(
     r"^(vervolgproces|tot slot|afsluiting|slot|conclusies?|samenvatting|bijlagen?|ondertekening)\b", re.I
 )
+_CAPTION = rules.rule("layout", "caption")
 _NUMBERED = [
     ("chapter", re.compile(r"^(hoofdstuk|deel)\s+\w+", re.I)),
     ("num2", re.compile(r"^\d{1,2}\.\d{1,2}\.?\s")),
@@ -167,7 +169,7 @@ def _sections(blocks: list[Block], offsets: list[int]) -> list[Section]:
     front matter (title, dossier, number) and open no section. Without markup, a dossier number or a date
     stands as a short paragraph between the title lines, so there the first paragraph is the first of over 150
     characters; a heading the markup marks (`#`, `<h2>`) after any paragraph opens a section ("## Wie kan
-    subsidie aanvragen?" after "Deze pagina is bijgewerkt op ...").
+    subsidie aanvragen?" after "Deze pagina is bijgewerkt op ..."). A table's caption opens none (`layout.caption`).
     """
     first_para = next((i for i, b in enumerate(blocks) if b.kind == "para" and len(b.text) > 150), 0)
     first_marked = next((i for i, b in enumerate(blocks) if b.kind == "para"), 0)
@@ -176,6 +178,8 @@ def _sections(blocks: list[Block], offsets: list[int]) -> list[Section]:
     sections: list[Section] = []
     for index, (block, offset) in enumerate(zip(blocks, offsets, strict=True)):
         if block.kind != "heading" or index < (first_para if block.level is None else first_marked):
+            continue
+        if _CAPTION.match(block.text):  # the table under it stays in the section the caption stands in
             continue
         title = block.text
         if block.level is not None:

@@ -90,3 +90,19 @@ def test_the_index_keeps_where_the_tables_are(tmp_path):
 ])
 def test_only_a_page_that_draws_rules_is_searched_for_tables(content, draws):
     assert draws_rules(content) is draws
+
+
+def test_a_caption_opens_no_section(tmp_path):
+    """The sentences after a table stand in the section the caption stands in, not under the caption."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    for line in ["Rapport uitgaven", "", BEFORE * 2, "", "2. Kosten en financiering", "", BEFORE, "",
+                 "Tabel 4. Uitgaven generieke digitale infrastructuur 2024 (miljoen euro)", "", AFTER * 2]:
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "rapport.pdf"))
+    doc = build_document(DocumentMeta("r", "r"), [load(tmp_path / "rapport.pdf")], "h")
+    assert "Tabel 4." in doc.text
+    assert doc.section_at(doc.text.index(AFTER)) == ("2. Kosten en financiering",)
