@@ -2,8 +2,9 @@
 dictionaries, see the README there).
 
 An English word is looked up by its English stem ("citizens" as "citizen"); a Dutch one as written, then without
-a plural ending ("gemeenten" as "gemeente", "taken" as "taak"): the lexical index's Dutch stemmer, which reads
-both languages alike, makes one stem of "gemeente" and "gemeen" and would mix their translations.
+a plural or verb ending ("gemeenten" as "gemeente", "taken" as "taak", "definieert" as "definiëren"): the lexical
+index's Dutch stemmer, which reads both languages alike, makes one stem of "gemeente" and "gemeen" and would mix
+their translations.
 
 The embedder alone cannot bridge the two languages word by word: a Dutch word and its English translation, each
 embedded alone, are hardly closer (cosine 0.89–0.91) than two unrelated words (0.85–0.87). A dictionary is
@@ -62,7 +63,7 @@ def _infinitives(root: str) -> list[str]:
     root = root[:-1] + {"f": "v", "s": "z"}.get(root[-1], root[-1]) if root[-1] in "fs" else root
     if len(root) >= 4 and root[-2] == root[-3] and root[-2] in _VOWELS and root[-1] not in _VOWELS:
         return [root[:-2] + root[-1] + "en"]  # definieer: definieren
-    if root[-1] not in _VOWELS and root[-2] in _VOWELS and root[-3] not in _VOWELS:
+    if _open(root):
         return [root + root[-1] + "en", root + "en"]  # stem: stemmen; ontwikkel: ontwikkelen
     return [root + "en"]
 
@@ -84,4 +85,3 @@ def translations(word: str, language: str) -> frozenset[str]:
     word the dictionary lacks or a language it does not hold."""
     table = _pairs().get(language, {})
     return next((table[key] for key in _keys(word, language) if key in table), frozenset())
-

@@ -12,6 +12,8 @@ from assistant.text.lexicon import translations
     ("doelen", "nl", "goal"),  # a Dutch plural: "doel"
     ("gemeenten", "nl", "community"),  # "gemeente", not "gemeen" (mean), which the Dutch stemmer confuses with it
     ("taken", "nl", "task"),  # "taak": an open syllable's long vowel
+    ("definieert", "nl", "define"),  # a verb's form, by its infinitive: "definiëren"
+    ("stemde", "nl", "vote"),  # "stemmen"
     ("Burgers", "nl", "citizen"),  # as typed at the start of a question
     ("thema’s", "nl", "theme"),  # either apostrophe
     ("thema's", "nl", "theme"),
