@@ -200,8 +200,9 @@ class Scorer:
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
         a = self.settings.answer
         best_similarity = max((h.similarity or 0.0 for h in hits), default=0.0)
+        crossing = {d for d in {ev.chunk.doc_id for ev in candidates} if self.index.meta(d).language != language}
         best_crossing = max((ev.similarity for ev in candidates if ev.span.footnote is None
-                             and self.index.meta(ev.chunk.doc_id).language != language), default=0.0)
+                             and ev.chunk.doc_id in crossing), default=0.0)
         supported = bool(candidates) and (
             candidates[0].coverage >= a.min_coverage
             # the question's words spread over neighbouring sentences ("Hieruit zijn vier scenario's ontstaan")
