@@ -1,7 +1,7 @@
 """Consistency checks for the second test corpus (evals/corpus2): its build, manifest and question set.
 
 The corpus is rendered from `evals/corpus2/sources/` by `evals/corpus2/build.py`; every evidence quote of
-its question sets (`evals/corpus2/dev.jsonl`, `test.jsonl`) must stand verbatim (after
+its question sets (`evals/corpus2/train.jsonl`, `dev.jsonl`, `test.jsonl`) must stand verbatim (after
 :func:`assistant.text.normalize.match_key`) in the text extracted from its document's file, on the stated
 page for PDFs. No models are loaded.
 """
@@ -28,7 +28,7 @@ from assistant.text.normalize import match_key  # noqa: E402
 
 HERE = ROOT / "evals" / "corpus2"
 CORPUS = HERE / "corpus"
-SETS = (HERE / "dev.jsonl", HERE / "test.jsonl")
+SETS = (HERE / "train.jsonl", HERE / "dev.jsonl", HERE / "test.jsonl")
 SCAN_ID = "brief-gemeente-zuidwaarde-scan"
 MIN_WORDS, MAX_WORDS = 8, 40
 
@@ -136,7 +136,7 @@ def test_report_has_page_numbers_tables_and_an_annex():
 
 def test_questions_load_without_problems():
     loaded = [load_gold(path) for path in SETS]
-    assert [g.problems for g in loaded] == [[], []]
+    assert [g.problems for g in loaded] == [[] for _ in SETS]
     assert sum(len(g.questions) for g in loaded) == len(RECORDS) >= 100
 
 
