@@ -15,9 +15,18 @@ ANALYSES = {"refs": ".refs.json", "overview": ".overview.json"}
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
-    """What both indexes see: title and section give context the passage itself may lack."""
+    """What both indexes see: title, the words of the identifier and section give context the passage itself
+    may lack (a question names the document "volgens de EPSIF-paper" by its identifier, "EPSIF Policy Paper
+    No. 12")."""
     notes = " ".join(f.text for f in chunk.footnotes)
-    return "\n".join(p for p in (meta.title, " › ".join(chunk.section), chunk.text, notes) if p)
+    named = " · ".join(p for p in (meta.title, _words(meta.identifier or "")) if p)
+    return "\n".join(p for p in (named, " › ".join(chunk.section), chunk.text, notes) if p)
+
+
+def _words(identifier: str) -> str:
+    """An identifier's words without its numbers: "EPSIF Policy Paper No." names a paper; the numbers of
+    "Kamerstukken II 2022/23, 26 643, nr. 1055" would make every passage match every question's year."""
+    return " ".join(w for w in identifier.split() if not any(c.isdigit() for c in w))
 
 
 def document_to_dict(doc: Document) -> dict[str, Any]:

@@ -575,3 +575,61 @@ def test_pdf_date_and_title_from_text(tmp_path):
     titled = load(make_pdf(tmp_path / "titel.pdf", pages, title="Officiële titel"))
     assert titled.metadata["title"] == "Officiële titel"
     assert titled.metadata["date"] == "2023-03-14"
+
+
+def _typeset(path: Path, lines: list[tuple[str, str, float]]) -> Path:
+    """A PDF without bookmarks whose lines are (text, style, size): "B" bold, "" regular, in the core fonts."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    for text, style, size in lines:
+        pdf.set_font("helvetica", style, size)
+        pdf.cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+TYPESET = [
+    ("Voortgang van het register", "B", 16),
+    ("Practices from Twelve Administrations, Policy Paper No. 12, October 2024", "", 10.5),
+    ("Met deze brief informeer ik uw Kamer over de voortgang van het register, zoals toegezegd in het", "", 10.5),
+    ("commissiedebat van 12 februari 2025.1", "", 10.5),
+    ("Stand van het register", "B", 13),
+    ("Op 1 maart 2025 stonden 1.146 algoritmes in het register.", "", 10.5),
+    ("Wat is het register?", "B", 13),
+    ("Het register is een openbare lijst van algoritmes van de overheid.", "", 10.5),
+    ("Registratie", "B", 10.5),
+    ("Vanaf 2026 is registratie verplicht.", "", 10.5),
+]
+
+
+def test_headings_set_in_bold_or_larger_type_are_sections(tmp_path):
+    """Without bookmarks, the type tells the headings the text's layout runs into a paragraph: one after a line
+    ending in a footnote marker, one that asks a question; body-size bold is the lowest level."""
+    doc = _pdf_document(_typeset(tmp_path / "brief.pdf", TYPESET))
+    assert [s.path for s in doc.sections] == [
+        ("Stand van het register",), ("Wat is het register?",), ("Wat is het register?", "Registratie")]
+    at = doc.text.index("Op 1 maart 2025")
+    assert doc.section_at(at) == ("Stand van het register",)
+    assert "Stand" not in doc.text[doc.text.index("Met deze brief") :].split("\n\n")[0]
+    assert doc.meta.title == "brief" and load(tmp_path / "brief.pdf").metadata["title"] == "Voortgang van het register"
+
+
+def test_bold_type_smaller_than_the_body_is_no_heading(tmp_path):
+    """A table's bold header row is set smaller than the running text: it is no heading."""
+    from pypdf import PdfReader
+
+    from assistant.sources.loaders.pdf import _read, _typeset_headings
+
+    path = _typeset(tmp_path / "table.pdf", [*TYPESET[4:6], ("Kenmerk 2023 2024", "B", 9.5),
+                                               ("Algoritmes 612 1.146", "", 9.5)])
+    marks = _typeset_headings([lines for _, lines in map(_read, PdfReader(path).pages)])
+    assert marks == [{"stand van het register": 1}]
+
+
+def test_a_pdf_set_in_one_type_keeps_the_headings_its_layout_shows(tmp_path):
+    """No line set apart: headings come from the layout as before (a short line standing alone)."""
+    lines = [(text, "", 10.5) for text, _, _ in TYPESET[4:8]]
+    doc = _pdf_document(_typeset(tmp_path / "plain.pdf", lines))
+    assert [s.path for s in doc.sections] == [("Stand van het register",)]

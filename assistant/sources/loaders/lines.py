@@ -72,11 +72,12 @@ def outline_key(title: str) -> str:
 
 
 def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, bool] | None = None,
-                      outline: dict[str, int] | None = None) -> list[Block]:
+                      outline: dict[str, int] | None = None, typeset: dict[str, int] | None = None) -> list[Block]:
     """Group wrapped lines into headings and paragraphs (blank lines, bullets and sentence ends split);
     `laid_out` is the `layout` of the page they are part of (default: of these lines). Where the file has an
     outline, `outline` holds the `outline_key`s of this page's entries with their levels: those lines, and only
-    those, are headings."""
+    those, are headings. Otherwise the lines `typeset` as headings (bold or large, by `outline_key`, with their
+    levels) are headings, and so are lines the layout shows as one."""
     blocks: list[Block] = []
     para: list[str] = []
     wrap, blank_style = laid_out or layout(lines)
@@ -92,7 +93,7 @@ def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, b
             continue
         prev = (lines[i - 1] if para or not blank_style else "") if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if outline is not None and (level := outline.get(outline_key(line))):
+        if (level := (outline if outline is not None else typeset or {}).get(outline_key(line))):
             flush()
             blocks.append(Block("heading", line, page, level=level))
             continue

@@ -25,6 +25,10 @@ _FOOTER = re.compile(
     r"^Tweede Kamer,\s+vergaderjaar\s+(?P<year>\d{4}\s*[-–]\s*\d{4}),\s+(?P<dossier>[\d ]+?),\s+nr\.\s*(?P<nr>\d+)"
     r"\s+(?P<page>\d{1,4})$"
 )
+_BOLD = re.compile(r"bold|black|heavy|demi", re.IGNORECASE)  # font names: "Helvetica-Bold", "Arial-BoldMT"
+Line = list[tuple[str, bool, float]]  # a line of a page: its pieces set in one font, (text, bold, size)
+_LARGER = 1.15  # a heading set in the body's font, not bold, is at least this much larger
+_MAX_HEADING = 120  # characters: a longer line set apart is emphasis, no heading
 _PAGE_ONLY = re.compile(r"^(?:pagina\s+|page\s+|blz\.\s*)?(\d{1,4})(?:\s+(?:van|of)\s+\d{1,4})?$", re.I)
 
 
@@ -59,11 +63,13 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
                     raise AssistantError(f"{path.name}: encrypted PDF; save an unprotected copy and add that")
             except (NotImplementedError, PdfReadError) as exc:
                 raise AssistantError(f"{path.name}: encrypted PDF ({exc}); save an unprotected copy") from exc
-        texts = [page.extract_text() or "" for page in reader.pages]
+        read = [_read(page) for page in reader.pages]
+        texts = [text for text, _ in read]
         ruled = {i for i, page in enumerate(reader.pages) if draws_rules(_content(page))}
         info = reader.metadata or {}
         outline = _outline(reader, reader.outline)
         labels = _labels(reader)
+        headings = None if outline else _typeset_headings([lines for _, lines in read])
     except AssistantError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
@@ -74,7 +80,7 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
         raise AssistantError(
             f"{path.name}: PDF has no text layer (scanned?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
         )
-    rendering = paged(path, "pdf", texts, page_tables(data, ruled) if ruled else [], outline, labels)
+    rendering = paged(path, "pdf", texts, page_tables(data, ruled) if ruled else [], outline, labels, headings)
     for key, name in (("/Title", "title"), ("/Author", "author")):
         value = str(info.get(key) or "").strip()
         if value:
@@ -84,10 +90,13 @@ def load_pdf(path: Path, data: bytes) -> Rendering:
 
 
 def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | None = None,
-          outline: list[tuple[int, str, int]] | None = None, labels: list[int | None] | None = None) -> Rendering:
+          outline: list[tuple[int, str, int]] | None = None, labels: list[int | None] | None = None,
+          headings: list[dict[str, int]] | None = None) -> Rendering:
     """Turn page texts into blocks: drop running headers/footers, lift footnotes, join lines and pages; the
     lines of a page's `tables` become one paragraph per row; where the file has an `outline` (level, title,
-    page index), its entries are the headings; where it has page `labels`, a page's number is its label's."""
+    page index), its entries are the headings, and where it has none, the lines it sets apart by type as
+    `headings` (`outline_key` and level, per page) and those its layout shows as headings; where it has page
+    `labels`, a page's number is its label's."""
     page_lines = [[ln for ln in clean_text(p).split("\n")] for p in pages]
     furniture = _running_lines(page_lines)
     footnotes = FootnoteBlocks()
@@ -125,12 +134,13 @@ def paged(path: Path, fmt: str, pages: list[str], tables: list[list[Table]] | No
         body = footnotes.lift(body, number)
         laid_out = layout(body)
         marks = {outline_key(t): level for level, t, at in outline if at == index} if outline else None
+        typeset = headings[index] if headings and index < len(headings) else None
         for i, part in enumerate(split(body, tables[index] if tables and index < len(tables) else [])):
             if isinstance(part, Table):
                 blocks.extend(Block("para", row, number, table=read_tables) for row in part.rows)
                 read_tables += 1
             else:
-                _append_page(blocks, part, number, laid_out, marks, continues=i == 0)
+                _append_page(blocks, part, number, laid_out, marks, typeset, continues=i == 0)
     return Rendering(path, fmt, [b for b in blocks if b.text], footnotes.footnotes, paged=True, metadata=metadata)
 
 
@@ -153,6 +163,50 @@ def _outline(reader: PdfReader, items: list, level: int = 1) -> list[tuple[int, 
     except Exception:  # pypdf raises many types for a broken outline; the pages' text still gives headings
         return []
     return entries
+
+
+def _typeset_headings(pages: list[list[Line]]) -> list[dict[str, int]] | None:
+    """The lines each page sets as headings, by `outline_key`, with their level: lines set wholly in bold, or
+    larger than the body text, and at least as large (a bold table header row is smaller). Levels follow the
+    size, largest first; bold at body size comes last. None when no line is set apart. In a PDF without
+    bookmarks, the type tells a heading that the text's layout alone (`lines.is_heading`) runs into the paragraph
+    around it: one after a line ending in a footnote marker, a title wider than a column, a question."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes.update({size: len(text) for text, _, size in line})
+    if not sizes:
+        return None
+    body = sizes.most_common(1)[0][0]
+    marked: list[list[tuple[str, float]]] = [[] for _ in pages]
+    for index, lines in enumerate(pages):
+        for line in lines:
+            text = clean_text(" ".join(part.strip() for part, _, _ in line)).strip()
+            size = max(s for _, _, s in line)
+            if (len(text) <= _MAX_HEADING and any(c.isalpha() for c in text) and min(s for _, _, s in line) >= body
+                    and all(bold or s >= _LARGER * body for _, bold, s in line)):
+                marked[index].append((text, size))
+    levels = sorted({size for page in marked for _, size in page}, reverse=True)
+    if not levels:
+        return None
+    return [{outline_key(text): levels.index(size) + 1 for text, size in page} for page in marked]
+
+
+def _read(page: PageObject) -> tuple[str, list[Line]]:
+    """A page's text, and its lines as pypdf reads them, each the pieces set in one font: (text, bold, size)."""
+    lines: list[Line] = [[]]
+
+    def visit(text: str, cm: list[float], tm: list[float], font: dict | None, size: float) -> None:
+        bold = bool(_BOLD.search(str((font or {}).get("/BaseFont", ""))))
+        scaled = round(size * abs(tm[3] * cm[3]), 1) if tm and cm else round(size, 1)
+        for i, part in enumerate(text.split("\n")):
+            if i:
+                lines.append([])
+            if part.strip():
+                lines[-1].append((part, bold, scaled))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    return text, [line for line in lines if line]
 
 
 def _labels(reader: PdfReader) -> list[int | None] | None:
@@ -194,10 +248,11 @@ def _strip_page_number(body: list[str], number: int, expected: int | None) -> tu
 
 
 def _append_page(blocks: list[Block], body: list[str], page: int, laid_out: tuple[int, bool],
-                 outline: dict[str, int] | None, continues: bool) -> None:
-    """Add lines of a page (laid out as `laid_out`, its `outline` entries as headings); where they open the page
-    (`continues`), a paragraph cut by the page break continues into the previous block."""
-    new = blocks_from_lines(body, page, laid_out, outline)
+                 outline: dict[str, int] | None, typeset: dict[str, int] | None, continues: bool) -> None:
+    """Add lines of a page (laid out as `laid_out`, its `outline` entries or the lines `typeset` as headings as
+    headings); where they open the page (`continues`), a paragraph cut by the page break continues into the
+    previous block."""
+    new = blocks_from_lines(body, page, laid_out, outline, typeset)
     if not new:
         return
     first = new[0]
