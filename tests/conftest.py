@@ -68,6 +68,23 @@ def make_settings(corpus_dir: Path, index_dir: Path, **overrides: object) -> Set
     return Settings(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
 
 
+# A regulation that defines its terms the way Dutch regulations do (tests/enrich, tests/answer).
+REGELING = """Regeling subsidie digitale hulppunten 2025
+
+Artikel 1. Begripsbepalingen
+
+In deze regeling wordt verstaan onder:
+
+a. bibliotheek: openbare bibliotheek als bedoeld in de Wet stelsel openbare bibliotheekvoorzieningen;
+
+b. digitaal hulppunt: fysieke plek in een bibliotheek waar inwoners kosteloos hulp krijgen.
+
+Artikel 2. Doel
+
+a. De aanvrager: beschikt over rechtspersoonlijkheid.
+"""
+
+
 def indexed(base: Path, files: dict[str, str | Callable[[Path], object]]) -> Settings:
     """A corpus in `base`/corpus, ingested into `base`/index: each file given as its text, or as what writes it
     at the path it is given (`table_report`)."""

@@ -34,6 +34,7 @@ _MONEY = rules.rule("evidence", "money")
 _ENUMERATION = rules.rule("evidence", "enumeration")
 _COUNT_WORDS = rules.rule("evidence", "count-words")
 _YEAR = rules.rule("evidence", "year")
+_CLOCK = rules.rule("evidence", "clock-time")
 
 
 def counted_noun(question: str) -> str | None:
@@ -71,7 +72,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):
-        return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or any(m in t for m in MONTHS_EN) for t in texts)
+        return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or _CLOCK.search(t) or any(m in t for m in MONTHS_EN)
+                   for t in texts)
     return True
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from assistant.enrich.refs.grammar import identifiers
 from assistant.types import Chunk, Document, DocumentMeta, Footnote, PageSpan, Section, TableSpan
 
 # A document's files in `docs/`: clean text, sentence vectors and its stored analyses.
@@ -15,18 +16,17 @@ ANALYSES = {"refs": ".refs.json", "overview": ".overview.json"}
 
 
 def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
-    """What both indexes see: title, the words of the identifier and section give context the passage itself
-    may lack (a question names the document "volgens de EPSIF-paper" by its identifier, "EPSIF Policy Paper
-    No. 12")."""
+    """What both indexes see: title and section give context the passage itself may lack; so does an identifier
+    that names the document in words (a question says "volgens de EPSIF-paper" of "EPSIF Policy Paper No. 12").
+    An official identifier ("Kamerstukken II 2022/23, 26 643, nr. 1055") names it by numbers no question about
+    its content uses: it is left out."""
     notes = " ".join(f.text for f in chunk.footnotes)
-    named = " · ".join(p for p in (meta.title, _words(meta.identifier or "")) if p)
+    named = " · ".join(p for p in (meta.title, _named_in_words(meta.identifier)) if p)
     return "\n".join(p for p in (named, " › ".join(chunk.section), chunk.text, notes) if p)
 
 
-def _words(identifier: str) -> str:
-    """An identifier's words without its numbers: "EPSIF Policy Paper No." names a paper; the numbers of
-    "Kamerstukken II 2022/23, 26 643, nr. 1055" would make every passage match every question's year."""
-    return " ".join(w for w in identifier.split() if not any(c.isdigit() for c in w))
+def _named_in_words(identifier: str | None) -> str:
+    return "" if not identifier or identifiers(identifier) else identifier
 
 
 def document_to_dict(doc: Document) -> dict[str, Any]:

@@ -43,7 +43,7 @@ TABLE: dict[str, Version] = {
     "chunks": Version(11, ("sentences", "folding")),
     "lexical": Version(2, ("folding",)),
     "refs": Version(3, ("sentences",)),
-    "overview": Version(1, ("sentences",)),
+    "overview": Version(2, ("sentences",)),
 }
 
 

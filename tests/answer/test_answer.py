@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, cli_env
+from conftest import CORPUS, REGELING, cli_env, indexed
 
 from assistant.answer.answerer import Answerer, Turn
 from assistant.answer.questions import has_asked_type
@@ -365,6 +365,13 @@ def test_a_definition_question_is_answered_with_the_documents_definition(answere
     assert defining in c.quote and answerer.document(c.doc_id).text[c.start : c.end] == c.quote
     assert c.page in answerer.document(c.doc_id).pages_between(c.start, c.end)
     assert got.answer == (answer or f"{c.quote} [1]")
+
+
+def test_what_a_regulation_understands_by_a_term_is_answered_with_its_definition(tmp_path):
+    answerer = Answerer(indexed(tmp_path, {"regeling.txt": REGELING}), "extractive")
+    got = answerer.ask("Wat verstaat de regeling onder een digitaal hulppunt?")
+    assert [c.quote for c in got.citations] == [
+        "b. digitaal hulppunt: fysieke plek in een bibliotheek waar inwoners kosteloos hulp krijgen."]
 
 
 def test_only_a_term_the_documents_define_is_answered_from_the_glossary(answerer):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, cli_env
+from conftest import REGELING, ROOT, cli_env
 
 from assistant.cli import cli
 from assistant.evaluation.overview import score
@@ -142,6 +142,16 @@ def test_an_abbreviation_defined_two_ways_is_shown_both_ways(workspace):
     assert {e.expansion for e in entries} == {"Regionaal Data Platform", "Rijksbrede Digitaliseringsprogramma"}
     assert all(e.conflict for e in entries)
     assert {e.defined_at[0].doc_id for e in entries} == {"een", "twee"}
+
+
+def test_a_regulations_lettered_definitions_are_in_the_glossary_and_answer(workspace):
+    """"In deze regeling wordt verstaan onder:" opens the definitions; a lettered item after another article is
+    none, whatever its colon."""
+    (workspace.corpus_dir / "regeling.txt").write_text(REGELING, encoding="utf-8")
+    assert not ingest(workspace).failed
+    terms = {e.term: e for e in Index.open(workspace).overview().glossary if e.kind == "term"}
+    assert set(terms) == {"bibliotheek", "digitaal hulppunt"}
+    assert terms["digitaal hulppunt"].defined_at[0].quote.startswith("b. digitaal hulppunt: fysieke plek")
 
 
 def test_a_new_document_adds_to_the_overview_and_keeps_the_others_part(workspace):

@@ -13,6 +13,7 @@ from importlib.resources import files
 
 from assistant.enrich.overview.model import GlossaryEntry
 from assistant.enrich.overview.quotes import pieces, place
+from assistant.text import rules
 from assistant.text.sentences import sentence_spans
 from assistant.types import Document, Span
 
@@ -20,16 +21,11 @@ _BRACKETED = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&]{0,2}[A-Z][A-Za-z0-9&-]{0,
 _USED = re.compile(r"(?<![\w-])(?P<abbr>[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,3}|[A-Z]{2,7})(?=-[a-z]|(?![\w-]))")
 _ROMAN = re.compile(r"[IVXLC]+")
 ARTICLES = {"de", "het", "een", "the", "a", "an"}
-_TERM_PATTERNS = [
-    re.compile(r"(?:moet|moeten|kan|kunnen) (?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) worden "
-               r"(?:gezien|begrepen|opgevat|verstaan) als\b"),
-    re.compile(r"(?<![\w’'-])(?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden) (?:hier |in deze brief )?"
-               r"(?:gezien|begrepen|opgevat|verstaan|gedefinieerd) als\b"),
-    re.compile(r"\b[Oo]nder (?P<term>[\w’'-]+(?: [\w’'-]+){0,3}) (?:wordt|worden|verstaan) (?:\w+ ){0,3}"),
-    re.compile(r"^(?:De|Het) (?P<term>[A-Z][\w’'-]*(?: (?:van|de|het|der|voor) )?(?: ?[A-Z][\w’'-]*)*) "
-               r"(?:is|zijn) een (?:\w+ ){0,2}(?:publicatie|netwerk|samenwerking|instrument|programma|"
-               r"methode|verzameling|overzicht|platform|stelsel)\b"),
-]
+# The sentences that define a term, by how they say it (`assistant/rules/definitions.toml`); a regulation's
+# lettered list of definitions is read item by item after its lead-in.
+_TERM_RULES = ("seen-as", "is-understood-as", "under-is-meant", "is-a-kind-of", "means")
+_LEAD_IN = rules.rule("definitions", "legal-lead-in")
+_ITEM = rules.rule("definitions", "legal-item")
 
 
 def _letters_match(abbr: str, words: list[str]) -> bool:
@@ -99,18 +95,22 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
             entry = entries.setdefault((abbr, expansion.lower()), GlossaryEntry(term=abbr, kind="abbreviation",
                                                                                 expansion=expansion))
             entry.defined_at.append(cited)
-        for pattern in _TERM_PATTERNS:
-            for a, b in sentence_spans(text):
-                sentence = text[a:b]
-                t = pattern.search(sentence)
-                if t:
-                    term = t.group("term").strip()
-                    term = re.sub(r"^(?:(?:de|het|een|hierbij|moet|moeten|kan|kunnen)\s+)+", "", term, flags=re.I)
-                    cited = note or place(doc, a, b)
-                    entry = entries.setdefault((term, None), GlossaryEntry(term=term, kind="term",
-                                                                           expansion=sentence.strip()))
-                    if all(c.quote != cited.quote for c in entry.defined_at):
-                        entry.defined_at.append(cited)
+        defining = [(a, b, t) for name in _TERM_RULES for a, b in sentence_spans(text)
+                    if (t := rules.rule("definitions", name).search(text[a:b]))]
+        listing = False  # within a regulation's list of definitions ("wordt verstaan onder:", then "a. ...")
+        for a, b in sentence_spans(text):
+            t = _ITEM.match(text[a:b]) if listing else None
+            if t:
+                defining.append((a, b, t))
+            listing = bool(t or _LEAD_IN.search(text[a:b]))
+        for a, b, t in defining:
+            term = t.group("term").strip()
+            term = re.sub(r"^(?:(?:de|het|een|hierbij|moet|moeten|kan|kunnen)\s+)+", "", term, flags=re.I)
+            cited = note or place(doc, a, b)
+            entry = entries.setdefault((term, None), GlossaryEntry(term=term, kind="term",
+                                                                   expansion=text[a:b].strip()))
+            if all(c.quote != cited.quote for c in entry.defined_at):
+                entry.defined_at.append(cited)
     defined = {e.term for e in entries.values()}
     used: dict[str, list[Span]] = {}
     for text, _, note in pieces(doc):
