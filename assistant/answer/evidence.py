@@ -35,7 +35,6 @@ _MAX_LIST_CHARS = 1200
 # `ENUMERATION_ITEM`), a short sentence that only adds to the one before (`assistant/rules/evidence.toml`).
 _FIRST_ITEM = rules.rule("evidence", "first-item")
 _ADDS_TO = rules.rule("evidence", "adds-to")
-_SENTENCE_END = rules.rule("evidence", "sentence-end")
 _MAX_ADDITION_WORDS = 15
 # "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
 _COUNTS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items() if n <= 5}
@@ -153,16 +152,14 @@ class Scorer:
             setting = frozenset(lexical_tokens(doc.meta.title))
             title = match_key(doc.meta.title)
             vectors = self.index.sentence_vectors(chunk.doc_id)
-            front = doc.sections[0].start if doc.sections else 0  # where the document's first section opens
             units = sentence_units(chunk)
             for i, (start, end) in enumerate(units):
                 end = _list_end(doc.text, start, end)
                 text = doc.text[start:end]
-                header = doc.table_header(start)
-                if INSTRUCTION.search(text) or ((key := match_key(text)) and title.startswith(key)) or (
-                        start < front and header is None and not _SENTENCE_END.search(text)):
-                    continue  # an instruction is no evidence, nor what names the document (each citation does)
+                if INSTRUCTION.search(text) or ((key := match_key(text)) and title.startswith(key)):
+                    continue  # an instruction is no evidence, nor the title line (each citation names it anyway)
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
+                header = doc.table_header(start)
                 read_in = setting | frozenset(lexical_tokens(header)) if header else setting
                 coverage = self.coverage(terms, text, read_in)
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
