@@ -21,6 +21,7 @@ from assistant.answer.guard import INSTRUCTION
 from assistant.answer.questions import BROAD, QUESTION_WORDS, counted_noun, counts, has_asked_type
 from assistant.config import Settings
 from assistant.index import Index
+from assistant.index.documents import named_in_words
 from assistant.models.embeddings import get_embeddings
 from assistant.retrieve import Hit
 from assistant.text import rules
@@ -92,10 +93,10 @@ class Scorer:
 
     def coverage(self, terms: Terms, text: str, setting: frozenset[str] = frozenset()) -> float:
         """The (idf- and `terms`-weighted) share of the question's terms that `text` contains, or its `setting`
-        (the stems of its document's title: "volgens de EPSIF-paper" is met by every sentence of that paper, and
-        no sentence is chosen for repeating the title). A term met only by a translation counts as much as that
-        translation is likely to be meant (see `terms`). The section's words were tried as setting too: they
-        lowered the held-out set's citation recall."""
+        (the stems of its document's title and of an identifier that names it in words: "volgens de EPSIF-paper"
+        is met by every sentence of "EPSIF Policy Paper No. 12", and no sentence is chosen for repeating them).
+        A term met only by a translation counts as much as that translation is likely to be meant (see `terms`).
+        The section's words were tried as setting too: they lowered the held-out set's citation recall."""
         if not terms:
             return 0.0
         present = set(lexical_tokens(text)) | setting
@@ -149,15 +150,16 @@ class Scorer:
             section = " › ".join(chunk.section)
             prior = 1.0 / (rank + 1)
             doc = self.document(chunk.doc_id)
-            setting = frozenset(lexical_tokens(doc.meta.title))
+            setting = frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)}"))
             title = match_key(doc.meta.title)
+            heads = {match_key(s.path[-1]) for s in doc.sections}
             vectors = self.index.sentence_vectors(chunk.doc_id)
             units = sentence_units(chunk)
             for i, (start, end) in enumerate(units):
                 end = _list_end(doc.text, start, end)
                 text = doc.text[start:end]
-                if INSTRUCTION.search(text) or ((key := match_key(text)) and title.startswith(key)):
-                    continue  # an instruction is no evidence, nor the title line (each citation names it anyway)
+                if INSTRUCTION.search(text) or ((key := match_key(text)) and (title.startswith(key) or key in heads)):
+                    continue  # an instruction is no evidence, nor the title or a heading (each citation names them)
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
                 read_in = setting | frozenset(lexical_tokens(header)) if header else setting

@@ -21,11 +21,12 @@ def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
     An official identifier ("Kamerstukken II 2022/23, 26 643, nr. 1055") names it by numbers no question about
     its content uses: it is left out."""
     notes = " ".join(f.text for f in chunk.footnotes)
-    named = " · ".join(p for p in (meta.title, _named_in_words(meta.identifier)) if p)
+    named = " · ".join(p for p in (meta.title, named_in_words(meta.identifier)) if p)
     return "\n".join(p for p in (named, " › ".join(chunk.section), chunk.text, notes) if p)
 
 
-def _named_in_words(identifier: str | None) -> str:
+def named_in_words(identifier: str | None) -> str:
+    """An identifier that names a document in words ("EPSIF Policy Paper No. 12"); "" for an official one."""
     return "" if not identifier or identifiers(identifier) else identifier
 
 

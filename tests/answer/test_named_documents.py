@@ -1,0 +1,67 @@
+"""A question that names a document by its title or a series identifier ("volgens de EPSIF-paper") is met by
+every sentence of that document: another document's sentence does not win for sharing the question's other
+words. An official identifier names a document by numbers and counts for nothing."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import indexed
+
+from assistant.answer.answerer import Answerer
+
+PAPER = """# Trustworthy AI in Public Administration
+
+This paper compares how twelve administrations govern their AI systems.
+
+## Registers
+
+Registers are most useful when entries are written in plain language.
+
+Most administrations publish their registers once a year.
+"""
+LETTER = """# Voortgang van de registers
+
+Met deze brief informeer ik uw Kamer over de registers.
+
+## Registers
+
+Gemeenten vinden hun registers het nuttigst wanneer burgers ze gebruiken.
+
+De registers worden elk jaar bijgewerkt.
+"""
+MANIFEST = """[[document]]
+id = "paper"
+title = "Trustworthy AI in Public Administration"
+identifier = "EPSIF Policy Paper No. 12"
+language = "en"
+files = [{ path = "paper.md", format = "markdown" }]
+
+[[document]]
+id = "brief"
+title = "Voortgang van de registers"
+identifier = "Kamerstukken II 2024/25, 26 643, nr. 1201"
+language = "nl"
+files = [{ path = "brief.md", format = "markdown" }]
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    base = tmp_path_factory.mktemp("named")
+    return Answerer(indexed(base, {"paper.md": PAPER, "brief.md": LETTER, "manifest.toml": MANIFEST}), "extractive")
+
+
+def test_every_sentence_of_a_paper_meets_the_words_of_its_series_identifier(answerer):
+    question = "Registers in de EPSIF-paper?"
+    hits = answerer.searcher.search(question, 5)
+    coverage = {ev.span.quote: ev.coverage for ev in answerer.scorer.evidence(question, hits)}
+    assert coverage["Registers are most useful when entries are written in plain language."] == 1.0
+    assert coverage["De registers worden elk jaar bijgewerkt."] < 0.5
+    assert "Registers" not in coverage  # a heading is named by every citation of its section: no evidence
+
+
+def test_an_official_identifier_names_nothing(answerer):
+    """Every sentence of the letter would meet "Kamerstukken" and "nr" if its identifier counted."""
+    question = "Welke Kamerstukken noemt de brief?"
+    evidence = answerer.scorer.evidence(question, answerer.searcher.search(question, 5))
+    assert {ev.coverage for ev in evidence if ev.chunk.doc_id == "brief"} == {0.0}
