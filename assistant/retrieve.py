@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,9 @@ from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+# How Dutch joins the parts of a compound ("hulp|punt", "gegeven|s|deling") and ends it ("hulppunt|en").
+_LINKS = ("", "s", "e", "en")
+_ENDINGS = ("", "en", "s", "e", "n")
 
 
 @dataclass
@@ -167,6 +171,8 @@ class Searcher:
                 and lexical_tokens(w)))
             found = {word: near for word in asked if (near := sorted(
                 t for t in translations(word, language) if (stem := lexical_tokens(t)) and stem[0] in known))}
+            for word, parts in self._compounds(query, language).items():
+                found[word] = sorted({*found.get(word, []), *parts})
             lacked = [w for w in asked if w not in found and lexical_tokens(w)[0] not in known]
             if lacked:
                 similarity = np.array(get_embeddings(self.settings).embed_documents(lacked), dtype=np.float32)
@@ -180,6 +186,30 @@ class Searcher:
                 self._bridged.clear()
             self._bridged[query] = found
         return self._bridged[query]
+
+    @cached_property
+    def _document_words(self) -> set[str]:
+        return set(self.index.words[1])
+
+    def _compounds(self, query: str, language: str) -> dict[str, list[str]]:
+        """Dutch writes as one word what English writes as two: each pair of neighbouring English words whose
+        translations (or the words themselves: "algorithm register", "data sharing") join into a word of the
+        documents ("algoritmeregister", "datadelen", "subsidieplafond" for "subsidy ceiling"), with that word
+        for both of them."""
+        if language != "en":
+            return {}
+        words = [w.lower() for w in _WORD.findall(query)]
+        found: dict[str, list[str]] = {}
+        for first, second in pairwise(words):
+            if first in FUNCTION_WORDS_EN or second in FUNCTION_WORDS_EN:
+                continue
+            heads = {first, *translations(first, language)}
+            tails = {second, *translations(second, language)}
+            for compound in {f"{h}{link}{t}{ending}" for h in heads for t in tails for link in _LINKS
+                             for ending in _ENDINGS} & self._document_words:
+                found.setdefault(first, []).append(compound)
+                found.setdefault(second, []).append(compound)
+        return found
 
     def to_search_hit(self, rank: int, hit: Hit) -> SearchHit:
         meta = self.index.meta(hit.chunk.doc_id)

@@ -63,3 +63,32 @@ def test_translations_reach_only_the_documents_own_words(mixed):
     assert "aim" in bridged["doel"]  # "goal", "target" and "purpose" are translations too, but not in the paper
     assert not {"goal", "target", "purpose"} & set(bridged["doel"])
     assert "bibliotheek" in mixed.searcher.bridged("What do the libraries get?")["libraries"]  # and back
+
+
+REGELING = """# Regeling digitale hulppunten
+
+Bibliotheken kunnen subsidie aanvragen voor een digitaal hulppunt.
+
+Het subsidieplafond bedraagt 9,5 miljoen euro voor het hele land.
+
+De regeling geldt voor openbare bibliotheken met een eigen bestuur.
+"""
+
+
+def test_two_english_words_meet_the_dutch_compound_their_translations_make(tmp_path):
+    """"subsidy ceiling" is "subsidieplafond", "help points" "hulppunten": Dutch writes them as one word."""
+    from conftest import indexed
+
+    settings = indexed(tmp_path, {
+        "regeling.md": REGELING, "paper.md": PAPER,
+        "manifest.toml": '[[document]]\nid = "regeling"\ntitle = "Regeling digitale hulppunten"\nlanguage = "nl"\n'
+        'files = [{ path = "regeling.md", format = "markdown" }]\n\n'
+        '[[document]]\nid = "paper"\ntitle = "Public services for everyone"\nlanguage = "en"\n'
+        'files = [{ path = "paper.md", format = "markdown" }]\n',
+    })
+    answerer = Answerer(settings, "extractive")
+    bridged = answerer.searcher.bridged("What is the subsidy ceiling for digital help points?")
+    assert "subsidieplafond" in bridged["subsidy"] and "subsidieplafond" in bridged["ceiling"]
+    assert "hulppunten" in bridged["help"] and "hulppunten" in bridged["points"]  # as the documents write it
+    answer = answerer.ask("What is the subsidy ceiling for digital help points?")
+    assert answer.citations[0].quote.startswith("Het subsidieplafond bedraagt 9,5 miljoen euro")
