@@ -23,7 +23,8 @@ _ROMAN = re.compile(r"[IVXLC]+")
 ARTICLES = {"de", "het", "een", "the", "a", "an"}
 # The sentences that define a term, by how they say it (`assistant/rules/definitions.toml`); a regulation's
 # lettered list of definitions is read item by item after its lead-in.
-_TERM_RULES = ("seen-as", "is-understood-as", "under-is-meant", "is-a-kind-of", "means")
+_TERMS = [rules.rule("definitions", name) for name in ("seen-as", "is-understood-as", "under-is-meant",
+                                                         "is-a-kind-of", "means")]
 _LEAD_IN = rules.rule("definitions", "legal-lead-in")
 _ITEM = rules.rule("definitions", "legal-item")
 
@@ -95,10 +96,9 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
             entry = entries.setdefault((abbr, expansion.lower()), GlossaryEntry(term=abbr, kind="abbreviation",
                                                                                 expansion=expansion))
             entry.defined_at.append(cited)
-        defining = [(a, b, t) for name in _TERM_RULES for a, b in sentence_spans(text)
-                    if (t := rules.rule("definitions", name).search(text[a:b]))]
+        defining = [(a, b, t) for pattern in _TERMS for a, b in spans if (t := pattern.search(text[a:b]))]
         listing = False  # within a regulation's list of definitions ("wordt verstaan onder:", then "a. ...")
-        for a, b in sentence_spans(text):
+        for a, b in spans:
             t = _ITEM.match(text[a:b]) if listing else None
             if t:
                 defining.append((a, b, t))
