@@ -249,9 +249,9 @@ def _strip_page_number(body: list[str], number: int, expected: int | None) -> tu
 
 def _append_page(blocks: list[Block], body: list[str], page: int, laid_out: tuple[int, bool],
                  outline: dict[str, int] | None, typeset: dict[str, int] | None, continues: bool) -> None:
-    """Add lines of a page (laid out as `laid_out`, its `outline` entries or the lines `typeset` as headings as
-    headings); where they open the page (`continues`), a paragraph cut by the page break continues into the
-    previous block."""
+    """Add lines of a page (laid out as `laid_out`; its `outline` entries, or else the lines `typeset` as
+    headings, are headings); where they open the page (`continues`), a paragraph cut by the page break continues
+    into the previous block."""
     new = blocks_from_lines(body, page, laid_out, outline, typeset)
     if not new:
         return
