@@ -79,10 +79,11 @@ class Answerer:
         searched = f"{context} {alone}".strip()
         hits = self.searcher.search(searched, self.settings.retrieval.k, filters)
         retrieved = time.perf_counter()
-        candidates = self.scorer.evidence(alone, hits, context, self.searcher.bridged(searched))
+        bridges = self.searcher.bridged(searched)
+        candidates = self.scorer.evidence(alone, hits, context, bridges)
         draft: Draft | None = None
         if asked:  # a question made only of instructions is not answered
-            request = Asked(alone, language, hits, candidates, filters)
+            request = Asked(alone, language, hits, candidates, filters, bridges)
             drafts = [d for r in self.responders if (d := r.propose(request)) is not None]
             draft = max(drafts, key=lambda d: d.score, default=None)  # the first among equals
         timings: dict[str, float] = {}

@@ -111,10 +111,11 @@ class Scorer:
         known = [self._idf[t] for t in term.forms if t in self._idf]
         return sum(known) / len(known) if known else math.log(1 + len(self.index.chunks) / 0.5)
 
-    def accounted(self, question: str, text: str) -> float:
-        """The (idf-weighted) share of the question's own terms that `text` holds: how much of the question an
-        answer made of `text` accounts for (1 for a question without terms of its own)."""
-        terms = self.terms(question)
+    def accounted(self, question: str, text: str, bridges: dict[str, list[str]] | None = None) -> float:
+        """The (idf-weighted) share of the question's own terms that `text` holds, each met as in choosing
+        evidence (by its translations in `bridges` too): how much of the question an answer made of `text`
+        accounts for (1 for a question without terms of its own)."""
+        terms = self.terms(question, bridges=bridges)
         return self.coverage(terms, text) if terms else 1.0
 
     def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None) -> Terms:

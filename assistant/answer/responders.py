@@ -46,6 +46,7 @@ class Asked:
     hits: list[Hit]
     candidates: list[Evidence]
     filters: Filters | None = None
+    bridges: dict[str, list[str]] = field(default_factory=dict)  # the documents' words searched for its words
 
 
 @dataclass
@@ -83,25 +84,31 @@ class AboutDocument(_OverTheIndex):
     name = "about-document"
 
     def propose(self, asked: Asked) -> Draft | None:
-        facts = self.facts(asked.question, asked.hits)
+        facts = self.facts(asked.question, asked.hits, asked.bridges)
         if not facts:
             return None
         citations = [compose.place_citation(self.scorer.index, n, fact.cited) for n, fact in enumerate(facts, 1)]
         # the words that name the document ("deze brief over de digitale overheid") are accounted for by it too
-        meta = self.scorer.index.meta(asked.hits[0].chunk.doc_id)
+        meta = self.scorer.index.meta(facts[0].cited.doc_id)
         said = [colophon.asking_words(asked.question, fact.kind) for fact in facts] + [
             f.cited.quote for f in facts] + [meta.title, meta.identifier or ""]
         return Draft(self.name, compose.about(facts, citations, asked.language), citations,
-                     score=self.scorer.accounted(asked.question, " ".join(said)))
+                     score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
 
-    def facts(self, question: str, hits: list[Hit]) -> list[colophon.Fact]:
-        """For a question about the document itself (who signed it, its number, date, addressee), what the best
-        retrieved document says of that about itself; empty for any other question."""
-        kind = colophon.asked(question)
-        if kind is None or not hits:
+    def facts(self, question: str, hits: list[Hit], bridges: dict[str, list[str]] | None = None
+              ) -> list[colophon.Fact]:
+        """For a question about the document itself (who signed it, its number, date, addressee), what the
+        retrieved document it names by its title ("de brief over de agenda coalities"), else the best retrieved
+        one, says of that about itself; empty for any other question."""
+        if not hits:
+            return []
+        retrieved = [self.scorer.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
+        doc = next((d for d in retrieved if colophon.names(question, d.meta.title, bridges or {})), retrieved[0])
+        kind = colophon.asked(question, doc.meta.title, bridges)
+        if kind is None:
             return []
         wanted = {kind, "signer"} if kind == "sender" else {kind}
-        facts = colophon.facts(self.scorer.document(hits[0].chunk.doc_id))
+        facts = colophon.facts(doc)
         return [f for f in facts if f.kind in wanted]
 
 
@@ -122,7 +129,8 @@ class Registry(_OverTheIndex):
         text = compose.references([(ref, shown[(p.doc_id, p.footnote, p.start)]) for ref, p in cited], asked.language)
         said = [m.group(0) for m in REFERENCE_QUESTION.finditer(asked.question)] + [
             w for ref, place in cited for w in (ref.title, ref.identifier, *ref.names, place.quote) if w]
-        return Draft(self.name, text, list(shown.values()), score=self.scorer.accounted(asked.question, " ".join(said)))
+        return Draft(self.name, text, list(shown.values()),
+                     score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
 
     def cited(self, question: str, filters: Filters | None = None) -> list[tuple[Reference, Place]]:
         """For a question about what the documents cite, the references it asks for, each with the place that
@@ -197,7 +205,8 @@ class FromEvidence(_OverTheIndex):
         if not chosen:
             return None
         return Draft(self.name, evidence=chosen,
-                     score=self.scorer.accounted(asked.question, " ".join(ev.span.quote for ev in chosen)))
+                     score=self.scorer.accounted(asked.question, " ".join(ev.span.quote for ev in chosen),
+                                                 asked.bridges))
 
 
 def _showing_place(ref: Reference, places: list[Place]) -> Place:

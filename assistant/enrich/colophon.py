@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 from assistant.enrich.overview import place
+from assistant.text import rules
 from assistant.text.dates import MONTHS
+from assistant.text.tokens import lexical_tokens
 from assistant.types import Document, Span
 
 HEAD_CHARS = 1500  # the header block of a publication: dossier, number, sender, addressee, date
@@ -35,6 +37,11 @@ _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} 
 _SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter)|(?:de|het|the)\s+"
                    r"(?:kamer)?(?:brief|document|letter)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
                    re.IGNORECASE)
+# "de brief over de agenda coalities": the document itself when its title says what the letter is about
+_ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|letter)\s+(?:over|about|on))\s+"
+                    r"(?P<subject>[^?]+)", re.IGNORECASE)
+_MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
+_QUESTION_STEMS = frozenset(lexical_tokens(rules.words("question_words")))
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
 _ASKS = {
@@ -59,9 +66,12 @@ class Fact:
     cited: Span
 
 
-def asked(question: str) -> str | None:
-    """Which fact about the document itself a question asks for, if it asks about the document itself."""
-    if not _SELF.search(question) or _OTHER_DOCUMENT.search(question):
+def asked(question: str, title: str = "", bridges: dict[str, list[str]] | None = None) -> str | None:
+    """Which fact about the document itself a question asks for, if it asks about the document itself: "deze
+    brief", "de brief", or "de brief over X" where X is what `title` says it is about (read through `bridges`,
+    the title's language's words for the question's: "the letter on the progress of the Algorithm Register"
+    for "Voortgang Algoritmeregister …")."""
+    if not (_SELF.search(question) or names(question, title, bridges or {})) or _OTHER_DOCUMENT.search(question):
         return None
     # "addressed to" outranks "sent"; "who signed" outranks "who sent"
     return next((kind for kind in ("addressee", "signer", "sender", "date", "identifier")
@@ -70,8 +80,28 @@ def asked(question: str) -> str | None:
 
 def asking_words(question: str, kind: str) -> str:
     """The words of `question` that make it a question about the document itself asking for `kind` ("de brief",
-    "ondertekend"): what a fact of that kind accounts for besides its own words."""
-    return " ".join(m.group(0) for pattern in (_SELF, _ASKS[kind]) for m in pattern.finditer(question))
+    "ondertekend"): what a fact of that kind accounts for besides its own words (the subject of "de brief over
+    X" is accounted for by the title, if at all)."""
+    return " ".join([*(m.group(0) for pattern in (_SELF, _ASKS[kind]) for m in pattern.finditer(question)),
+                     *(m["head"] for m in _ABOUT.finditer(question))])
+
+
+def names(question: str, title: str, bridges: dict[str, list[str]]) -> bool:
+    """Whether "de brief over X" names the document by its title: most of X's own words (not those asking for a
+    fact, "verstuurd", nor question words) are the title's ("de brief over de agenda coalities" for "Agenda
+    ‘Coalities voor de digitale samenleving’", not "de brief over de hoofdlijnen van het
+    digitaliseringsbeleid")."""
+    m = _ABOUT.search(question)
+    if not m or not title:
+        return False
+    subject = m["subject"]
+    for pattern in _ASKS.values():
+        subject = pattern.sub(" ", subject)
+    words = set(lexical_tokens(subject)) - _QUESTION_STEMS
+    held = set(lexical_tokens(title))
+    translated = {stem for word, near in bridges.items() if set(lexical_tokens(" ".join(near))) & held
+                  for stem in lexical_tokens(word)}
+    return bool(words) and len(words & (held | translated)) >= _MIN_TITLE_SHARE * len(words)
 
 
 def facts(doc: Document) -> list[Fact]:

@@ -114,3 +114,29 @@ def test_a_joint_letter_lists_every_signature_and_a_report_has_none(workspace):
     unsigned = answerer.ask("Wie heeft dit document over schulden en datagebruik ondertekend?")
     assert not unsigned.answer.startswith("Ondertekend door")
     assert all(c.doc_id == "verkenning" or "Minister" not in c.quote for c in unsigned.citations)
+
+
+TITLE = "Agenda ‘Coalities voor de digitale samenleving’"
+
+
+@pytest.mark.parametrize(("question", "title", "bridges", "named"), [
+    ("Van welke datum is de brief over de agenda coalities?", TITLE, {}, True),
+    ("Wanneer is de brief over de agenda coalities verstuurd?", TITLE, {}, True),
+    ("On what date was the letter on the progress of the Algorithm Register sent, and from which city?",
+     "Voortgang Algoritmeregister en toezicht op algoritmes",
+     {"progress": ["voortgang"], "algorithm": ["algoritme", "algoritmeregister"], "register": ["algoritmeregister"]},
+     True),
+    ("Wie heeft de brief over de hoofdlijnen van het digitaliseringsbeleid ondertekend?", TITLE, {}, False),
+    ("Wat zegt de brief over het energieverbruik van datacenters?", TITLE, {}, False),
+    ("On what date was the letter on the progress of the Algorithm Register sent?", TITLE, {}, False),
+])
+def test_the_letter_about_x_is_the_document_whose_title_says_x(question, title, bridges, named):
+    assert colophon.names(question, title, bridges) is named
+    assert (colophon.asked(question, title, bridges) is not None) is named
+
+
+def test_the_letter_named_by_its_subject_is_answered_from_its_header(answerer):
+    answer = answerer.ask("Van welke datum is de brief over de agenda coalities?")
+    assert answer.citations[0].quote == "Den Haag, 7 juli 2023"
+    other = answerer.ask("Wie heeft de brief over de hoofdlijnen van het digitaliseringsbeleid ondertekend?")
+    assert all("Huffelen" not in c.quote for c in other.citations)  # another letter: not this one's signature

@@ -633,3 +633,34 @@ def test_a_pdf_set_in_one_type_keeps_the_headings_its_layout_shows(tmp_path):
     lines = [(text, "", 10.5) for text, _, _ in TYPESET[4:8]]
     doc = _pdf_document(_typeset(tmp_path / "plain.pdf", lines))
     assert [s.path for s in doc.sections] == [("Stand van het register",)]
+
+
+LETTER_LINES = [
+    "Voortgang Algoritmeregister en toezicht op algoritmes",
+    "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal",
+    "Den Haag, 3 april 2025",
+    "Met deze brief informeer ik uw Kamer over de voortgang van het Algoritmeregister van de overheid en",
+    "over de inrichting van het toezicht op algoritmes, zoals toegezegd tijdens het commissiedebat Digitale",
+    "Zaken van 12 februari 2025.",
+    "Op 1 maart 2025 stonden 1.146 algoritmes in het Algoritmeregister, gepubliceerd door 212",
+    "overheidsorganisaties.",
+    "Mijn doel is dat uiterlijk eind 2025 alle hoog-risico-algoritmes van de rijksoverheid in het register staan.",
+    "Een jaar eerder waren dat nog 612 algoritmes van 139 organisaties, verdeeld over Rijk, provincies,",
+    "Gemeenten en waterschappen die hun eigen registers bijhouden en daarover jaarlijks verslag uitbrengen.",
+]
+
+
+def test_a_line_that_stops_short_before_a_new_start_ends_its_block():
+    """A letter's addressee and date each stand alone, not run into its first sentence; a wrapped sentence
+    stays whole, also where a full line ends on a comma before a capital."""
+    from assistant.sources.loaders.lines import blocks_from_lines
+
+    texts = [b.text for b in blocks_from_lines(LETTER_LINES, 1)]
+    assert texts[1:4] == [
+        "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal",
+        "Den Haag, 3 april 2025",
+        "Met deze brief informeer ik uw Kamer over de voortgang van het Algoritmeregister van de overheid en over de "
+        "inrichting van het toezicht op algoritmes, zoals toegezegd tijdens het commissiedebat Digitale Zaken van 12 "
+        "februari 2025.",
+    ]
+    assert "Rijk, provincies, Gemeenten en waterschappen" in texts[-1] and texts[-1].endswith("verslag uitbrengen.")

@@ -15,6 +15,8 @@ _TERMINAL = ".!?:;»”’\")"
 BULLET = re.compile(r"^(?:[•○◦▪■●\-–*]|o(?= [A-Z])|\d{1,2}[.)]|[a-z][.)])\s")
 _CODE = rules.rule("layout", "code-line")
 _SECTION_NUMBER = re.compile(r"^(?:\d+|[A-Z])(?:\.\d+)*\.?\s+")
+# A line shorter than this share of the width lines wrap at stops before it is full (see `_set_apart`).
+_SET_APART = 0.7
 _NUMBERED_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|Thema\s+\d+:|Hoofdstuk\s+\d+|Bijlage\s+\w+)\s*\S")
 
 
@@ -57,6 +59,15 @@ def is_heading(line: str, prev: str | None, nxt: str | None, blank_style: bool, 
     if nxt and len(line) + 1 + len(nxt.split(" ", 1)[0]) > wrap:
         return False
     return not nxt or nxt[0].isupper() or nxt[0] in "•○◦▪■●-–*«‘\"" or nxt[0].isdigit()
+
+
+def _set_apart(line: str, nxt: str | None, wrap: int) -> bool:
+    """Whether a line ends its block though it ends no sentence: it stops well before the line is full and the
+    next line starts anew ("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal", then "Den Haag, 3 april
+    2025", then the letter's first sentence). A wrapped sentence fills its lines; only its last line is short,
+    and that one ends the sentence. A line that breaks off at a comma or hyphen goes on in the next, and so does
+    one before a number: the cells of a table row wrap that way ("1 januari tot en met 31", "december 2024")."""
+    return (len(line) < _SET_APART * wrap and line[-1] not in ",-–(" and nxt is not None and nxt[:1].isupper())
 
 
 def layout(lines: list[str]) -> tuple[int, bool]:
@@ -104,7 +115,7 @@ def blocks_from_lines(lines: list[str], page: int | None, laid_out: tuple[int, b
         if BULLET.match(line) and para:
             flush()
         para.append(line)
-        if not blank_style and line[-1] in _TERMINAL and len(line) < 0.8 * wrap:
+        if not blank_style and ((line[-1] in _TERMINAL and len(line) < 0.8 * wrap) or _set_apart(line, nxt, wrap)):
             flush()
     flush()
     return blocks
