@@ -78,6 +78,7 @@ class Scorer:
         self.settings = settings
         self.index = index
         self.document = document
+        self._settings: dict[str, tuple[frozenset[str], str, set[str]]] = {}
 
     @cached_property
     def _idf(self) -> dict[str, float]:
@@ -151,9 +152,7 @@ class Scorer:
             section = " › ".join(chunk.section)
             prior = 1.0 / (rank + 1)
             doc = self.document(chunk.doc_id)
-            setting = frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)}"))
-            title = match_key(doc.meta.title)
-            heads = {match_key(s.path[-1]) for s in doc.sections}
+            setting, title, heads = self._setting(chunk.doc_id)
             vectors = self.index.sentence_vectors(chunk.doc_id)
             units = sentence_units(chunk)
             for i, (start, end) in enumerate(units):
@@ -188,6 +187,17 @@ class Scorer:
                 ev.score += _COUNT_BONUS
         candidates.sort(key=lambda e: (-e.score, e.hit_rank, e.span.start))
         return candidates
+
+    def _setting(self, doc_id: str) -> tuple[frozenset[str], str, set[str]]:
+        """A document's setting (the stems of its title and of an identifier naming it in words, see
+        `coverage`), and the `match_key`s of its title and headings (no evidence): read once per document,
+        not for each of its retrieved passages."""
+        if doc_id not in self._settings:
+            doc = self.document(doc_id)
+            self._settings[doc_id] = (
+                frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)}")),
+                match_key(doc.meta.title), {match_key(s.path[-1]) for s in doc.sections})
+        return self._settings[doc_id]
 
     def superseded(self, hits: list[Hit]) -> set[str]:
         """The documents among the hits that another among them replaces: where the newer version answers, the
