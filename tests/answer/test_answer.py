@@ -452,6 +452,19 @@ def test_a_footnotes_numbers_are_no_count_but_its_dates_are_dates():
     assert has_asked_type("Op welke datum stuurde de minister die brief?", [], note)
 
 
+@pytest.mark.parametrize(("question", "date"), [
+    ("Wanneer ontving de Kamer de Nationale Visie op het gezondheidsinformatiestelsel?", "6 april 2023"),
+    ("Wanneer stuurde de minister van EZK de Strategie Digitale Economie?", "18 november 2022"),
+])
+def test_an_answer_leads_with_the_quote_that_holds_the_asked_kind_of_thing(answerer, question, date):
+    """The sentence that repeats the question's words ("Zo ontving uw Kamer recent ...") scores best, but the
+    footnote that dates the letter is what answers "wanneer": it leads, and the sentence is still quoted."""
+    answer = answerer.ask(question)
+    assert not answer.abstained and len(answer.citations) > 1
+    assert date in answer.citations[0].quote and answer.citations[0].footnote is not None
+    assert any(c.footnote is None for c in answer.citations[1:])
+
+
 def test_sentences_that_give_the_announced_items_come_along(workspace):
     (workspace.corpus_dir / "plan.md").write_text(
         "# Plan\n\nHet programma voor digitale inclusie streeft naar twee doelen. Iedereen moet kunnen meedoen met "
