@@ -40,7 +40,7 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(1),
     "folding": Version(1),
-    "chunks": Version(12, ("sentences", "folding")),
+    "chunks": Version(13, ("sentences", "folding")),
     "lexical": Version(2, ("folding",)),
     "refs": Version(3, ("sentences",)),
     "overview": Version(2, ("sentences",)),

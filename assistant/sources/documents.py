@@ -166,18 +166,22 @@ def _sections(blocks: list[Block], offsets: list[int]) -> list[Section]:
     Unnumbered headings before the first numbered one are top level; numbered headings nest under the last
     of those; an unnumbered heading after numbered ones is a subsection of the deepest open one, unless it is
     a closing heading ("Vervolgproces", "Tot slot"). Headings before the first paragraph are the document's
-    front matter (title, dossier, number) and open no section. Without markup, a dossier number or a date
+    front matter (title, dossier, number) and open no section, except a marked one deeper than the title ("## Doel"
+    right under "# Plan"). Without markup, a dossier number or a date
     stands as a short paragraph between the title lines, so there the first paragraph is the first of over 150
     characters; a heading the markup marks (`#`, `<h2>`) after any paragraph opens a section ("## Wie kan
     subsidie aanvragen?" after "Deze pagina is bijgewerkt op ..."). A table's caption opens none (`layout.caption`).
     """
     first_para = next((i for i, b in enumerate(blocks) if b.kind == "para" and len(b.text) > 150), 0)
     first_marked = next((i for i, b in enumerate(blocks) if b.kind == "para"), 0)
+    # the title's level: a marked heading below it opens a section even before any paragraph ("# Plan", "## Doel")
+    title_level = next((b.level for b in blocks[:first_marked] if b.kind == "heading" and b.level is not None), 0)
     order: list[str] = []
     stack: list[tuple[int, str]] = []  # (level, title)
     sections: list[Section] = []
     for index, (block, offset) in enumerate(zip(blocks, offsets, strict=True)):
-        if block.kind != "heading" or index < (first_para if block.level is None else first_marked):
+        if block.kind != "heading" or (index < first_para if block.level is None
+                                       else index < first_marked and block.level <= title_level):
             continue
         if _CAPTION.match(block.text):  # the table under it stays in the section the caption stands in
             continue

@@ -495,6 +495,23 @@ def test_a_marked_heading_after_a_short_paragraph_opens_a_section(tmp_path, name
     assert any("Alleen openbare" in c.text for c in chunks)
 
 
+@pytest.mark.parametrize(("name", "text"), [
+    ("plan.md", "# Plan digitale overheid\n\n## Doel\n\nHet plan maakt de overheid toegankelijk.\n\n"
+                "## Aanpak\n\nGemeenten werken samen met bibliotheken.\n"),
+    ("plan.html", "<html><body><h1>Plan digitale overheid</h1><h2>Doel</h2><p>Het plan maakt de overheid "
+                  "toegankelijk.</p><h2>Aanpak</h2><p>Gemeenten werken samen met bibliotheken.</p></body></html>"),
+])
+def test_a_marked_heading_right_under_the_title_opens_the_first_section(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = build_document(DocumentMeta("plan", "plan"), [load(path)], "h")
+    assert doc.section_at(doc.text.index("Het plan maakt")) == ("Doel",)
+    assert doc.section_at(doc.text.index("Gemeenten werken")) == ("Aanpak",)
+    chunks = chunk_document(doc, ChunkingSettings())
+    assert not any(line == "Doel" for c in chunks for line in c.text.splitlines()), "a heading is no passage text"
+    assert doc.section_at(doc.text.index("Plan digitale")) == ()  # the title is front matter
+
+
 def test_without_markup_a_short_line_between_title_lines_is_front_matter(tmp_path):
     path = tmp_path / "brief.txt"
     path.write_text("Tweede Kamer der Staten-Generaal\n\nNr. 1055\n\nBrief van de staatssecretaris\n\n"
