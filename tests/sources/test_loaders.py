@@ -477,6 +477,13 @@ def test_markdown_headings(tmp_path):
 
 
 
+def _marked_document(tmp_path, name: str, text: str):
+    """The document a Markdown or HTML file `name` holding `text` is read into."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return build_document(DocumentMeta(path.stem, path.stem), [load(path)], "h")
+
+
 @pytest.mark.parametrize(("name", "text"), [
     ("faq.md", "# Veelgestelde vragen\n\nDeze pagina is bijgewerkt op 2 juni 2025.\n\n"
                "## Wie kan subsidie aanvragen?\n\nAlleen openbare bibliotheken kunnen subsidie aanvragen.\n"),
@@ -485,9 +492,7 @@ def test_markdown_headings(tmp_path):
                  "</body></html>"),
 ])
 def test_a_marked_heading_after_a_short_paragraph_opens_a_section(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    doc = build_document(DocumentMeta("faq", "faq"), [load(path)], "h")
+    doc = _marked_document(tmp_path, name, text)
     assert doc.section_at(doc.text.index("Alleen openbare")) == ("Wie kan subsidie aanvragen?",)
     assert doc.section_at(doc.text.index("Deze pagina")) == ()  # the title before it is front matter
     chunks = chunk_document(doc, ChunkingSettings())
@@ -502,9 +507,7 @@ def test_a_marked_heading_after_a_short_paragraph_opens_a_section(tmp_path, name
                   "toegankelijk.</p><h2>Aanpak</h2><p>Gemeenten werken samen met bibliotheken.</p></body></html>"),
 ])
 def test_a_marked_heading_right_under_the_title_opens_the_first_section(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    doc = build_document(DocumentMeta("plan", "plan"), [load(path)], "h")
+    doc = _marked_document(tmp_path, name, text)
     assert doc.section_at(doc.text.index("Het plan maakt")) == ("Doel",)
     assert doc.section_at(doc.text.index("Gemeenten werken")) == ("Aanpak",)
     chunks = chunk_document(doc, ChunkingSettings())
