@@ -10,10 +10,10 @@ from assistant.enrich.overview import TIME_EXPRESSION
 from assistant.text import rules
 from assistant.text.dates import MONTHS_EN
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens, question_stems
 
 # Words that shape a question but say nothing about its subject.
-QUESTION_WORDS = set(lexical_tokens(rules.words("question_words")))
+QUESTION_WORDS = question_stems()
 # The kinds of reference the nouns of a question about what the documents cite ask for, and such questions
 # (`assistant/rules/questions.toml`).
 REFERENCE_NOUNS = {pattern: tuple(kinds) for pattern, kinds in rules.table("questions", "reference_kinds").items()}

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.enrich.overview import place
-from assistant.text import rules
 from assistant.text.dates import MONTHS
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens, question_stems
 from assistant.types import Document, Span
 
 HEAD_CHARS = 1500  # the header block of a publication: dossier, number, sender, addressee, date
@@ -41,7 +40,6 @@ _SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter
 _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|letter)\s+(?:over|about|on))\s+"
                     r"(?P<subject>[^?]+)", re.IGNORECASE)
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
-_QUESTION_STEMS = frozenset(lexical_tokens(rules.words("question_words")))
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
 _ASKS = {
@@ -97,7 +95,7 @@ def names(question: str, title: str, bridges: dict[str, list[str]]) -> bool:
     subject = m["subject"]
     for pattern in _ASKS.values():
         subject = pattern.sub(" ", subject)
-    words = set(lexical_tokens(subject)) - _QUESTION_STEMS
+    words = set(lexical_tokens(subject)) - question_stems()
     held = set(lexical_tokens(title))
     translated = {stem for word, near in bridges.items() if set(lexical_tokens(" ".join(near))) & held
                   for stem in lexical_tokens(word)}

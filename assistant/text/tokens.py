@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
+from assistant.text import rules
 from assistant.text.normalize import fold, unaccented
 
 # How `lexical_tokens` reads text: bump `lexical` in `assistant/index/versions.py` when it changes, and an index
@@ -40,6 +41,14 @@ def lexical_words(text: str) -> list[tuple[str, str]]:
     stopwords, stemmer = _analyzer()
     words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower()) if w not in stopwords]
     return list(zip(words, stemmer.stemWords(words), strict=True))
+
+
+@cache
+def question_stems() -> frozenset[str]:
+    """The stems of the words that shape a question but say nothing about its subject ("welke", "volgens",
+    "brief"; `question_words` in `assistant/rules/words.toml`): one set for answering and for reading what a
+    question asks of a document."""
+    return frozenset(lexical_tokens(rules.words("question_words")))
 
 
 def vocabulary(texts: Iterable[str]) -> dict[str, str]:
