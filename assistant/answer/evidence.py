@@ -33,9 +33,10 @@ from assistant.types import Chunk, Document, Span
 
 _MAX_LIST_CHARS = 1200
 # Where the evidence for a sentence ends: items given as sentences ("De eerste is ...", then "De tweede ...",
-# `ENUMERATION_ITEM`), a short sentence that only adds to the one before (`assistant/rules/evidence.toml`).
+# `ENUMERATION_ITEM`), a short sentence that only adds to the one before; and a sentence that points back at the
+# one before, read with it (`assistant/rules/evidence.toml`).
 _FIRST_ITEM = rules.rule("evidence", "first-item")
-_ADDS_TO = rules.rule("evidence", "adds-to")
+_POINTS_BACK = rules.rule("evidence", "points-back")
 _MAX_ADDITION_WORDS = 15
 # "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
 _COUNTS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items() if n <= 5}
@@ -164,6 +165,8 @@ class Scorer:
                 header = doc.table_header(start)
                 read_in = setting | frozenset(lexical_tokens(header)) if header else setting
                 coverage = self.coverage(terms, text, read_in)
+                if i and _POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
+                    coverage = max(coverage, self.coverage(terms, doc.text[units[i - 1][0] : end], read_in))
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
@@ -303,7 +306,7 @@ def _list_end(text: str, start: int, end: int) -> int:
             end, i = following[i + step - 1][1], i + step
         return end
     a, b = following[0]
-    if _ADDS_TO.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
+    if _POINTS_BACK.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
         return _list_end(text, a, b)
     return end
 

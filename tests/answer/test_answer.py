@@ -465,6 +465,20 @@ def test_an_answer_leads_with_the_quote_that_holds_the_asked_kind_of_thing(answe
     assert any(c.footnote is None for c in answer.citations[1:])
 
 
+def test_a_sentence_that_points_back_is_read_with_the_one_before(workspace):
+    """"Daarbij gaat het vooral om ouderen ..." answers who the loket is for, but only read with the sentence
+    before it, which names the loket: it is quoted, and first."""
+    (workspace.corpus_dir / "loket.md").write_text(
+        "# Loket\n\nHet digitale loket in de bibliotheek helpt burgers bij het aanvragen van toeslagen en "
+        "zorgverzekeringen. Daarbij gaat het vooral om ouderen zonder computer, mensen die moeite hebben met lezen "
+        "en nieuwkomers die de Nederlandse taal nog leren.\n\n# Openingstijden\n\nHet loket is open op werkdagen "
+        "van negen tot vijf. Burgers kunnen er zonder afspraak langskomen.\n", encoding="utf-8")
+    assert not ingest(workspace).failed
+    answer = Answerer(workspace, "extractive").ask("Voor wie is het digitale loket in de bibliotheek vooral bedoeld?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Daarbij gaat het vooral om ouderen zonder computer")
+
+
 def test_sentences_that_give_the_announced_items_come_along(workspace):
     (workspace.corpus_dir / "plan.md").write_text(
         "# Plan\n\nHet programma voor digitale inclusie streeft naar twee doelen. Iedereen moet kunnen meedoen met "
