@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
+import unicodedata
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "rules" / "lexicon" / "nl-en.tsv"
@@ -30,6 +31,11 @@ def _number(text: str) -> int:
     return value
 
 
+def _plain(word: str) -> str:
+    """A word as the documents write it: the dictionaries spell Dutch "ij" as one letter ("tĳd", "mogelĳk")."""
+    return unicodedata.normalize("NFKC", word)
+
+
 def _entries(folder: Path, name: str) -> list[tuple[str, list[str]]]:
     """(headword, its translations) of one dictionary."""
     data = gzip.open(folder / f"{name}.dict.dz").read()
@@ -40,7 +46,7 @@ def _entries(folder: Path, name: str) -> list[tuple[str, list[str]]]:
             continue
         body = data[_number(offset) : _number(offset) + _number(length)].decode("utf-8").splitlines()[1:]
         words = [w.strip() for line in body for w in re.sub(r"^\s*\d+\.\s*", "", line).split(",")]
-        entries.append((head, words))
+        entries.append((_plain(head), [_plain(w) for w in words]))
     return entries
 
 

@@ -17,6 +17,9 @@ from assistant.text.lexicon import translations
     ("Burgers", "nl", "citizen"),  # as typed at the start of a question
     ("thema’s", "nl", "theme"),  # either apostrophe
     ("thema's", "nl", "theme"),
+    ("menselijk", "nl", "human"),  # the dictionaries write "ij" as one letter, "ĳ"
+    ("human", "en", "menselijk"),
+    ("tijd", "nl", "time"),
 ])
 def test_a_word_finds_its_translation(word, language, expected):
     assert expected in translations(word, language)
