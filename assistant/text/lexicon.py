@@ -2,9 +2,9 @@
 dictionaries, see the README there).
 
 An English word is looked up by its English stem ("citizens" as "citizen"); a Dutch one as written, then without
-a plural or verb ending ("gemeenten" as "gemeente", "taken" as "taak", "definieert" as "definiëren"): the lexical
-index's Dutch stemmer, which reads both languages alike, makes one stem of "gemeente" and "gemeen" and would mix
-their translations.
+a plural, adjective or verb ending ("gemeenten" as "gemeente", "taken" as "taak", "kunstmatige" as "kunstmatig",
+"grote" as "groot", "definieert" as "definiëren"): the lexical index's Dutch stemmer, which reads both languages
+alike, makes one stem of "gemeente" and "gemeen" and would mix their translations.
 
 The embedder alone cannot bridge the two languages word by word: a Dutch word and its English translation, each
 embedded alone, are hardly closer (cosine 0.89–0.91) than two unrelated words (0.85–0.87). A dictionary is
@@ -38,12 +38,13 @@ def _keys(word: str, language: str) -> list[str]:
     if language == "en":
         return [_english().stemWord(word)]
     keys = [word]
-    for ending in ("en", "s", "n"):  # plurals: doelen, burgers, thema's, gemeenten
+    # plurals (doelen, burgers, thema's, gemeenten) and inflected adjectives (kunstmatige, digitale, slimme)
+    for ending in ("en", "e", "s", "n"):
         if not word.endswith(ending) or len(stem := word[: -len(ending)]) < 3:
             continue
-        if ending == "en" and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:  # wetten: wet
+        if ending in ("en", "e") and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:  # wetten: wet
             keys += [stem[:-1], stem]
-        elif ending == "en" and _open(stem):
+        elif ending in ("en", "e") and _open(stem):
             keys += [stem[:-1] + stem[-2] + stem[-1], stem]  # taken: taak (an open syllable's long vowel)
         else:
             keys.append(stem)

@@ -20,6 +20,9 @@ from assistant.text.lexicon import translations
     ("menselijk", "nl", "human"),  # the dictionaries write "ij" as one letter, "ĳ"
     ("human", "en", "menselijk"),
     ("tijd", "nl", "time"),
+    ("kunstmatige", "nl", "artificial"),  # an inflected adjective, by its plain form
+    ("grote", "nl", "big"),  # "groot": an open syllable's long vowel, not the verb "groen"
+    ("slimme", "nl", "clever"),  # "slim"
 ])
 def test_a_word_finds_its_translation(word, language, expected):
     assert expected in translations(word, language)
