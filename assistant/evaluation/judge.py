@@ -216,6 +216,9 @@ class QuestionResult(BaseModel):
     citations: list[JudgedCitation] = Field(default_factory=list)
     claims: list[JudgedClaim] = Field(default_factory=list)
     evidence_cited: list[bool] = Field(default_factory=list, description="Per scorable gold evidence item.")
+    other_language: bool | None = Field(
+        None, description="Whether the question is in another language than the documents its gold evidence stands "
+        "in (an English question over the Dutch letter); None without evidence.")
     first_cited: bool | None = Field(None, description="Whether the first citation is gold evidence (answers only).")
     evidence_ranks: list[int | None] = Field(default_factory=list, description="Retrieval rank per evidence item.")
     keywords_ok: bool | None = None

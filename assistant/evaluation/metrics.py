@@ -38,6 +38,10 @@ class Metrics(BaseModel):
     retrieval_recall: dict[int, float] = Field(default_factory=dict, description="recall@k over answerable questions")
     mrr: float | None = None
     citation_recall: float | None = Field(None, description="Share of gold evidence cited, answered questions.")
+    citation_recall_same_language: float | None = Field(
+        None, description="Citation recall of questions in the language of the documents their evidence is in.")
+    citation_recall_other_language: float | None = Field(
+        None, description="...and of questions in another language (English over Dutch, Dutch over English).")
     citation_precision: float | None = Field(None, description="Share of citations that hold (ALCE).")
     quotes_per_answer: float | None = Field(None, description="Mean number of citations of an answer.")
     first_quote_carries: float | None = Field(
@@ -81,6 +85,11 @@ def retrieval_metrics(ranks: Sequence[Sequence[int | None]], ks: Iterable[int] =
     return recall, mrr
 
 
+def _recall(cited: Sequence[QuestionResult]) -> float | None:
+    """The mean share of their gold evidence that answered questions cite."""
+    return _share((sum(r.evidence_cited) / len(r.evidence_cited) for r in cited), len(cited))
+
+
 def summarise(results: Sequence[QuestionResult], k: int = 5) -> Metrics:
     """The figures of one system over `results`."""
     answerable = [r for r in results if not r.expect_abstain]
@@ -101,7 +110,9 @@ def summarise(results: Sequence[QuestionResult], k: int = 5) -> Metrics:
     return Metrics(
         questions=len(results), answered=len(answered),
         retrieval_recall=recall if ranked else {}, mrr=mrr if ranked else None,
-        citation_recall=_share((sum(r.evidence_cited) / len(r.evidence_cited) for r in cited), len(cited)),
+        citation_recall=_recall(cited),
+        citation_recall_same_language=_recall([r for r in cited if r.other_language is False]),
+        citation_recall_other_language=_recall([r for r in cited if r.other_language]),
         citation_precision=_share((len(c.precise) for c in pieces), sum(len(c.cited) for c in pieces)),
         quotes_per_answer=round(float(np.mean([len(r.citations) for r in answered])), 2) if answered else None,
         first_quote_carries=_share((bool(r.first_cited) for r in firsts), len(firsts)),

@@ -21,6 +21,8 @@ HEADLINE: list[tuple[str, Any]] = [
     ("retrieval recall@10", lambda m, k: m.retrieval_recall.get(10)),
     ("MRR", lambda m, k: m.mrr),
     ("citation recall", lambda m, k: m.citation_recall),
+    ("same-language / other-language citation recall", lambda m, k: _pair(m.citation_recall_same_language,
+                                                                           m.citation_recall_other_language)),
     ("citation precision", lambda m, k: m.citation_precision),
     ("quote fidelity", lambda m, k: m.quote_fidelity),
     ("quotes per answer", lambda m, k: m.quotes_per_answer),
@@ -54,6 +56,10 @@ def _format(value: Any) -> str:
     if value is None:
         return "–"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _pair(first: float | None, second: float | None) -> str | None:
+    return None if first is None and second is None else f"{_format(first)} / {_format(second)}"
 
 
 def _latency(m: Metrics, stage: str) -> str | None:

@@ -15,7 +15,15 @@ from pydantic import ValidationError
 from assistant.answer.answerer import Answerer, Turn
 from assistant.config import Settings
 from assistant.evaluation.baseline import Baseline
-from assistant.evaluation.gold import GoldQuestion, GoldSet, Sources, load_gold, retrieval_query, scorable_evidence
+from assistant.evaluation.gold import (
+    GoldEvidence,
+    GoldQuestion,
+    GoldSet,
+    Sources,
+    load_gold,
+    retrieval_query,
+    scorable_evidence,
+)
 from assistant.evaluation.judge import (
     Judge,
     JudgedCitation,
@@ -65,6 +73,11 @@ class Evaluator:
     def systems(self) -> list[str]:
         return ["pipeline", "baseline"] if self.baseline else ["pipeline"]
 
+    def _languages(self, evidence: Sequence[GoldEvidence]) -> set[str]:
+        """The languages of the indexed documents that hold `evidence`."""
+        index = self.answerer.index
+        return {index.meta(e.doc_id).language for e in evidence if e.doc_id in index.documents}
+
     def ask(self, system: str, question: GoldQuestion) -> QuestionResult:
         """`system`'s answer to `question` (a follow-up after the question it follows), judged."""
         previous = self.gold.previous(question)
@@ -94,6 +107,7 @@ class Evaluator:
             claims=self.judge.judge(answer, unmarked) if not answer.abstained else [],
             evidence_cited=[any(e.doc_id == c.doc_id and overlaps(c.quote, e.quote) for c in answer.citations)
                             for e in evidence],
+            other_language=question.language not in languages if (languages := self._languages(evidence)) else None,
             first_cited=any(e.doc_id == answer.citations[0].doc_id and overlaps(answer.citations[0].quote, e.quote)
                             for e in evidence) if answer.citations and evidence else None,
             evidence_ranks=evidence_ranks(ranked, quotes) if ranked else [],

@@ -356,6 +356,34 @@ def test_quotes_per_answer_first_quote_and_answer_rate() -> None:
     assert m.abstention_recall == 0.5
 
 
+def test_citation_recall_is_split_by_whether_the_question_is_in_its_documents_language() -> None:
+    def result(i: int, cited: list[bool], other: bool | None) -> QuestionResult:
+        return QuestionResult(id=f"q{i}", system="pipeline", type="english", language="en", fingerprint="",
+                              expect_abstain=False, abstained=False, answer="a", evidence_cited=cited,
+                              other_language=other,
+                              citations=[JudgedCitation(n=1, doc_id="d", quote="q", verbatim=True)])
+
+    m = summarise([result(1, [True], False), result(2, [True, False], False), result(3, [False], True),
+                   result(4, [True], True), result(5, [True], None)])
+    assert m.citation_recall_same_language == 0.75  # (1 + 0.5) / 2
+    assert m.citation_recall_other_language == 0.5
+    assert m.citation_recall == round((1 + 0.5 + 0 + 1 + 1) / 5, 3)  # every answered question counts here
+
+
+def test_an_english_question_over_the_dutch_letter_is_in_another_language(bundled: Settings, tmp_path: Path) -> None:
+    from assistant.evaluation.run import run
+
+    report = run(bundled, gold_file(tmp_path / "set.jsonl", "g001", "g006"), backend="extractive",
+                 out_dir=tmp_path / "out", baseline=False)
+    results = [json.loads(line) for line in (tmp_path / "out" / "eval-extractive.jsonl").read_text().splitlines()]
+    assert [(r["language"], r["other_language"]) for r in results] == [("nl", False), ("en", True)]
+    m = report.systems[0].metrics
+    assert m.citation_recall_same_language is not None and m.citation_recall_other_language is not None
+    row = next(line for line in (tmp_path / "out" / "eval-extractive.md").read_text().splitlines()
+               if line.startswith("| same-language / other-language citation recall"))
+    assert f"{m.citation_recall_same_language:.3f} / {m.citation_recall_other_language:.3f}" in row
+
+
 def test_an_unreadable_gold_set_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text("not json\n")
     with pytest.raises(AssistantError, match=r"no usable question in .*bad.jsonl\n.*line 1"):
