@@ -465,16 +465,15 @@ def test_an_answer_leads_with_the_quote_that_holds_the_asked_kind_of_thing(answe
     assert any(c.footnote is None for c in answer.citations[1:])
 
 
-def test_a_sentence_that_points_back_is_read_with_the_one_before(workspace):
+def test_a_sentence_that_points_back_is_read_with_the_one_before(tmp_path):
     """"Daarbij gaat het vooral om ouderen ..." answers who the loket is for, but only read with the sentence
     before it, which names the loket: it is quoted, and first."""
-    (workspace.corpus_dir / "loket.md").write_text(
+    settings = indexed(tmp_path, {"loket.md": (
         "# Loket\n\nHet digitale loket in de bibliotheek helpt burgers bij het aanvragen van toeslagen en "
         "zorgverzekeringen. Daarbij gaat het vooral om ouderen zonder computer, mensen die moeite hebben met lezen "
         "en nieuwkomers die de Nederlandse taal nog leren.\n\n# Openingstijden\n\nHet loket is open op werkdagen "
-        "van negen tot vijf. Burgers kunnen er zonder afspraak langskomen.\n", encoding="utf-8")
-    assert not ingest(workspace).failed
-    answer = Answerer(workspace, "extractive").ask("Voor wie is het digitale loket in de bibliotheek vooral bedoeld?")
+        "van negen tot vijf. Burgers kunnen er zonder afspraak langskomen.\n")})
+    answer = Answerer(settings, "extractive").ask("Voor wie is het digitale loket in de bibliotheek vooral bedoeld?")
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Daarbij gaat het vooral om ouderen zonder computer")
 
