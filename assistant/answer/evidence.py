@@ -20,6 +20,7 @@ import numpy as np
 from assistant.answer.guard import INSTRUCTION
 from assistant.answer.questions import BROAD, QUESTION_WORDS, counted_noun, counts, has_asked_type
 from assistant.config import Settings
+from assistant.enrich.colophon import author
 from assistant.index import Index
 from assistant.index.documents import named_in_words
 from assistant.models.embeddings import get_embeddings
@@ -95,8 +96,10 @@ class Scorer:
 
     def coverage(self, terms: Terms, text: str, setting: frozenset[str] = frozenset()) -> float:
         """The (idf- and `terms`-weighted) share of the question's terms that `text` contains, or its `setting`
-        (the stems of its document's title and of an identifier that names it in words: "volgens de EPSIF-paper"
-        is met by every sentence of "EPSIF Policy Paper No. 12", and no sentence is chosen for repeating them).
+        (the stems of its document's title, of an identifier that names it in words and of its author's office and
+        name: "volgens de EPSIF-paper" is met by every sentence of "EPSIF Policy Paper No. 12", "the state
+        secretary" by every sentence of the letter she signed and writes in the first person, and no sentence is
+        chosen for repeating them).
         A term met only by a translation counts as much as that translation is likely to be meant (see `terms`).
         The section's words were tried as setting too: they lowered the held-out set's citation recall."""
         if not terms:
@@ -192,13 +195,13 @@ class Scorer:
         return candidates
 
     def _setting(self, doc_id: str) -> tuple[frozenset[str], str, set[str]]:
-        """A document's setting (the stems of its title and of an identifier naming it in words, see
-        `coverage`), and the `match_key`s of its title and headings (no evidence): read once per document,
+        """A document's setting (the stems of its title, of an identifier naming it in words and of its author,
+        see `coverage`), and the `match_key`s of its title and headings (no evidence): read once per document,
         not for each of its retrieved passages."""
         if doc_id not in self._settings:
             doc = self.document(doc_id)
             self._settings[doc_id] = (
-                frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)}")),
+                frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)} {author(doc)}")),
                 match_key(doc.meta.title), {match_key(s.path[-1]) for s in doc.sections})
         return self._settings[doc_id]
 

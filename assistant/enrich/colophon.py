@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.enrich.overview import place
 from assistant.text.dates import MONTHS
+from assistant.text.rules import words
 from assistant.text.tokens import lexical_tokens, question_stems
 from assistant.types import Document, Span
 
@@ -114,6 +115,19 @@ def facts(doc: Document) -> list[Fact]:
     tail = min(int(len(doc.text) * (1 - TAIL_SHARE)), max(0, len(doc.text) - TAIL_CHARS))
     found += [Fact("signer", place(doc, m.start(), m.end())) for m in _SIGNATURE.finditer(doc.text, tail)]
     return found
+
+
+def author(doc: Document) -> str:
+    """Who writes a signed document in the first person, by office (in Dutch and English) and name ("De
+    Staatssecretaris van …, A.C. van Huffelen" gives "staatssecretaris state secretary A.C. van Huffelen"); "" for
+    an unsigned one. A letter's author says "ik" and "mijn": a question names her by office or name."""
+    offices = words("offices")
+    said = []
+    for fact in facts(doc):
+        if fact.kind == "signer" and (m := re.match(rf"(?:De|Het)\s+({_OFFICE})\b", fact.cited.quote)):
+            office = m[1].lower()
+            said += [office, offices.get(office, ""), fact.cited.quote.rsplit(",", 1)[-1].strip()]
+    return " ".join(dict.fromkeys(w for w in said if w))
 
 
 def _identifier_span(doc: Document) -> tuple[int, int] | None:

@@ -478,6 +478,20 @@ def test_a_sentence_that_points_back_is_read_with_the_one_before(tmp_path):
     assert answer.citations[0].quote.startswith("Daarbij gaat het vooral om ouderen zonder computer")
 
 
+def test_the_author_of_a_letter_is_who_says_ik(tmp_path):
+    """A letter's author writes "ik"; an English question names her by office ("the state secretary"): her
+    sentence in the first person answers it, as it answers the Dutch question that names her."""
+    settings = indexed(tmp_path, {"brief.md": (
+        "# Brief over coalities voor datadelen\n\nOverheden, bedrijven en maatschappelijke organisaties werken "
+        "samen in coalities voor verantwoord datadelen. Gemeenten en provincies nemen deel aan de coalitie voor "
+        "geodata.\n\nVanuit mijn coördinerende rol breng ik partijen in de coalities samen en faciliteer ik ze waar "
+        "nodig. De coalities stellen elk jaar een werkplan op.\n\nDe Staatssecretaris van Binnenlandse Zaken en "
+        "Koninkrijksrelaties,\n\nA.B. Jansen\n")})
+    answer = Answerer(settings, "extractive").ask("What role does the state secretary play in the coalitions?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Vanuit mijn coördinerende rol breng ik partijen")
+
+
 def test_sentences_that_give_the_announced_items_come_along(workspace):
     (workspace.corpus_dir / "plan.md").write_text(
         "# Plan\n\nHet programma voor digitale inclusie streeft naar twee doelen. Iedereen moet kunnen meedoen met "

@@ -26,6 +26,7 @@ def test_the_bundled_letter_says_who_sends_it_to_whom_when_and_who_signed(bundle
     assert found["signer"].quote == ("De Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties, "
                                      "A.C. van Huffelen")
     assert found["signer"].page == 14
+    assert colophon.author(doc) == "staatssecretaris state secretary A.C. van Huffelen"
     assert found["addressee"].quote == "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal"
     assert found["date"].quote == "Den Haag, 7 juli 2023"
     assert " ".join(found["identifier"].quote.split()) == "26 643 Informatie- en communicatietechnologie (ICT) Nr. 1055"
@@ -108,6 +109,8 @@ def test_a_joint_letter_lists_every_signature_and_a_report_has_none(workspace):
     assert [s.split(", ")[-1] for s in signers] == ["H.G.J. Bruins Slot", "M.A.M. Adriaansens"]
     assert {f.kind for f in facts} == {"sender", "addressee", "date", "identifier", "signer"}
     assert colophon.facts(index.document("verkenning")) == []
+    assert colophon.author(index.document("kst-34567-12")) == "minister H.G.J. Bruins Slot M.A.M. Adriaansens"
+    assert colophon.author(index.document("verkenning")) == ""
     answerer = Answerer(workspace, "extractive")
     signed = answerer.ask("Wie hebben deze brief over de digitale overheid ondertekend?")
     assert "Bruins Slot [1]" in signed.answer and "Adriaansens [2]" in signed.answer
