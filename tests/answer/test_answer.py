@@ -465,31 +465,31 @@ def test_an_answer_leads_with_the_quote_that_holds_the_asked_kind_of_thing(answe
     assert any(c.footnote is None for c in answer.citations[1:])
 
 
-def test_a_sentence_that_points_back_is_read_with_the_one_before(tmp_path):
-    """"Daarbij gaat het vooral om ouderen ..." answers who the loket is for, but only read with the sentence
-    before it, which names the loket: it is quoted, and first."""
-    settings = indexed(tmp_path, {"loket.md": (
-        "# Loket\n\nHet digitale loket in de bibliotheek helpt burgers bij het aanvragen van toeslagen en "
-        "zorgverzekeringen. Daarbij gaat het vooral om ouderen zonder computer, mensen die moeite hebben met lezen "
-        "en nieuwkomers die de Nederlandse taal nog leren.\n\n# Openingstijden\n\nHet loket is open op werkdagen "
-        "van negen tot vijf. Burgers kunnen er zonder afspraak langskomen.\n")})
-    answer = Answerer(settings, "extractive").ask("Voor wie is het digitale loket in de bibliotheek vooral bedoeld?")
+@pytest.mark.parametrize(("text", "question", "first"), [
+    # "Daarbij gaat het vooral om ouderen ..." answers who the loket is for, but only read with the sentence
+    # before it, which names the loket
+    ("# Loket\n\nHet digitale loket in de bibliotheek helpt burgers bij het aanvragen van toeslagen en "
+     "zorgverzekeringen. Daarbij gaat het vooral om ouderen zonder computer, mensen die moeite hebben met lezen "
+     "en nieuwkomers die de Nederlandse taal nog leren.\n\n# Openingstijden\n\nHet loket is open op werkdagen "
+     "van negen tot vijf. Burgers kunnen er zonder afspraak langskomen.\n",
+     "Voor wie is het digitale loket in de bibliotheek vooral bedoeld?",
+     "Daarbij gaat het vooral om ouderen zonder computer"),
+    # a letter's author writes "ik"; an English question names her by office ("the state secretary")
+    ("# Brief over coalities voor datadelen\n\nOverheden, bedrijven en maatschappelijke organisaties werken "
+     "samen in coalities voor verantwoord datadelen. Gemeenten en provincies nemen deel aan de coalitie voor "
+     "geodata.\n\nVanuit mijn coördinerende rol breng ik partijen in de coalities samen en faciliteer ik ze waar "
+     "nodig. De coalities stellen elk jaar een werkplan op.\n\nDe Staatssecretaris van Binnenlandse Zaken en "
+     "Koninkrijksrelaties,\n\nA.B. Jansen\n",
+     "What role does the state secretary play in the coalitions?",
+     "Vanuit mijn coördinerende rol breng ik partijen"),
+], ids=["points-back", "author-says-ik"])
+def test_a_sentence_that_needs_its_context_answers_and_leads(tmp_path, text, question, first):
+    """A sentence whose subject stands elsewhere (the sentence before it, the letter's signature) is read with it:
+    it is quoted, and first."""
+    settings = indexed(tmp_path, {"doc.md": text})
+    answer = Answerer(settings, "extractive").ask(question)
     assert not answer.abstained
-    assert answer.citations[0].quote.startswith("Daarbij gaat het vooral om ouderen zonder computer")
-
-
-def test_the_author_of_a_letter_is_who_says_ik(tmp_path):
-    """A letter's author writes "ik"; an English question names her by office ("the state secretary"): her
-    sentence in the first person answers it, as it answers the Dutch question that names her."""
-    settings = indexed(tmp_path, {"brief.md": (
-        "# Brief over coalities voor datadelen\n\nOverheden, bedrijven en maatschappelijke organisaties werken "
-        "samen in coalities voor verantwoord datadelen. Gemeenten en provincies nemen deel aan de coalitie voor "
-        "geodata.\n\nVanuit mijn coördinerende rol breng ik partijen in de coalities samen en faciliteer ik ze waar "
-        "nodig. De coalities stellen elk jaar een werkplan op.\n\nDe Staatssecretaris van Binnenlandse Zaken en "
-        "Koninkrijksrelaties,\n\nA.B. Jansen\n")})
-    answer = Answerer(settings, "extractive").ask("What role does the state secretary play in the coalitions?")
-    assert not answer.abstained
-    assert answer.citations[0].quote.startswith("Vanuit mijn coördinerende rol breng ik partijen")
+    assert answer.citations[0].quote.startswith(first)
 
 
 def test_sentences_that_give_the_announced_items_come_along(workspace):
