@@ -22,6 +22,7 @@ from assistant.index import Index
 from assistant.models.embeddings import get_embeddings
 from assistant.text.lexicon import translations
 from assistant.text.normalize import FUNCTION_WORDS_EN, language_of
+from assistant.text.spelling import american
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
 
@@ -203,8 +204,8 @@ class Searcher:
         for first, second in pairwise(words):
             if first in FUNCTION_WORDS_EN or second in FUNCTION_WORDS_EN:
                 continue
-            heads = {first, *translations(first, language)}
-            tails = {second, *translations(second, language)}
+            heads = {american(first), *translations(first, language)}
+            tails = {american(second), *translations(second, language)}
             for compound in {f"{h}{link}{t}{ending}" for h in heads for t in tails for link in _LINKS
                              for ending in _ENDINGS} & self._document_words:
                 found.setdefault(first, []).append(compound)

@@ -19,6 +19,7 @@ from importlib.resources import files
 from typing import Any
 
 from assistant.text.normalize import fold, unaccented
+from assistant.text.spelling import american
 
 LANGUAGES = ("nl", "en")
 _VOWELS = "aeiou"
@@ -36,7 +37,7 @@ def _keys(word: str, language: str) -> list[str]:
     dictionary is read: "definieren" finds "definiëren")."""
     word = unaccented(fold(word).lower()).removesuffix("'s")
     if language == "en":
-        return [_english().stemWord(word)]
+        return [_english().stemWord(american(word))]
     keys = [word]
     # plurals (doelen, burgers, thema's, gemeenten) and inflected adjectives (kunstmatige, digitale, slimme)
     for ending in ("en", "e", "s", "n"):

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.text import rules
 from assistant.text.normalize import fold, unaccented
+from assistant.text.spelling import american
 
 # How `lexical_tokens` reads text: bump `lexical` in `assistant/index/versions.py` when it changes, and an index
 # tokenised otherwise gets its BM25 index anew.
@@ -32,7 +33,8 @@ def _analyzer() -> tuple[frozenset[str], Any]:
 
 def lexical_tokens(text: str) -> list[str]:
     """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike), read from
-    the folded text without accents: "thema's" and "thema’s", "ideeën" and "ideeen" are the same words."""
+    the folded text without accents and in American spelling: "thema's" and "thema’s", "ideeën" and "ideeen",
+    "centres" and "centers" are the same words."""
     return [stem for _, stem in lexical_words(text)]
 
 
@@ -40,7 +42,7 @@ def lexical_words(text: str) -> list[tuple[str, str]]:
     """`lexical_tokens` with the word each stem was read from, for comparing words by meaning."""
     stopwords, stemmer = _analyzer()
     words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower()) if w not in stopwords]
-    return list(zip(words, stemmer.stemWords(words), strict=True))
+    return list(zip(words, stemmer.stemWords([american(w) for w in words]), strict=True))
 
 
 @cache
@@ -59,6 +61,6 @@ def vocabulary(texts: Iterable[str]) -> dict[str, str]:
     counts = Counter(w for t in texts for w in _WORD.findall(fold(t).lower()) if unaccented(w) not in stopwords)
     words = [w for w, _ in counts.most_common()]
     forms: dict[str, str] = {}
-    for word, stem in zip(words, stemmer.stemWords([unaccented(w) for w in words]), strict=True):
+    for word, stem in zip(words, stemmer.stemWords([american(unaccented(w)) for w in words]), strict=True):
         forms.setdefault(stem, word)
     return forms

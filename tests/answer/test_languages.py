@@ -92,3 +92,13 @@ def test_two_english_words_meet_the_dutch_compound_their_translations_make(tmp_p
     assert "hulppunten" in bridged["help"] and "hulppunten" in bridged["points"]  # as the documents write it
     answer = answerer.ask("What is the subsidy ceiling for digital help points?")
     assert answer.citations[0].quote.startswith("Het subsidieplafond bedraagt 9,5 miljoen euro")
+
+
+def test_a_british_spelling_meets_the_compound_dutch_writes(bundled):
+    """"data centres" is "datacenters" as "data centers" is: the two words join in their American spelling."""
+    answerer = Answerer(bundled, "extractive")
+    question = "What does the letter say about sustainability of data centres?"
+    assert "datacenters" in answerer.searcher.bridged(question).get("centres", [])
+    answer = answerer.ask(question)
+    assert not answer.abstained
+    assert "datacenters" in answer.citations[0].quote

@@ -34,6 +34,15 @@ def test_lexical_tokens_read_variants_alike(written: str, typed: str) -> None:
     assert lexical_tokens(f"De {written} van het kabinet") == lexical_tokens(f"De {typed} van het kabinet")
 
 
+@pytest.mark.parametrize(("british", "american"), [
+    ("organisation", "organization"), ("data centres", "data centers"), ("the programme", "the program"),
+    ("analysed", "analyzed"),
+])
+def test_british_and_american_spellings_are_the_same_words(british: str, american: str) -> None:
+    assert lexical_tokens(british) == lexical_tokens(american)
+    assert vocabulary([british])[lexical_tokens(american)[-1]] == british.split()[-1]  # the word as written
+
+
 def test_fold_keeps_case_accents_and_words() -> None:
     assert fold("Ideeën over Café") == "Ideeën over Café"
     assert fold("a footnote mark¹⁷ is not a number") == "a footnote mark is not a number"
