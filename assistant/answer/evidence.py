@@ -159,6 +159,7 @@ class Scorer:
             setting, title, heads = self._setting(chunk.doc_id)
             vectors = self.index.sentence_vectors(chunk.doc_id)
             units = sentence_units(chunk)
+            asked_by = _asked_by(chunk)
             for i, (start, end) in enumerate(units):
                 end = _list_end(doc.text, start, end)
                 text = doc.text[start:end]
@@ -166,7 +167,7 @@ class Scorer:
                     continue  # an instruction is no evidence, nor the title or a heading (each citation names them)
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
-                read_in = setting | frozenset(lexical_tokens(header)) if header else setting
+                read_in = (setting | frozenset(lexical_tokens(header)) if header else setting) | asked_by
                 coverage = self.coverage(terms, text, read_in)
                 if i and _POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
                     coverage = max(coverage, self.coverage(terms, doc.text[units[i - 1][0] : end], read_in))
@@ -261,6 +262,14 @@ def _led(chosen: list[Evidence], question: str) -> list[Evidence]:
     lead = chosen[0] if holds(chosen[0]) else next((ev for ev in chosen[1:] if holds(ev)), chosen[0])
     rest = [ev for ev in chosen if ev is not lead]
     return [lead, *sorted(rest, key=lambda e: (e.chunk.doc_id, e.span.start, e.span.footnote or 0))]
+
+
+def _asked_by(chunk: Chunk) -> frozenset[str]:
+    """The stems of the heading a passage stands under when that heading asks a question ("Wat is de
+    EDI-wallet?"): the text under it answers it without repeating its words ("De Europese digitale identiteit is
+    een app ..."), so it is read with them, as a table's row is read under its header (an FAQ, a factsheet)."""
+    heading = chunk.section[-1].rstrip() if chunk.section else ""
+    return frozenset(lexical_tokens(heading)) if heading.endswith("?") else frozenset()
 
 
 def hit_similarity(hit: Hit) -> float:

@@ -482,10 +482,16 @@ def test_an_answer_leads_with_the_quote_that_holds_the_asked_kind_of_thing(answe
      "Koninkrijksrelaties,\n\nA.B. Jansen\n",
      "What role does the state secretary play in the coalitions?",
      "Vanuit mijn coördinerende rol breng ik partijen"),
-], ids=["points-back", "author-says-ik"])
+    # under a heading that asks a question, the text answers it without repeating its words
+    ("# Factsheet voor leden\n\n## Wat doet de digitale BiebPas?\n\nHet is een app waarmee leden boeken "
+     "lenen en verlengen zonder langs de balie te gaan.\n\nAlle bibliotheken bieden zo'n app vanaf 2026 aan.\n\n"
+     "## Meer informatie\n\nVragen over de BiebPas kunnen worden gesteld via de helpdesk van de bibliotheek.\n",
+     "Wat doet de digitale BiebPas?",
+     "Het is een app waarmee leden boeken lenen"),
+], ids=["points-back", "author-says-ik", "question-heading"])
 def test_a_sentence_that_needs_its_context_answers_and_leads(tmp_path, text, question, first):
-    """A sentence whose subject stands elsewhere (the sentence before it, the letter's signature) is read with it:
-    it is quoted, and first."""
+    """A sentence whose subject stands elsewhere (the sentence before it, the letter's signature, the heading that
+    asks what it answers) is read with it: it is quoted, and first."""
     settings = indexed(tmp_path, {"doc.md": text})
     answer = Answerer(settings, "extractive").ask(question)
     assert not answer.abstained
