@@ -1,0 +1,40 @@
+"""The order an answer's quotes are read in: the one that answers first, then the rest as the document has them,
+each footnote after the sentence that points to it (its span starts where its passage does)."""
+
+from __future__ import annotations
+
+from assistant.answer.evidence import Evidence, _led
+from assistant.types import Chunk, Footnote, Span
+
+TEXT = ("Het kabinet richtte een coalitie op¹. Daarna volgden er drie². De coalitie werkt aan ethiek. "
+        "Zij rapporteert jaarlijks.")
+CHUNK = Chunk(chunk_id="c1", doc_id="d", ordinal=0, text=TEXT, start=0, end=len(TEXT), section=("1. Coalities",),
+              pages=(1,),
+              footnotes=(Footnote(1, "Zie Kamerstuk 26 643, nr. 940.", 1), Footnote(2, "Zie de bijlage.", 1)))
+
+
+def sentence(quote: str, score: float) -> Evidence:
+    start = TEXT.index(quote)
+    return Evidence(1, CHUNK, Span(doc_id="d", quote=quote, start=start, end=start + len(quote)), 0.5, score)
+
+
+def note(number: int, score: float) -> Evidence:
+    text = CHUNK.footnotes[number - 1].text
+    return Evidence(1, CHUNK, Span(doc_id="d", quote=text, footnote=number, start=0, end=0), 0.5, score)
+
+
+def test_a_footnote_follows_the_sentence_that_points_to_it():
+    lead = sentence("De coalitie werkt aan ethiek.", 3.0)
+    first, second = sentence("Het kabinet richtte een coalitie op¹.", 2.5), sentence("Daarna volgden er drie².", 2.4)
+    last = sentence("Zij rapporteert jaarlijks.", 2.3)
+    chosen = [lead, last, second, first, note(2, 2.0), note(1, 2.0)]
+    assert [ev.span.footnote or ev.span.quote for ev in _led(chosen, "Waar werkt de coalitie aan?")] == [
+        "De coalitie werkt aan ethiek.", "Het kabinet richtte een coalitie op¹.", 1, "Daarna volgden er drie².", 2,
+        "Zij rapporteert jaarlijks."]
+
+
+def test_a_footnote_no_chosen_sentence_points_to_closes_its_passage():
+    lead, other = sentence("De coalitie werkt aan ethiek.", 3.0), sentence("Daarna volgden er drie².", 2.4)
+    order = _led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?")
+    assert [ev.span.footnote or ev.span.quote for ev in order] == [
+        "De coalitie werkt aan ethiek.", "Daarna volgden er drie².", 2, 1]
