@@ -93,6 +93,12 @@ class AnswerSettings(_Section):
         description="Weight of a sentence's embedding similarity to the question in choosing evidence (next to "
         "its coverage of the question's words and its passage's rank).",
     )
+    phrase_weight: float = Field(
+        0.25, ge=0,
+        description="Weight, in choosing evidence, of the share of the question's neighbouring word pairs a sentence "
+        "holds side by side as well (\"AI in actie\" as the name it is, not \"AI\" here and \"actie\" there); "
+        "0 leaves word order out.",
+    )
     max_sentences: int = Field(3, ge=1, description="Most evidence sentences an answer rests on.")
     max_sentences_broad: int = Field(
         5, ge=1, description="...for a question that asks for several things (joined by 'en'/'and', 'naast', "

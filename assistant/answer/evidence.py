@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 import numpy as np
 
@@ -140,10 +141,40 @@ class Scorer:
                 terms[stem].forms.update({t: max(terms[stem].forms.get(t, 0.0), 1.0 / len(stems)) for t in stems})
         return terms
 
+    def phrases(self, question: str, terms: Terms) -> list[tuple[str, str]]:
+        """The question's own terms that stand next to each other in it, in its order, stop words between them
+        left out ("AI in actie" is the pair "ai", "actie")."""
+        own = [t for t in lexical_tokens(question) if t in terms and terms[t].weight == 1.0]
+        return [(a, b) for a, b in pairwise(own) if a != b]
+
+    def in_order(self, terms: Terms, pairs: list[tuple[str, str]], text: str,
+                 setting: frozenset[str] = frozenset()) -> float:
+        """The (idf-weighted) share of the question `text` holds in the question's word order: each of its `pairs`
+        that stands side by side in `text` too (its words or their translations, met as in `coverage`), weighing
+        as the mean of its two words. A name ("AI in actie", "Inkopen met Impact") is met where it is named, more
+        than where its words stand apart: word order as sequential dependence models in retrieval use it.
+        A pair both of whose words are in the `setting` (the document's title: "Regeling subsidie digitale
+        hulppunten") is met by every sentence, as in `coverage`, so the sentence that repeats it is not preferred."""
+        if not pairs:
+            return 0.0
+        tokens = lexical_tokens(text)
+        side_by_side = set(pairwise(tokens))
+        weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
+        met = 0.0
+        for a, b in pairs:
+            first, second = terms[a].forms, terms[b].forms
+            if setting.intersection(first) and setting.intersection(second):
+                met += (weight[a] + weight[b]) / 2
+                continue
+            met += (weight[a] + weight[b]) / 2 * max(
+                (first[x] * second[y] for x, y in side_by_side if x in first and y in second), default=0.0)
+        return met / sum(weight.values())
+
     def evidence(self, question: str, hits: list[Hit], context: str = "",
                  bridges: dict[str, list[str]] | None = None) -> list[Evidence]:
         """Every sentence and footnote of the retrieved passages, best first; `context` words count less."""
         terms = self.terms(question, context, bridges)
+        pairs = self.phrases(question, terms)
         a = self.settings.answer
         asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
         asked /= max(float(np.linalg.norm(asked)), 1e-12)
@@ -176,18 +207,19 @@ class Scorer:
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
                 span = Span(doc_id=chunk.doc_id, quote=text, page=page, section=section, start=start, end=end,
                             table_header=header)
-                candidates.append(Evidence(rank, chunk, span, coverage,
-                                           coverage + 0.3 * prior + a.similarity_weight * similarity,
-                                           similarity=similarity, nearby=self.coverage(terms, around, read_in)))
+                score = (coverage + 0.3 * prior + a.similarity_weight * similarity
+                         + a.phrase_weight * self.in_order(terms, pairs, text, read_in))
+                candidates.append(Evidence(rank, chunk, span, coverage, score, similarity=similarity,
+                                           nearby=self.coverage(terms, around, read_in)))
             for note in chunk.footnotes:
                 if INSTRUCTION.search(note.text):
                     continue
                 coverage = self.coverage(terms, note.text, setting)
                 span = Span(doc_id=chunk.doc_id, quote=note.text, page=note.page, section=section,
                             footnote=note.number, start=chunk.start, end=chunk.start)
-                candidates.append(Evidence(rank, chunk, span, coverage,
-                                           coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit),
-                                           hit_similarity(hit)))
+                score = (coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit)
+                         + a.phrase_weight * self.in_order(terms, pairs, note.text, setting))
+                candidates.append(Evidence(rank, chunk, span, coverage, score, hit_similarity(hit)))
         counted = counted_noun(question)
         for ev in candidates:  # "Hoeveel scenario's?" is answered by "vier scenario's", not "drie overheidslagen"
             if counted and counts(ev.span.quote, counted):

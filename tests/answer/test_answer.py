@@ -20,6 +20,7 @@ from assistant.retrieve import Filters
 from assistant.text.marks import SUPERSCRIPT_DIGITS
 from assistant.text.normalize import language_of, match_key
 from assistant.text.sentences import sentence_units
+from assistant.text.tokens import lexical_tokens
 from assistant.types import AssistantError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -657,3 +658,25 @@ def test_the_words_of_a_documents_title_choose_no_sentence_of_it(versions):
     answer = versions.ask("Hoeveel geld is er volgens het Uitvoeringsplan Digitale Inclusie 2025 beschikbaar?")
     assert "17,8 miljoen euro" in answer.citations[0].quote
     assert not any(c.quote.startswith("Uitvoeringsplan Digitale Inclusie") for c in answer.citations)
+
+
+
+def test_words_in_the_questions_order_count_where_they_stand_side_by_side(tmp_path):
+    """A sentence that names what the question names ("Data in de wijk") holds the question's neighbouring
+    words side by side; one that holds the same words apart does not; a pair of the document's title is met by
+    every sentence, as its words are."""
+    settings = indexed(tmp_path, {"coalities.md": (
+        "# Coalities in de regio\n\nDe coalitie verzamelt data van sensoren in elke wijk voor het landelijke "
+        "dashboard.\n\nDe coalitie Data in de wijk brengt bewoners en gemeenten samen rond buurtvraagstukken.\n")})
+    scorer = Answerer(settings, "extractive").scorer
+    question = "Wat doet de coalitie Data in de wijk?"
+    terms = scorer.terms(question)
+    pairs = scorer.phrases(question, terms)
+    assert pairs[-2:] == [("coalitie", "data"), ("data", "wijk")]
+    apart = "De coalitie verzamelt data van sensoren in elke wijk voor het landelijke dashboard."
+    named = "De coalitie Data in de wijk brengt bewoners en gemeenten samen rond buurtvraagstukken."
+    assert scorer.coverage(terms, apart) == scorer.coverage(terms, named) > 0.5
+    assert scorer.in_order(terms, pairs, apart) == 0.0
+    assert 0.3 < scorer.in_order(terms, pairs, named) < 1.0  # two of the pairs, weighed next to every word
+    setting = frozenset(lexical_tokens("Data in de wijk"))
+    assert scorer.in_order(terms, pairs, apart, setting) == scorer.in_order(terms, [("data", "wijk")], named)
