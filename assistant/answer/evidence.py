@@ -200,15 +200,17 @@ class Scorer:
                 header = doc.table_header(start)
                 read_in = (setting | frozenset(lexical_tokens(header)) if header else setting) | asked_by
                 coverage = self.coverage(terms, text, read_in)
+                ordered = self.in_order(terms, pairs, text, read_in)
                 if i and _POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
-                    coverage = max(coverage, self.coverage(terms, doc.text[units[i - 1][0] : end], read_in))
+                    with_before = doc.text[units[i - 1][0] : end]
+                    coverage = max(coverage, self.coverage(terms, with_before, read_in))
+                    ordered = max(ordered, self.in_order(terms, pairs, with_before, read_in))
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
                 span = Span(doc_id=chunk.doc_id, quote=text, page=page, section=section, start=start, end=end,
                             table_header=header)
-                score = (coverage + 0.3 * prior + a.similarity_weight * similarity
-                         + a.phrase_weight * self.in_order(terms, pairs, text, read_in))
+                score = coverage + 0.3 * prior + a.similarity_weight * similarity + a.phrase_weight * ordered
                 candidates.append(Evidence(rank, chunk, span, coverage, score, similarity=similarity,
                                            nearby=self.coverage(terms, around, read_in)))
             for note in chunk.footnotes:
