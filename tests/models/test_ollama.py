@@ -481,8 +481,11 @@ def test_ctrl_c_while_the_model_writes_exits_cleanly(bundled, server):
         shown = _read_until(master, lambda text: len(pieces(text)) >= 3, proc)
         assert server.holding.is_set() and proc.poll() is None, shown  # held: it is still writing
         proc.send_signal(signal.SIGINT)
-        returncode = proc.wait(timeout=120)
-        stderr = proc.stderr.read().decode()
+        try:  # read stderr while waiting: a child blocked on a full pipe would look like one that ignores Ctrl-C
+            _, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(f"still running after Ctrl-C; its stderr so far: {exc.stderr!r}") from exc
+        returncode, stderr = proc.returncode, err.decode()
     finally:
         if proc.poll() is None:
             proc.kill()
