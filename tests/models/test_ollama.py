@@ -483,8 +483,10 @@ def test_ctrl_c_while_the_model_writes_exits_cleanly(bundled, server):
         proc.send_signal(signal.SIGINT)
         try:  # read stderr while waiting: a child blocked on a full pipe would look like one that ignores Ctrl-C
             _, err = proc.communicate(timeout=120)
-        except subprocess.TimeoutExpired as exc:
-            raise AssertionError(f"still running after Ctrl-C; its stderr so far: {exc.stderr!r}") from exc
+        except subprocess.TimeoutExpired as exc:  # what it wrote, and whether it blocks or ignores SIGINT (bit 2)
+            masks = [line for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+                     if line.startswith(("SigBlk", "SigIgn", "SigCgt"))]
+            raise AssertionError(f"still running after Ctrl-C; its stderr so far: {exc.stderr!r}; {masks}") from exc
         returncode, stderr = proc.returncode, err.decode()
     finally:
         if proc.poll() is None:
