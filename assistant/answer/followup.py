@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,10 +16,12 @@ from assistant.text import rules
 from assistant.text.normalize import language_of
 from assistant.text.tokens import lexical_tokens
 
-# A follow-up that points back ("Wie is daarvoor verantwoordelijk?", "Waar werkt die coalitie aan?") is read together
-# with the question before it (`assistant/rules/questions.toml`).
-_DEMONSTRATIVE = rules.rule("questions", "demonstrative")
+# The signs that a question leans on the one before (`assistant/rules/questions.toml`), and how much each weighs:
+# a logistic regression fitted by `evals/fit_followup.py` (`assistant/rules/followup.toml`).
 _BACK_REFERENCE = rules.rule("questions", "back-reference")
+_CONTINUES = rules.rule("questions", "continues")
+_DEMONSTRATIVE = rules.rule("questions", "demonstrative")
+_MODEL = rules.table("followup", "model")
 
 
 @dataclass
@@ -33,13 +36,13 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
     """A follow-up made to stand on its own, and the earlier question it still leans on ("" if none).
 
     An instructed model rewrites it (used only if it keeps two thirds of the follow-up's own terms);
-    otherwise a follow-up that refers back ("daarvan", "deze", "it") is read together with the previous
-    question, whose words then count less in choosing evidence.
+    otherwise a question that more likely than not leans on the previous one (`leans_on`) is read together
+    with it, whose words then count less in choosing evidence.
     """
     if not history:
         return question, ""
     previous = history[-1].question
-    own = set(lexical_tokens(_BACK_REFERENCE.sub(" ", question))) - QUESTION_WORDS
+    own = _own_terms(question)
     if backend.chat is not None and backend.instructed:
         template = prompts.load(settings.prompts_dir, "condense", language_of(question))
         try:
@@ -51,6 +54,35 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
         kept = len(own & set(lexical_tokens(rewrite))) / max(len(own), 1)
         if 0 < len(rewrite) <= 3 * len(question) + 200 and kept >= 2 / 3:
             return rewrite, ""
-    if _BACK_REFERENCE.search(question) or _DEMONSTRATIVE.search(question) or len(own) < 2:
+    if leans_on(question, previous) > _MODEL["threshold"]:
         return question, previous
     return question, ""
+
+
+def signs(question: str, previous: str) -> dict[str, float]:
+    """What tells a question that leans on the one before it from one that stands alone: words that point back
+    ("daarvan", "it"), an opening "En"/"And", a demonstrative among its first words ("Waar werkt die coalitie
+    aan?"), how few terms of its own it has, and the share of those the previous question holds ("die
+    samenwerking" after a question about working together)."""
+    own = _own_terms(question)
+    return {"refers_back": float(bool(_BACK_REFERENCE.search(question))),
+            "continues": float(bool(_CONTINUES.match(question))),
+            "demonstrative": float(bool(_DEMONSTRATIVE.search(question))),
+            "own_terms": float(len(own)),
+            "shared": len(own & (set(lexical_tokens(previous)) - QUESTION_WORDS)) / max(len(own), 1)}
+
+
+def leans_on(question: str, previous: str) -> float:
+    """How likely `question` is a follow-up of `previous`, by its `signs` weighed as fitted on the train sets'
+    follow-ups and on their other questions each put after an unrelated one. No single sign decides: on the dev
+    sets a rule ("points back, opens with a demonstrative, or has fewer than two terms of its own") found 6 of
+    13 follow-ups and took 25 of 185 other questions for one; the fitted weighing finds 11 and takes 10
+    (`evals/fit_followup.py`)."""
+    found = signs(question, previous)
+    z = _MODEL["intercept"] + sum(weight * found[name] for name, weight in _MODEL["weights"].items())
+    return 1 / (1 + math.exp(-z))
+
+
+def _own_terms(question: str) -> set[str]:
+    """A question's terms other than its question words and the words by which it points back."""
+    return set(lexical_tokens(_BACK_REFERENCE.sub(" ", question))) - QUESTION_WORDS

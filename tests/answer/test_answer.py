@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, REGELING, cli_env, indexed
 
-from assistant.answer.answerer import Answerer, Turn
+from assistant.answer.answerer import Answerer
 from assistant.answer.questions import has_asked_type
 from assistant.cli import cli
 from assistant.ingest import ingest
@@ -166,30 +166,6 @@ def test_a_sentence_that_announces_a_list_is_quoted_with_its_items(answerer):
     assert "1. Bestuurlijk en maatschappelijk bewustzijn" in quote and "3. Kaderstelling en standaardisering" in quote
     document = answerer.index.document(listed[0].doc_id)
     assert document.text[listed[0].start : listed[0].end] == quote, "the list is one verbatim span"
-
-
-def test_follow_up_that_refers_back_is_read_with_the_previous_question(answerer):
-    first = "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten in de publieke dienstverlening?"
-    follow_up = "Met wie gaat de staatssecretaris de aanpak daarvan coördineren?"
-    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
-    answer = answerer.ask(follow_up, [Turn(first, "…")])
-    assert any("regeringscommissaris informatiehuishouding" in c.quote for c in answer.citations), answer.answer
-    assert any("previous question" in n for n in answer.notices)
-    # a question that stands on its own is not mixed with the one before
-    assert answerer.standalone("Wat is de Basis Data Infrastructuur?", [Turn(first)]) == (
-        "Wat is de Basis Data Infrastructuur?", "")
-
-
-def test_follow_up_with_a_demonstrative_is_read_with_the_previous_question(answerer):
-    first = "Welke partijen zitten in de coalitie rond geo-informatie die onder thema 3 wordt genoemd?"
-    follow_up = "Waar werkt die coalitie aan?"
-    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
-    answer = answerer.ask(follow_up, [Turn(first)])
-    assert "geodatafundament" in answer.answer and not answer.abstained, answer.answer
-    assert "geodatafundament" not in answerer.ask(follow_up).answer  # alone, "die coalitie" could be any
-    # "die" further on is a relative pronoun: such a question stands on its own
-    own = "Welke partijen zitten in de coalitie die werkt aan een geodatafundament?"
-    assert answerer.standalone(own, [Turn(first)]) == (own, "")
 
 
 def test_english_question_finds_dutch_evidence_by_meaning(answerer):

@@ -1,0 +1,70 @@
+"""Follow-up questions: read together with the question before them when they lean on it, by the fitted weighing
+of the signs that they do (`answer.followup.leans_on`, `assistant/rules/followup.toml`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answerer import Answerer, Turn
+from assistant.answer.followup import leans_on, signs
+from assistant.text import rules
+
+
+@pytest.fixture(scope="module")
+def answerer(bundled):
+    return Answerer(bundled, "extractive")
+
+
+def test_follow_up_that_refers_back_is_read_with_the_previous_question(answerer):
+    first = "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten in de publieke dienstverlening?"
+    follow_up = "Met wie gaat de staatssecretaris de aanpak daarvan coördineren?"
+    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
+    answer = answerer.ask(follow_up, [Turn(first, "…")])
+    assert any("regeringscommissaris informatiehuishouding" in c.quote for c in answer.citations), answer.answer
+    assert any("previous question" in n for n in answer.notices)
+    # a question that stands on its own is not mixed with the one before
+    assert answerer.standalone("Wat is de Basis Data Infrastructuur?", [Turn(first)]) == (
+        "Wat is de Basis Data Infrastructuur?", "")
+
+
+def test_follow_up_with_a_demonstrative_is_read_with_the_previous_question(answerer):
+    first = "Welke partijen zitten in de coalitie rond geo-informatie die onder thema 3 wordt genoemd?"
+    follow_up = "Waar werkt die coalitie aan?"
+    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
+    answer = answerer.ask(follow_up, [Turn(first)])
+    assert "geodatafundament" in answer.answer and not answer.abstained, answer.answer
+    assert "geodatafundament" not in answerer.ask(follow_up).answer  # alone, "die coalitie" could be any
+    # "die" further on is a relative pronoun: such a question stands on its own
+    own = "Welke partijen zitten in de coalitie die werkt aan een geodatafundament?"
+    assert answerer.standalone(own, [Turn(first)]) == (own, "")
+
+
+def test_a_question_that_goes_on_with_en_is_read_with_the_one_before(answerer):
+    """No word of it points back, and it has two terms of its own: the rule it replaces read it alone, and the
+    answer led with what the documents say of actielijnen in general."""
+    first = "Welke organisaties vormen de coalitie voor digitale ethiek?"
+    follow_up = "En welke actielijnen heeft de coalitie?"
+    assert answerer.standalone(follow_up, [Turn(first)]) == (follow_up, first)
+    answer = answerer.ask(follow_up, [Turn(first)])
+    assert "Concreet werkt deze coalitie aan drie actielijnen" in answer.citations[0].quote, answer.answer
+    alone = answerer.ask(follow_up)
+    assert "drie actielijnen" not in alone.citations[0].quote, alone.answer
+
+
+def test_the_signs_weigh_together():
+    """A question with many terms of its own and none of the previous one's stands alone, although it opens with
+    a demonstrative; a short one that points back does not; the words it shares with the previous one count."""
+    before = "Wat doet de coalitie voor digitale ethiek?"
+    assert leans_on("And when was it sent?", "Who signed the letter?") > 0.9
+    assert leans_on("Hoe draagt de agenda bij aan de verduurzaming van datacenters in Nederland en Europa?",
+                    "Wat betekent NOLAI?") < 0.5
+    shared = leans_on("Welke instrumenten wil de coalitie toetsen?", before)
+    assert shared > leans_on("Welke instrumenten wil de regering toetsen?", before)
+    assert signs("Welke instrumenten wil de coalitie toetsen?", before)["shared"] == pytest.approx(1 / 3)
+
+
+def test_the_fitted_weights_are_those_of_the_signs():
+    """`evals/fit_followup.py` writes one weight per sign; a sign added or renamed without refitting fails here."""
+    model = rules.table("followup", "model")
+    assert set(model["weights"]) == set(signs("Wie?", "Wat?"))
+    assert 0 < model["threshold"] < 1
