@@ -42,8 +42,8 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
     if not history:
         return question, ""
     previous = history[-1].question
-    own = _own_terms(question)
     if backend.chat is not None and backend.instructed:
+        own = _own_terms(question)
         template = prompts.load(settings.prompts_dir, "condense", language_of(question))
         try:
             reply = backend.chat.invoke(
