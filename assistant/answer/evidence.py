@@ -248,7 +248,9 @@ class Scorer:
 
     def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
         """The evidence sentences an answer rests on, the one that answers first (`_led`) and the others in
-        document order; none when the documents do not answer.
+        document order; none when the documents do not answer. Of two that overlap, the better-scoring one stays,
+        unless the other holds all of it and more (a list run on into the sentence after its last item): then
+        that one takes its place.
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
@@ -271,9 +273,11 @@ class Scorer:
             for ev in candidates:
                 if len(chosen) == most or ev.score < a.keep_ratio * top:
                     break
-                if any(_overlap(ev.span, c.span) for c in chosen):
-                    continue
-                chosen.append(ev)
+                held = [c for c in chosen if _overlap(ev.span, c.span)]
+                if not held:
+                    chosen.append(ev)
+                elif all(_holds(ev.span, c.span) for c in held):  # it says what they say and more: it takes their place
+                    chosen = [ev if c is held[0] else c for c in chosen if c is held[0] or c not in held]
             chosen += _footnotes_of(chosen, candidates)
         if not has_asked_type(question, [ev.span.quote for ev in chosen if ev.span.footnote is None],
                                [ev.span.quote for ev in chosen if ev.span.footnote is not None]):
@@ -368,6 +372,13 @@ def _list_end(text: str, start: int, end: int) -> int:
     if _POINTS_BACK.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
         return _list_end(text, a, b)
     return end
+
+
+def _holds(a: Span, b: Span) -> bool:
+    """Whether the running text of span `a` holds all of span `b` and more: a list that ends in the sentence
+    after it ("Het Bureau doet drie aanbevelingen: - … In de monitor over 2025 rapporteert het Bureau over de
+    opvolging van deze aanbevelingen.") holds that sentence."""
+    return a.footnote is None and b.footnote is None and a.start <= b.start and b.end <= a.end and a != b
 
 
 def _overlap(a: Span, b: Span) -> bool:
