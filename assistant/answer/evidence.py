@@ -249,8 +249,8 @@ class Scorer:
     def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
         """The evidence sentences an answer rests on, the one that answers first (`_led`) and the others in
         document order; none when the documents do not answer. Of two that overlap, the better-scoring one stays,
-        unless the other holds all of it and more (a list run on into the sentence after its last item): then
-        that one takes its place.
+        unless it is the sentence a list ran on into after its last item (`_holds`): then the list takes its
+        place.
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
@@ -276,7 +276,7 @@ class Scorer:
                 held = [c for c in chosen if _overlap(ev.span, c.span)]
                 if not held:
                     chosen.append(ev)
-                elif all(_holds(ev.span, c.span) for c in held):  # it says what they say and more: it takes their place
+                elif all(_holds(ev.span, c.span) for c in held):  # a list that ran on into them: it answers
                     chosen = [ev if c is held[0] else c for c in chosen if c is held[0] or c not in held]
             chosen += _footnotes_of(chosen, candidates)
         if not has_asked_type(question, [ev.span.quote for ev in chosen if ev.span.footnote is None],
@@ -375,10 +375,12 @@ def _list_end(text: str, start: int, end: int) -> int:
 
 
 def _holds(a: Span, b: Span) -> bool:
-    """Whether the running text of span `a` holds all of span `b` and more: a list that ends in the sentence
-    after it ("Het Bureau doet drie aanbevelingen: - … In de monitor over 2025 rapporteert het Bureau over de
-    opvolging van deze aanbevelingen.") holds that sentence."""
-    return a.footnote is None and b.footnote is None and a.start <= b.start and b.end <= a.end and a != b
+    """Whether span `a` is a list run on into the sentence `b` after its last item ("- Publiceer … op een openbaar
+    dashboard. In de monitor over 2025 rapporteert het Bureau over de opvolging van deze aanbevelingen."): it ends
+    with `b`, which is none of its items. Then `a` answers and `b` only adds to it; an item, by contrast, is the
+    precise answer, and the list around it is no better quote."""
+    return (a.footnote is None and b.footnote is None and a.start < b.start and a.end == b.end
+            and not LIST_ITEM.match("\n" + b.quote))
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -1,5 +1,5 @@
-"""A list is quoted whole: a sentence that its span holds (the sentence run on after its last item) gives way to it,
-not the other way round."""
+"""A list is quoted whole where it answers: the sentence it ran on into after its last item gives way to it; an
+item that answers does not."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ In 2025 logden burgers vaker in dan in enig jaar daarvoor.
 """
 
 
-def test_a_list_that_holds_a_chosen_sentence_takes_its_place(tmp_path):
+def test_a_list_takes_the_place_of_the_sentence_it_ran_on_into(tmp_path):
     """The sentence after the last item scores higher than the list that holds it (it names the monitor); the list
     was left out as overlapping it, and the answer quoted the last item alone."""
     answer = Answerer(indexed(tmp_path, {"monitor.md": MONITOR}), "extractive").ask(
@@ -35,3 +35,11 @@ def test_a_list_that_holds_a_chosen_sentence_takes_its_place(tmp_path):
     assert all(item in listed[0].quote for item in ("Stel een norm", "Meet de tevredenheid", "Publiceer storingen"))
     spans = [(c.start, c.end) for c in answer.citations if c.footnote is None]
     assert not any(a < d and c < b for i, (a, b) in enumerate(spans) for (c, d) in spans[i + 1:]), spans
+
+
+def test_an_item_that_answers_is_quoted_without_its_list(tmp_path):
+    """The list holds the item too, but it is no better quote: the answer is the item."""
+    answer = Answerer(indexed(tmp_path, {"monitor.md": MONITOR}), "extractive").ask(
+        "Hoe vaak moet de tevredenheid van gebruikers worden gemeten?")
+    assert answer.citations and "Meet de tevredenheid van gebruikers elk kwartaal" in answer.citations[0].quote
+    assert not any("drie aanbevelingen" in c.quote for c in answer.citations), answer.answer
