@@ -273,11 +273,11 @@ class Scorer:
             for ev in candidates:
                 if len(chosen) == most or ev.score < a.keep_ratio * top:
                     break
-                held = [c for c in chosen if _overlap(ev.span, c.span)]
+                held = [i for i, c in enumerate(chosen) if _overlap(ev.span, c.span)]
                 if not held:
                     chosen.append(ev)
-                elif all(_holds(ev.span, c.span) for c in held):  # a list that ran on into them: it answers
-                    chosen = [ev if c is held[0] else c for c in chosen if c is held[0] or c not in held]
+                elif len(held) == 1 and _holds(ev.span, chosen[held[0]].span):  # the list that ran on into it
+                    chosen[held[0]] = ev
             chosen += _footnotes_of(chosen, candidates)
         if not has_asked_type(question, [ev.span.quote for ev in chosen if ev.span.footnote is None],
                                [ev.span.quote for ev in chosen if ev.span.footnote is not None]):
