@@ -10,16 +10,16 @@ sentences around it) nor the best passage's embedding similarity reaches its cal
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 
 import numpy as np
 
+from assistant.answer.extent import POINTS_BACK, extent
 from assistant.answer.guard import INSTRUCTION
-from assistant.answer.questions import BROAD, QUESTION_WORDS, counted_noun, counts, has_asked_type
+from assistant.answer.questions import BROAD, QUESTION_WORDS, asks_address, counted_noun, counts, has_asked_type
 from assistant.config import Settings
 from assistant.enrich.colophon import author
 from assistant.index import Index
@@ -29,21 +29,12 @@ from assistant.retrieve import Hit
 from assistant.text import rules
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT, SUPERSCRIPT_DIGITS
 from assistant.text.normalize import match_key
-from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans, sentence_units
+from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, Document, Span
 
-_MAX_LIST_CHARS = 1200
-# Where the evidence for a sentence ends: items given as sentences ("De eerste is ...", then "De tweede ...",
-# `ENUMERATION_ITEM`), a short sentence that only adds to the one before; and a sentence that points back at the
-# one before, read with it (`assistant/rules/evidence.toml`).
-_FIRST_ITEM = rules.rule("evidence", "first-item")
-_POINTS_BACK = rules.rule("evidence", "points-back")
-_MAX_ADDITION_WORDS = 15
-# "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
-_COUNTS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items() if n <= 5}
-_ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0,2}}[\w«»‘’'-]+(?:en|s)\W?[.]\s*$",
-                        re.IGNORECASE)
+# A web address alone says where something is, not what (`assistant/rules/evidence.toml`).
+_WEB_ADDRESS = rules.rule("evidence", "web-address")
 # How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.
 _CONTEXT_WEIGHT = 0.2
 _COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it covered the whole question once more
@@ -179,6 +170,7 @@ class Scorer:
         asked = np.array(get_embeddings(self.settings).embed_query(f"{context} {question}".strip()), dtype=np.float32)
         asked /= max(float(np.linalg.norm(asked)), 1e-12)
         candidates: list[Evidence] = []
+        no_address = not asks_address(question)  # a bare web address answers only where something is found
         superseded = self.superseded(hits)
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
@@ -192,16 +184,16 @@ class Scorer:
             units = sentence_units(chunk)
             asked_by = _asked_by(chunk)
             for i, (start, end) in enumerate(units):
-                end = _list_end(doc.text, start, end)
+                end = extent(doc.text, start, end)
                 text = doc.text[start:end]
-                if INSTRUCTION.search(text) or ((key := match_key(text)) and (title.startswith(key) or key in heads)):
-                    continue  # an instruction is no evidence, nor the title or a heading (each citation names them)
+                if _no_evidence(text, no_address, title, heads):
+                    continue
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
                 read_in = (setting | frozenset(lexical_tokens(header)) if header else setting) | asked_by
                 coverage = self.coverage(terms, text, read_in)
                 ordered = self.in_order(terms, pairs, text, read_in)
-                if i and _POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
+                if i and POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
                     with_before = doc.text[units[i - 1][0] : end]
                     coverage = max(coverage, self.coverage(terms, with_before, read_in))
                     ordered = max(ordered, self.in_order(terms, pairs, with_before, read_in))
@@ -214,7 +206,7 @@ class Scorer:
                 candidates.append(Evidence(rank, chunk, span, coverage, score, similarity=similarity,
                                            nearby=self.coverage(terms, around, read_in)))
             for note in chunk.footnotes:
-                if INSTRUCTION.search(note.text):
+                if _no_evidence(note.text, no_address):
                     continue
                 coverage = self.coverage(terms, note.text, setting)
                 span = Span(doc_id=chunk.doc_id, quote=note.text, page=note.page, section=section,
@@ -316,6 +308,15 @@ def _markers(ev: Evidence) -> list[int]:
     return [int(m.translate(SUPERSCRIPT_DIGITS)) for m in SUPERSCRIPT.findall(ev.span.quote)]
 
 
+def _no_evidence(text: str, no_address: bool, title: str = "", heads: Collection[str] = ()) -> bool:
+    """An instruction is no evidence, nor a bare web address where the question does not ask where something is
+    found, nor the document's title or a heading (each citation names them)."""
+    if INSTRUCTION.search(text) or (no_address and _WEB_ADDRESS.match(text)):
+        return True
+    key = match_key(text)
+    return bool(key) and bool(title.startswith(key) or key in heads)
+
+
 def _asked_by(chunk: Chunk) -> frozenset[str]:
     """The stems of the heading a passage stands under when that heading asks a question ("Wat is de
     EDI-wallet?"): the text under it answers it without repeating its words ("De Europese digitale identiteit is
@@ -340,38 +341,6 @@ def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Ev
             have.add(ev.span.quote)
             out.append(ev)
     return out
-
-
-def _list_end(text: str, start: int, end: int) -> int:
-    """Where the evidence for the sentence [start, end) ends: a sentence that announces a list ("drie
-    actielijnen:", "Daarbij spelen twee belangrijke vragen.") takes the items along, since they are its answer;
-    so does one whose items follow as sentences ("De eerste is ... De tweede is ...") or that opens them ("De ene
-    as ..."); and a short sentence that only adds to it ("De wettelijke grondslag speelt hierbij een belangrijke
-    rol.")."""
-    announced = end
-    if text[max(0, end - 8) : end].rstrip().endswith(":"):
-        while (item := LIST_ITEM.match(text, end)) and item.end() - announced <= _MAX_LIST_CHARS:
-            end = item.end()
-        return end
-    following = [(a, b) for a, b in sentence_spans(text, end, min(len(text), end + _MAX_LIST_CHARS))
-                 if text[end:a].count("\n\n") <= 1]
-    if not following:
-        return end
-    if count := _ANNOUNCED.search(text[start:end]):
-        items = following[: _COUNTS[count.group(1).lower()]]
-        return items[-1][1] if items and items[-1][1] - announced <= _MAX_LIST_CHARS else end
-    if _FIRST_ITEM.match(text, start) or _FIRST_ITEM.match(text, following[0][0]):
-        i = 0  # items, with at most one other sentence between two of them ("Hierbij moet ... worden begrepen")
-        while i < len(following):
-            step = 1 if ENUMERATION_ITEM.match(text, following[i][0]) else 2
-            if step == 2 and not (i + 1 < len(following) and ENUMERATION_ITEM.match(text, following[i + 1][0])):
-                break
-            end, i = following[i + step - 1][1], i + step
-        return end
-    a, b = following[0]
-    if _POINTS_BACK.search(text[a:b]) and len(text[a:b].split()) <= _MAX_ADDITION_WORDS:
-        return _list_end(text, a, b)
-    return end
 
 
 def _holds(a: Span, b: Span) -> bool:

@@ -28,6 +28,7 @@ _ASKS_TIME = rules.rule("questions", "asks-time")
 _ASKS_DAY = rules.rule("questions", "asks-day")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
 _COUNTED = rules.rule("questions", "counted-noun")
+_ASKS_ADDRESS = rules.rule("questions", "asks-address")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -75,6 +76,11 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -
         return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or _CLOCK.search(t) or any(m in t for m in MONTHS_EN)
                    for t in texts)
     return True
+
+
+def asks_address(question: str) -> bool:
+    """Whether a question asks where something is published or found, which a web address alone answers."""
+    return bool(_ASKS_ADDRESS.search(question))
 
 
 def asked_term(question: str) -> str | None:
