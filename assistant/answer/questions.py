@@ -33,6 +33,7 @@ _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
 _ENUMERATION = rules.rule("evidence", "enumeration")
+_BETWEEN_ITEMS = rules.rule("evidence", "enumeration-separator")
 _COUNT_WORDS = rules.rule("evidence", "count-words")
 _YEAR = rules.rule("evidence", "year")
 _CLOCK = rules.rule("evidence", "clock-time")
@@ -52,6 +53,18 @@ def counts(text: str, noun: str) -> bool:
                and noun in lexical_tokens(" ".join(words[i + 1 : i + 4])) for i, w in enumerate(words))
 
 
+def _enumerates(text: str, noun: str | None) -> bool:
+    """Whether `text` holds an enumeration that counts `noun`: one none of whose items is the noun itself
+    ("Binnen NOLAI nemen leraren en scholen ... met wetenschappers en leermiddelenmakers" does not count schools,
+    it names them among others). The first part introduces the items and may name what they are ("Doorsnijdende
+    thema’s zijn daarmee digitale ethiek, AI in actie, ... en duurzaamheid")."""
+    found = _ENUMERATION.search(text)
+    if not found or noun is None:
+        return bool(found)
+    _, *items = _BETWEEN_ITEMS.split(found.group(0))
+    return not any((stems := lexical_tokens(item)) and stems[0] == noun for item in items)
+
+
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
     for a count or a time: a number that is not in the question and not a date, or a time expression. A
@@ -66,7 +79,7 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -
             if money and not _MONEY.search(bare):
                 continue
             if set(re.findall(r"\d+(?:[.,]\d+)*", bare)) - asked or _COUNT_WORDS.search(bare) or (
-                    not measure and (_ENUMERATION.search(bare) or LIST_ITEM.search(text))):
+                    not measure and (_enumerates(bare, counted_noun(question)) or LIST_ITEM.search(text))):
                 return True
         return False
     texts = [*texts, *notes]

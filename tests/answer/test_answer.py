@@ -388,6 +388,8 @@ def test_a_question_that_asks_for_several_things_rests_on_more_sentences(bundled
     "Hoeveel geld trekt het kabinet in totaal uit voor de coalities voor de digitale samenleving?",
     "How many staff does the new Directie Coördinatie Algoritmes have?",
     "Wat is het exacte jaarlijkse stroomverbruik van datacenters in Nederland?",
+    # the letter names schools among those who work in NOLAI, and how many take part nowhere
+    "Hoeveel scholen nemen deel aan NOLAI?",
 ])
 def test_a_question_for_a_number_the_evidence_lacks_abstains(answerer, question):
     assert answerer.ask(question).abstained
@@ -417,6 +419,11 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Op welke datum vindt de sessie plaats?", ["De sessie is op 7 juli 2023."], True),
     ("Welke cijfers over waterverbruik noemt het rapport?", ["Er is weinig onderzoek naar waterverbruik."], False),
     ("Welke cijfers over waterverbruik noemt het rapport?", ["Het verbruik steeg met 12 procent."], True),
+    # an enumeration counts what it enumerates, not what one of its items is
+    ("Hoeveel organisaties doen mee?", ["Het gaat om IPO, UWV, SVB, Rijks ICT-Gilde en VNG."], True),
+    ("Hoeveel thema's zijn er?", ["Thema's zijn daarmee ethiek, AI in actie, datagebruik en duurzaamheid."], True),
+    ("Hoeveel scholen doen mee?", ["Leraren en scholen werken samen, met oog voor privacy, veiligheid en "
+                                   "autonomie van leerlingen."], False),
 ])
 def test_the_asked_answer_type_must_be_in_the_evidence(question, texts, has):
     assert has_asked_type(question, texts) is has
