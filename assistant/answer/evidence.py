@@ -358,10 +358,15 @@ def _overlap(a: Span, b: Span) -> bool:
 
 
 def first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
-    seen: set[str] = set()
+    """The best sentence of each retrieved passage, each sentence once (what an abstention offers as maybe related):
+    passages overlap, and the sentence two of them hold was offered twice."""
+    chunks: set[str] = set()
+    spans: set[tuple[str, int, int]] = set()
     out = []
     for ev in candidates:
-        if ev.chunk.chunk_id not in seen and ev.span.footnote is None:
-            seen.add(ev.chunk.chunk_id)
+        where = (ev.chunk.doc_id, ev.span.start, ev.span.end)
+        if ev.chunk.chunk_id not in chunks and where not in spans and ev.span.footnote is None:
+            chunks.add(ev.chunk.chunk_id)
+            spans.add(where)
             out.append(ev)
     return out

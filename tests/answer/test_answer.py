@@ -72,6 +72,14 @@ def test_out_of_scope_abstains_with_related_passages(answerer, question):
     assert answer.related, "the closest passages are offered as maybe related"
 
 
+def test_a_passage_offered_as_related_is_offered_once(answerer):
+    """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
+    answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")
+    assert answer.abstained and answer.related
+    quotes = [c.quote for c in answer.related]
+    assert len(quotes) == len(set(quotes)), quotes
+
+
 @pytest.mark.parametrize("gold", [g for g in GOLD if not g["abstain"]][:60], ids=lambda g: g["id"])
 def test_every_quote_is_verbatim_and_every_marker_resolves(answerer, gold):
     answer = answerer.ask(gold["question"])
