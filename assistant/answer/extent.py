@@ -10,9 +10,8 @@ from assistant.text.marks import LIST_ITEM
 from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans
 
 _MAX_LIST_CHARS = 1200
-# Where the evidence for a sentence ends: items given as sentences ("De eerste is ...", then "De tweede ...",
-# `ENUMERATION_ITEM`), a short sentence that only adds to the one before; and a sentence that points back at the
-# one before, read with it (`assistant/rules/evidence.toml`).
+# Items given as sentences ("De eerste is ...", then "De tweede ...", `ENUMERATION_ITEM`), and a sentence that
+# points back at the one before: a short one only adds to it, and any is read with it (`answer/evidence.py`).
 _FIRST_ITEM = rules.rule("evidence", "first-item")
 POINTS_BACK = rules.rule("evidence", "points-back")
 _MAX_ADDITION_WORDS = 15

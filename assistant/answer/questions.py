@@ -74,12 +74,13 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -
     money = bool(_ASKS_MONEY.search(question))
     if measure or _ASKS_COUNT.search(question):
         asked = set(re.findall(r"\d+", question))
+        counted = counted_noun(question)
         for text in texts:
             bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
             if money and not _MONEY.search(bare):
                 continue
             if set(re.findall(r"\d+(?:[.,]\d+)*", bare)) - asked or _COUNT_WORDS.search(bare) or (
-                    not measure and (_enumerates(bare, counted_noun(question)) or LIST_ITEM.search(text))):
+                    not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
                 return True
         return False
     texts = [*texts, *notes]
