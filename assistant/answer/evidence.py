@@ -271,13 +271,20 @@ class Scorer:
                 elif len(held) == 1 and _holds(ev.span, chosen[held[0]].span):  # the list that ran on into it
                     chosen[held[0]] = ev
             chosen += _footnotes_of(chosen, candidates)
-        if not has_asked_type(question, [ev.span.quote for ev in chosen if ev.span.footnote is None],
-                               [ev.span.quote for ev in chosen if ev.span.footnote is not None]):
+        sentences = [ev for ev in chosen if ev.span.footnote is None]
+        if not has_asked_type(question, [ev.span.quote for ev in sentences],
+                              [ev.span.quote for ev in chosen if ev.span.footnote is not None],
+                              [self._read_under(ev) for ev in sentences]):
             return []
-        return _led(chosen, question)
+        return _led(chosen, question, self._read_under)
+
+    def _read_under(self, ev: Evidence) -> str:
+        """What a sentence is read under: its table's header, its section and its document's title (not its
+        identifier, whose session "2024/25" is no year a figure is of)."""
+        return f"{ev.span.table_header or ''} {ev.span.section} {self.index.meta(ev.chunk.doc_id).title}"
 
 
-def _led(chosen: list[Evidence], question: str) -> list[Evidence]:
+def _led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], str]) -> list[Evidence]:
     """The chosen evidence led by the sentence that answers, the others in document order, a footnote after the
     sentence that points to it. The one that answers is the best one, unless it lacks the kind of thing the
     question asks for (a number, a time, a day) and another chosen one holds it ("Wanneer stuurde de minister de
@@ -286,7 +293,8 @@ def _led(chosen: list[Evidence], question: str) -> list[Evidence]:
     -> 0.750), on the train set too (0.696 -> 0.713); nothing else changes, as the choice itself is the same."""
     def holds(ev: Evidence) -> bool:
         note = ev.span.footnote is not None
-        return has_asked_type(question, [] if note else [ev.span.quote], [ev.span.quote] if note else [])
+        return has_asked_type(question, [] if note else [ev.span.quote], [ev.span.quote] if note else [],
+                              [] if note else [read_under(ev)])
 
     if not chosen:
         return chosen

@@ -65,17 +65,24 @@ def _enumerates(text: str, noun: str | None) -> bool:
     return not any((stems := lexical_tokens(item)) and stems[0] == noun for item in items)
 
 
-def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = ()) -> bool:
+def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
     for a count or a time: a number that is not in the question and not a date, or a time expression. A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
-    date of a cited letter)."""
+    date of a cited letter).
+    A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
+    25 jaar"): the sentence that gives it holds them too, or its setting does (`settings[i]` for `texts[i]`: the
+    table header, section and document title it is read under). "Hoeveel testers waren jonger dan 25 jaar?" is
+    not answered by "3.200 testers, van wie ruim een derde ouder was dan 55 jaar"."""
     measure = bool(_ASKS_MEASURE.search(question))
     money = bool(_ASKS_MONEY.search(question))
     if measure or _ASKS_COUNT.search(question):
         asked = set(re.findall(r"\d+", question))
         counted = counted_noun(question)
-        for text in texts:
+        for i, text in enumerate(texts):
+            setting = settings[i] if i < len(settings) else ""
+            if not asked <= set(re.findall(r"\d+", f"{SUPERSCRIPT.sub('', text)} {setting}")):
+                continue
             bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
             if money and not _MONEY.search(bare):
                 continue

@@ -13,6 +13,11 @@ CHUNK = Chunk(chunk_id="c1", doc_id="d", ordinal=0, text=TEXT, start=0, end=len(
               footnotes=(Footnote(1, "Zie Kamerstuk 26 643, nr. 940.", 1), Footnote(2, "Zie de bijlage.", 1)))
 
 
+def unread(ev: Evidence) -> str:
+    """What a sentence is read under: nothing, here."""
+    return ""
+
+
 def sentence(quote: str, score: float) -> Evidence:
     start = TEXT.index(quote)
     return Evidence(1, CHUNK, Span(doc_id="d", quote=quote, start=start, end=start + len(quote)), 0.5, score)
@@ -28,13 +33,13 @@ def test_a_footnote_follows_the_sentence_that_points_to_it():
     first, second = sentence("Het kabinet richtte een coalitie op¹.", 2.5), sentence("Daarna volgden er drie².", 2.4)
     last = sentence("Zij rapporteert jaarlijks.", 2.3)
     chosen = [lead, last, second, first, note(2, 2.0), note(1, 2.0)]
-    assert [ev.span.footnote or ev.span.quote for ev in _led(chosen, "Waar werkt de coalitie aan?")] == [
+    assert [ev.span.footnote or ev.span.quote for ev in _led(chosen, "Waar werkt de coalitie aan?", unread)] == [
         "De coalitie werkt aan ethiek.", "Het kabinet richtte een coalitie op¹.", 1, "Daarna volgden er drie².", 2,
         "Zij rapporteert jaarlijks."]
 
 
 def test_a_footnote_no_chosen_sentence_points_to_closes_its_passage():
     lead, other = sentence("De coalitie werkt aan ethiek.", 3.0), sentence("Daarna volgden er drie².", 2.4)
-    order = _led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?")
+    order = _led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?", unread)
     assert [ev.span.footnote or ev.span.quote for ev in order] == [
         "De coalitie werkt aan ethiek.", "Daarna volgden er drie².", 2, 1]

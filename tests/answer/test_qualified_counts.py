@@ -1,0 +1,66 @@
+"""A count is of what the question's own numbers say it is of: "in 2023", "op 10 februari 2025", "jonger dan 25
+jaar". A sentence that gives a count of something near it (another year, another age group) does not answer."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import indexed
+
+from assistant.answer.answerer import Answerer
+from assistant.answer.questions import has_asked_type
+
+FACTSHEET = """# Factsheet pilots digitale identiteit 2024
+
+## Deelnemers
+
+Aan de pilots namen 3.200 testers deel, van wie ruim een derde ouder was dan 55 jaar.
+
+## Cursussen
+
+In 2025 volgen naar verwachting 60.000 mensen een cursus digitale basisvaardigheden.
+
+## Gebruik
+
+| Inlogmiddel | 2023 | 2024 |
+|---|---|---|
+| DigiD | 13,4 | 13,8 |
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory):
+    return Answerer(indexed(tmp_path_factory.mktemp("counts"), {"factsheet.md": FACTSHEET}), "extractive")
+
+
+@pytest.mark.parametrize("question", [
+    "Hoeveel testers in de pilots waren jonger dan 25 jaar?",
+    "Hoeveel mensen volgden in 2023 een cursus digitale basisvaardigheden?",
+])
+def test_a_count_of_something_near_what_is_asked_is_declined(answerer, question):
+    answer = answerer.ask(question)
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.parametrize(("question", "answered_by"), [
+    ("Hoeveel testers namen deel aan de pilots?", "3.200 testers"),
+    ("Hoeveel mensen volgen in 2025 een cursus digitale basisvaardigheden?", "60.000 mensen"),
+    # the year is in the document's title: the factsheet's figures are of 2024
+    ("Hoeveel testers namen in 2024 deel aan de pilots?", "3.200 testers"),
+])
+def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
+    answer = answerer.ask(question)
+    assert answer.citations and answered_by in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.parametrize(("question", "text", "setting", "has"), [
+    ("Hoeveel testers waren jonger dan 25 jaar?", "3.200 testers, van wie een derde ouder dan 55 jaar.", "", False),
+    ("Hoeveel testers waren ouder dan 55 jaar?", "3.200 testers, van wie 1.100 ouder dan 55 jaar.", "", True),
+    ("How many websites were tested in 2023?", "In 2024, 1,203 websites were tested.", "", False),
+    # a table's row holds the year in its header
+    ("Hoeveel gebruikers had DigiD in 2024?", "DigiD 13,4 13,8", "Inlogmiddel 2023 2024", True),
+    ("Hoeveel gebruikers had DigiD in 2022?", "DigiD 13,4 13,8", "Inlogmiddel 2023 2024", False),
+    # the numbers of a question that asks no count are not checked here
+    ("Wat gebeurde er in 2023?", "Er werden coalities gevormd.", "", True),
+])
+def test_the_count_holds_the_questions_own_numbers(question, text, setting, has):
+    assert has_asked_type(question, [text], settings=[setting]) is has
