@@ -41,7 +41,7 @@ TABLE: dict[str, Version] = {
     "sentences": Version(1),
     "folding": Version(1),
     "chunks": Version(13, ("sentences", "folding")),
-    "lexical": Version(3, ("folding",)),
+    "lexical": Version(4, ("folding",)),
     "refs": Version(3, ("sentences",)),
     "overview": Version(2, ("sentences",)),
 }

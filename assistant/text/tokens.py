@@ -21,6 +21,8 @@ from assistant.text.spelling import american
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 _TOKEN = re.compile(r"[^\W_]+")
+# A letter alone is no word: the "s" of "thema's", the "t" of "'t", the "e" of "e-mail", a list's "a."
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +43,8 @@ def lexical_tokens(text: str) -> list[str]:
 def lexical_words(text: str) -> list[tuple[str, str]]:
     """`lexical_tokens` with the word each stem was read from, for comparing words by meaning."""
     stopwords, stemmer = _analyzer()
-    words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower()) if w not in stopwords]
+    words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower())
+             if w not in stopwords and not _LETTER.fullmatch(w)]
     return list(zip(words, stemmer.stemWords([american(w) for w in words]), strict=True))
 
 

@@ -62,6 +62,16 @@ def test_different_words_stay_different() -> None:
     assert match_key("2022-2028") != match_key("2022-2029")
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("Vier thema's zijn doorsnijdend.", ["vier", "thema", "doorsnijd"]),  # the "s" of a plural is no word
+    ("Wat is 't doel van de e-mail?", ["doel", "mail"]),
+    ("a. de scenario’s; b. Thema 4", ["scenario", "thema", "4"]),  # a digit alone is a number: it stays
+])
+def test_a_letter_alone_is_no_word(text: str, words: list[str]) -> None:
+    """A sentence with "scenario’s" met the question's "thema's" as much as one with "thema" did: both held "s"."""
+    assert lexical_tokens(text) == words
+
+
 def test_vocabulary_keys_are_the_lexical_stems_and_words_keep_accents() -> None:
     forms = vocabulary(["De ideeën van de coördinatie", "Ideeën"])
     assert set(forms) == set(lexical_tokens("ideeën coördinatie"))
