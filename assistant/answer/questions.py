@@ -29,6 +29,8 @@ _ASKS_DAY = rules.rule("questions", "asks-day")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
+_ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
+_NUMBER_WORDS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items()}
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -90,6 +92,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
                     not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
                 return True
         return False
+    if not _names_as_many(question, texts):
+        return False
     texts = [*texts, *notes]
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
@@ -97,6 +101,22 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
         return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or _CLOCK.search(t) or any(m in t for m in MONTHS_EN)
                    for t in texts)
     return True
+
+
+def _names_as_many(question: str, texts: list[str]) -> bool:
+    """Whether the evidence names as many things as a "Welke vier thema's ...?" question asks for: a list with
+    that many items, or a sentence with that many parts between commas and "en"/"and" ("digitale ethiek, AI in
+    actie, verantwoord datagebruik en duurzaamheid"), where "In three administrations, caseworkers ..." has two.
+    Two things are not checked: nearly every sentence has an "en"."""
+    found = _ASKS_SEVERAL.search(question)
+    if not found:
+        return True
+    many = found.group(1).lower()
+    wanted = int(many) if many.isdigit() else _NUMBER_WORDS.get(many, 0)
+    if wanted < 3:
+        return True
+    return (sum(len(LIST_ITEM.findall(t)) for t in texts) >= wanted
+            or any(len(_BETWEEN_ITEMS.split(SUPERSCRIPT.sub("", t))) >= wanted for t in texts))
 
 
 def asks_address(question: str) -> bool:

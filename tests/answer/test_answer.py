@@ -432,6 +432,14 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Hoeveel thema's zijn er?", ["Thema's zijn daarmee ethiek, AI in actie, datagebruik en duurzaamheid."], True),
     ("Hoeveel scholen doen mee?", ["Leraren en scholen werken samen, met oog voor privacy, veiligheid en "
                                    "autonomie van leerlingen."], False),
+    # which N things: the evidence names that many, it does not only say there are N
+    ("Which four administrations require an assessment?", ["Nine administrations publish information about "
+                                                           "their algorithms, but only four require an assessment."],
+     False),
+    ("Welke vier thema's zijn er?", ["Thema's zijn ethiek, AI in actie, datagebruik en duurzaamheid."], True),
+    ("Welke drie pilots zijn er?", ["De pilots:\n- een auto huren\n- een rekening openen\n- een recept ophalen"], True),
+    ("Welke drie pilots zijn er?", ["Er zijn drie pilots uitgevoerd."], False),
+    ("Welke twee doelen heeft de agenda?", ["De agenda heeft twee doelen."], True),  # two is not checked
 ])
 def test_the_asked_answer_type_must_be_in_the_evidence(question, texts, has):
     assert has_asked_type(question, texts) is has
