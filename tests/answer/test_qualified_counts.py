@@ -7,7 +7,7 @@ import pytest
 from conftest import indexed
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.questions import has_asked_type
+from assistant.answer.questions import counted_noun, has_asked_type
 
 FACTSHEET = """# Factsheet pilots digitale identiteit 2024
 
@@ -64,3 +64,13 @@ def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
 ])
 def test_the_count_holds_the_questions_own_numbers(question, text, setting, has):
     assert has_asked_type(question, [text], settings=[setting]) is has
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("Hoeveel digitale hulppunten zijn er?", "hulppunt"),  # the noun, not the adjective before it
+    ("Hoeveel doorsnijdende thema's kent de agenda?", "thema"),
+    ("Hoeveel scenario's stelde de Argumentenfabriek op?", "scenario"),
+    ("How many people took part?", "peopl"),  # an English word in "-e" is no inflected adjective
+])
+def test_what_a_count_question_counts(question, noun):
+    assert counted_noun(question) == noun
