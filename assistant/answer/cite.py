@@ -38,7 +38,7 @@ WordsAlike = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Numbers a model may spell out: checked like digits ("vijf labs" is not supported by "zeven labs").
-NUMBER_WORDS = {w: str(n) for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items()}
+NUMBER_WORDS = {w: str(n) for w, n in rules.numbers().items()}
 # A marker group after the full stop ("… labs. [2]" or "… labs.[2]") belongs to the sentence before it.
 _TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+)")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)

@@ -16,7 +16,7 @@ _FIRST_ITEM = rules.rule("evidence", "first-item")
 POINTS_BACK = rules.rule("evidence", "points-back")
 _MAX_ADDITION_WORDS = 15
 # "... streven we naar twee doelen.", "Daarbij spelen twee belangrijke vragen.": as many sentences follow as items.
-_COUNTS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items() if n <= 5}
+_COUNTS = {w: n for w, n in rules.numbers().items() if n <= 5}
 _ANNOUNCED = re.compile(rf"\b({'|'.join(_COUNTS)})\s+(?:[\w«»‘’'-]+\s+){{0,2}}[\w«»‘’'-]+(?:en|s)\W?[.]\s*$",
                         re.IGNORECASE)
 

@@ -30,7 +30,6 @@ _ASKS_MONEY = rules.rule("questions", "asks-money")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
-_NUMBER_WORDS = {w: n for lang in ("nl", "en") for w, n in rules.words(f"numbers.{lang}").items()}
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -69,7 +68,8 @@ def _enumerates(text: str, noun: str | None) -> bool:
 
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
-    for a count or a time: a number that is not in the question and not a date, or a time expression. A
+    for a count, a time or several things by number: a number that is not in the question and not a date, a time
+    expression, or as many things as asked for (`_names_as_many`). A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
     date of a cited letter).
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
@@ -112,7 +112,7 @@ def _names_as_many(question: str, texts: list[str]) -> bool:
     if not found:
         return True
     many = found.group(1).lower()
-    wanted = int(many) if many.isdigit() else _NUMBER_WORDS.get(many, 0)
+    wanted = int(many) if many.isdigit() else rules.numbers().get(many, 0)
     if wanted < 3:
         return True
     return (sum(len(LIST_ITEM.findall(t)) for t in texts) >= wanted

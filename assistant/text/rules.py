@@ -53,6 +53,12 @@ def words(name: str) -> Any:
     return value
 
 
+@cache
+def numbers() -> dict[str, int]:
+    """The spelled-out numbers of both languages with their values ("vier": 4, "twelve": 12)."""
+    return {w: n for lang in ("nl", "en") for w, n in words(f"numbers.{lang}").items()}
+
+
 def alternatives(name: str) -> str:
     """A word list as regular-expression alternatives (longest first, so "twintig" wins over "twee")."""
     return "|".join(sorted((re.escape(w) for w in words(name)), key=len, reverse=True))
