@@ -181,6 +181,7 @@ class Scorer:
             doc = self.document(chunk.doc_id)
             setting, title, heads = self._setting(chunk.doc_id)
             vectors = self.index.sentence_vectors(chunk.doc_id)
+            note_vectors = self.index.footnote_vectors(chunk.doc_id)
             units = sentence_units(chunk)
             asked_by = _asked_by(chunk)
             for i, (start, end) in enumerate(units):
@@ -211,9 +212,11 @@ class Scorer:
                 coverage = self.coverage(terms, note.text, setting)
                 span = Span(doc_id=chunk.doc_id, quote=note.text, page=note.page, section=section,
                             footnote=note.number, start=chunk.start, end=chunk.start)
-                score = (coverage + 0.3 * prior + a.similarity_weight * hit_similarity(hit)
+                similarity = (float(note_vectors[note.number] @ asked) if note.number in note_vectors
+                              else hit.similarity or 0.0)
+                score = (coverage + 0.3 * prior + a.similarity_weight * similarity
                          + a.phrase_weight * self.in_order(terms, pairs, note.text, setting))
-                candidates.append(Evidence(rank, chunk, span, coverage, score, hit_similarity(hit)))
+                candidates.append(Evidence(rank, chunk, span, coverage, score, similarity))
         counted = counted_noun(question)
         for ev in candidates:  # "Hoeveel scenario's?" is answered by "vier scenario's", not "drie overheidslagen"
             if counted and counts(ev.span.quote, counted):
@@ -331,11 +334,6 @@ def _asked_by(chunk: Chunk) -> frozenset[str]:
     een app ..."), so it is read with them, as a table's row is read under its header (an FAQ, a factsheet)."""
     heading = chunk.section[-1].rstrip() if chunk.section else ""
     return frozenset(lexical_tokens(heading)) if heading.endswith("?") else frozenset()
-
-
-def hit_similarity(hit: Hit) -> float:
-    """A footnote has no sentence vector of its own: its passage's similarity stands in."""
-    return hit.similarity or 0.0
 
 
 def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:

@@ -8,7 +8,7 @@ A generation directory holds::
     bm25/            the lexical index (`lexical`)
     chroma/          the chunk vectors in embedded mode (`vectors`; with a server, a collection of its own)
     words.npz        each stem of the indexed text with its commonest word's embedding (`embedding`)
-    docs/<id>.json   a document's clean text (`documents`), beside <id>.sentences.npz (sentence vectors),
+    docs/<id>.json   a document's clean text (`documents`), beside <id>.sentences.npz (sentence and footnote vectors),
                      <id>.refs.json (what it cites, see `enrich.refs`) and <id>.overview.json (its map,
                      glossary, timeline, actors, see `enrich.overview`)
 

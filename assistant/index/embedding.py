@@ -1,7 +1,7 @@
-"""Embedding what the index keeps vectors of: each chunk (for dense search), every sentence of a document, once
-at ingest, so answering can weigh evidence by meaning (across languages too) without embedding anything at
-question time, and the words of the indexed text, so a question's words can be matched to the documents' by
-meaning.
+"""Embedding what the index keeps vectors of: each chunk (for dense search), every sentence and footnote of a
+document, once at ingest, so answering can weigh evidence by meaning (across languages too) without embedding
+anything at question time, and the words of the indexed text, so a question's words can be matched to the
+documents' by meaning.
 
 Embedding is nearly all of an ingest's time, so it happens here alone (the vector store is given the chunks'
 vectors) and each distinct text is embedded once per ingest however often documents repeat it. The local
@@ -24,10 +24,13 @@ from assistant.types import Chunk, Document
 
 @dataclass(frozen=True)
 class SentenceVectors:
-    """A document's sentence units (start offsets, in order) and their unit-length embeddings, row by row."""
+    """A document's sentence units (start offsets, in order) and their unit-length embeddings, row by row; and
+    its footnotes' (by number), so a footnote is weighed by what it says, not by its passage's similarity."""
 
     starts: list[int]
     matrix: np.ndarray
+    notes: list[int]
+    note_matrix: np.ndarray
 
     def by_start(self) -> dict[int, np.ndarray]:
         """Each sentence's vector by its start offset (see `text.sentences.sentence_units`)."""
@@ -62,11 +65,15 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 def embed_document(passages: Passages, doc: Document, chunks: list[Chunk]) -> tuple[np.ndarray, SentenceVectors]:
-    """`chunks`' vectors as the vector store keeps them (of `documents.indexed_text`), and every sentence unit
-    of them once (a sentence in two overlapping chunks is one unit)."""
+    """`chunks`' vectors as the vector store keeps them (of `documents.indexed_text`), every sentence unit of
+    them once (a sentence in two overlapping chunks is one unit) and every footnote once."""
     units = sorted({u for c in chunks for u in sentence_units(c)})
-    vectors = passages.vectors([indexed_text(c, doc.meta) for c in chunks] + [doc.text[a:b] for a, b in units])
-    return vectors[: len(chunks)], SentenceVectors([a for a, _ in units], _unit(vectors[len(chunks) :]))
+    notes = dict(sorted({f.number: f.text for c in chunks for f in c.footnotes}.items()))
+    texts = [indexed_text(c, doc.meta) for c in chunks] + [doc.text[a:b] for a, b in units] + list(notes.values())
+    vectors = passages.vectors(texts)
+    sentences_end = len(chunks) + len(units)
+    return vectors[: len(chunks)], SentenceVectors(
+        [a for a, _ in units], _unit(vectors[len(chunks) : sentences_end]), list(notes), _unit(vectors[sentences_end:]))
 
 
 def embed_words(passages: Passages, words: list[str]) -> dict[str, np.ndarray]:

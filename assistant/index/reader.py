@@ -45,7 +45,7 @@ class Index:
         self.store = VectorStore(settings, gen_dir)
         self._bm25: Any = None
         self._vectors: Any = None
-        self._sentences: dict[str, dict[int, np.ndarray]] = {}
+        self._sentences: dict[str, tuple[dict[int, np.ndarray], dict[int, np.ndarray]]] = {}
         self._references: list[Reference] | None = None
         self._overview: Overview | None = None
 
@@ -94,10 +94,19 @@ class Index:
 
     def sentence_vectors(self, doc_id: str) -> dict[int, np.ndarray]:
         """Unit-length embeddings of a document's sentences, by start offset (see `text.sentences.sentence_units`)."""
+        return self._analysed_vectors(doc_id)[0]
+
+    def footnote_vectors(self, doc_id: str) -> dict[int, np.ndarray]:
+        """Unit-length embeddings of a document's footnotes, by number (none in an index made before they were
+        kept: the next ingest reads every document again and adds them)."""
+        return self._analysed_vectors(doc_id)[1]
+
+    def _analysed_vectors(self, doc_id: str) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
         if doc_id not in self._sentences:
             data = np.load(self.gen_dir / "docs" / f"{doc_id}.sentences.npz")
-            vectors = data["vectors"]  # kept as stored (float16): a large corpus holds millions of sentences
-            self._sentences[doc_id] = dict(zip(data["starts"].tolist(), vectors, strict=True))
+            # kept as stored (float16): a large corpus holds millions of sentences
+            notes = dict(zip(data["notes"].tolist(), data["note_vectors"], strict=True)) if "notes" in data else {}
+            self._sentences[doc_id] = dict(zip(data["starts"].tolist(), data["vectors"], strict=True)), notes
         return self._sentences[doc_id]
 
     @cached_property

@@ -15,8 +15,9 @@ What each version guards (the place it guards says so too: "bump ... in `index/v
   sentences' vectors are made from folded text (so through `chunks`, every document is read again), and so are
   the lexical tokens.
 - `chunks`: how a document is read into paragraphs (a PDF's table rows, `sources.loaders.tables`) and how
-  `sources.chunking.chunk_document` cuts it; part of every document's content hash, so a
-  document cut otherwise is read again as a whole (its references and overview with it).
+  `sources.chunking.chunk_document` cuts it, and which of its texts get vectors (`index.embedding`: chunks,
+  sentences, footnotes); part of every document's content hash, so a document cut or embedded otherwise is read
+  again as a whole (its references and overview with it).
 - `lexical`: how `text.tokens.lexical_tokens` reads text; an index tokenised otherwise gets its BM25 index
   anew. It reads words, not sentences: the BM25 index is made anew at every ingest from the current chunks.
 - `refs`: how `enrich.refs.extract` finds what a document cites (`docs/<id>.refs.json`).
@@ -40,7 +41,7 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(1),
     "folding": Version(1),
-    "chunks": Version(13, ("sentences", "folding")),
+    "chunks": Version(14, ("sentences", "folding")),
     "lexical": Version(4, ("folding",)),
     "refs": Version(3, ("sentences",)),
     "overview": Version(2, ("sentences",)),

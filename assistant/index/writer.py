@@ -128,7 +128,9 @@ class Writer:
         docs = self.gen_dir / "docs"
         with open(docs / f"{meta.doc_id}.sentences.npz", "wb") as fh:
             sentences = analyses.sentences
-            np.savez(fh, starts=np.array(sentences.starts, dtype=np.int64), vectors=sentences.matrix.astype(np.float16))
+            np.savez(fh, starts=np.array(sentences.starts, dtype=np.int64),
+                     vectors=sentences.matrix.astype(np.float16), notes=np.array(sentences.notes, dtype=np.int64),
+                     note_vectors=sentences.note_matrix.astype(np.float16))
         write_json(docs / f"{meta.doc_id}.json", document_to_dict(doc))
         write_json(docs / f"{meta.doc_id}.refs.json",
                    {"version": stamp("refs"), "mentions": [m.model_dump() for m in analyses.mentions]})

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, REGELING, cli_env, indexed
@@ -16,6 +17,7 @@ from assistant.answer.answerer import Answerer
 from assistant.answer.questions import has_asked_type
 from assistant.cli import cli
 from assistant.ingest import ingest
+from assistant.models.embeddings import get_embeddings
 from assistant.retrieve import Filters
 from assistant.text.marks import SUPERSCRIPT_DIGITS
 from assistant.text.normalize import language_of, match_key
@@ -195,6 +197,25 @@ def test_every_sentence_has_a_unit_length_vector(answerer):
         starts = {a for c in chunks for a, _ in sentence_units(c)}
         assert starts == set(vectors)
         assert all(abs(float((v @ v) ** 0.5) - 1) < 0.01 for v in vectors.values())
+
+
+def test_every_footnote_has_a_unit_length_vector_and_is_weighed_by_it(answerer):
+    """A footnote is weighed by what it says: a bare reference ("Kamerstukken II …, nr. 1174") took its passage's
+    similarity to the question, higher than any single sentence's, and led answers it does not answer."""
+    for doc_id in answerer.index.documents:
+        vectors = answerer.index.footnote_vectors(doc_id)
+        chunks = [c for c in answerer.index.chunks if c.doc_id == doc_id]
+        assert {f.number for c in chunks for f in c.footnotes} == set(vectors)
+        assert all(abs(float((v @ v) ** 0.5) - 1) < 0.01 for v in vectors.values())
+    question = "Welke rol speelt de Argumentenfabriek bij de toekomstbeelden?"
+    hits = answerer.searcher.search(question, 5)
+    notes = [ev for ev in answerer.scorer.evidence(question, hits) if ev.span.footnote is not None]
+    asked = np.array(get_embeddings(answerer.settings).embed_query(question), dtype=np.float32)
+    asked /= np.linalg.norm(asked)
+    assert notes
+    for ev in notes:
+        own = answerer.index.footnote_vectors(ev.chunk.doc_id)[ev.span.footnote]
+        assert ev.similarity == pytest.approx(float(own @ asked), abs=1e-3)
 
 
 def test_english_question_is_answered_on_sentence_similarity_and_off_topic_ones_are_not(answerer):
