@@ -23,7 +23,16 @@ from assistant.answer.evidence import Scorer, first_per_chunk
 from assistant.answer.followup import Turn, standalone
 from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared
-from assistant.answer.responders import AboutDocument, Asked, Definitions, Draft, FromEvidence, Registry, Responder
+from assistant.answer.responders import (
+    AboutDocument,
+    Asked,
+    Definitions,
+    Draft,
+    FromEvidence,
+    Registry,
+    Responder,
+    Subject,
+)
 from assistant.config import Settings
 from assistant.models import servers
 from assistant.models.llm import Backend, get_backend
@@ -48,8 +57,8 @@ class Answerer:
         self.registry = Registry(self.scorer)
         self.definitions = Definitions(self.scorer)
         # among drafts that account for as much of the question, the first answers: lookups, then the evidence
-        self.responders: list[Responder] = [AboutDocument(self.scorer), self.registry, self.definitions,
-                                            FromEvidence(self.scorer)]
+        self.responders: list[Responder] = [AboutDocument(self.scorer), Subject(self.scorer), self.registry,
+                                            self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
     def document(self, doc_id: str) -> Document:

@@ -12,7 +12,7 @@ from assistant.enrich.refs import Reference
 from assistant.index import Index
 from assistant.text.dates import MONTHS, MONTHS_EN
 from assistant.text.normalize import language_of
-from assistant.types import Citation, ReferenceLink, Span
+from assistant.types import Citation, DocumentMeta, ReferenceLink, Span
 
 
 def citation(index: Index, n: int, ev: Evidence) -> Citation:
@@ -135,6 +135,17 @@ def about(facts: list[colophon.Fact], citations: list[Citation], language: str) 
     quotes = [(" ".join(c.quote.split()), c.n) for c in citations]
     return " ".join(f"{labels[f.kind]}{f'“{q}”' if english else q} [{n}]."
                     for f, (q, n) in zip(facts, quotes, strict=True))
+
+
+_PARTS = {"nl": "Onderdelen: ", "en": "Its parts: "}
+
+
+def subject(meta: DocumentMeta, citations: list[Citation], parts: list[str], language: str) -> str:
+    """What a document is about: its title, identifier and date, the sentences in which it says what it is about
+    (quoted), and its parts (its headings, as the document writes them)."""
+    named = ", ".join(filter(None, [meta.identifier, _date_words(meta.date, language)]))
+    text = f"{meta.title}{f' ({named})' if named else ''}: {quoted(citations, language)}"
+    return f"{text} {_PARTS['en' if language == 'en' else 'nl']}{'; '.join(parts)}." if parts else text
 
 
 def references(cited: list[tuple[Reference, Citation]], language: str) -> str:

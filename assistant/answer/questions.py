@@ -30,6 +30,7 @@ _ASKS_MONEY = rules.rule("questions", "asks-money")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
+_ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -130,3 +131,9 @@ def asked_term(question: str) -> str | None:
     if not m:
         return None
     return re.sub(r"^(?:de|het|een|the|a|an)\s+|[‘’'\"“”«»]", "", next(g for g in m.groups() if g)).strip().lower()
+
+
+def asked_subject(question: str) -> str | None:
+    """What a question asks the subject or a summary of ("Waar gaat deze brief over?" -> "deze brief"), else None."""
+    m = _ASKS_SUBJECT.search(question.strip())
+    return next((g for g in m.groups() if g), None) if m else None

@@ -25,6 +25,7 @@ from assistant.answer.questions import (
     QUESTION_WORDS,
     REFERENCE_NOUNS,
     REFERENCE_QUESTION,
+    asked_subject,
     asked_term,
 )
 from assistant.enrich import colophon
@@ -32,9 +33,11 @@ from assistant.enrich.overview import GlossaryEntry
 from assistant.enrich.refs import Place, Reference
 from assistant.retrieve import Filters, Hit
 from assistant.text.tokens import lexical_tokens
-from assistant.types import Citation, Span
+from assistant.types import Citation, Document, Span
 
 _MAX_REFERENCES = 8
+_MAX_PARTS = 12  # headings that name a document's parts: as many levels of them as fit
+_SAYS = 2  # sentences that say what a document is about
 
 
 @dataclass
@@ -110,6 +113,52 @@ class AboutDocument(_OverTheIndex):
         wanted = {kind, "signer"} if kind == "sender" else {kind}
         facts = colophon.facts(doc)
         return [f for f in facts if f.kind in wanted]
+
+
+class Subject(_OverTheIndex):
+    """What a document is about ("Waar gaat deze brief over?", "Summarise the report"): where it says so itself,
+    and its parts. One sentence that shares a word with the question is no answer to it."""
+
+    name = "subject"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        doc = self.named(asked)
+        if doc is None:
+            return None
+        index = self.scorer.index
+        spans = colophon.says_itself(doc) or self._opening(doc)
+        if not spans:
+            return None
+        citations = [compose.place_citation(index, n, span) for n, span in enumerate(spans, 1)]
+        parts = _parts(doc)
+        return Draft(self.name, compose.subject(index.meta(doc.meta.doc_id), citations, parts, asked.language),
+                     citations)
+
+    def named(self, asked: Asked) -> Document | None:
+        """The document a question asks the subject of: the first retrieved one its words name ("deze brief",
+        "het rapport", "the EPSIF paper"), else any indexed one; None for a question about anything else ("Waar
+        gaat het implementatiekader over?")."""
+        subject = asked_subject(asked.question)
+        if subject is None:
+            return None
+        allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
+        order = [*dict.fromkeys(h.chunk.doc_id for h in asked.hits), *self.scorer.index.documents]
+        for doc_id in dict.fromkeys(order):
+            doc = self.scorer.document(doc_id)
+            if (allowed is None or doc_id in allowed) and colophon.names_document(subject, doc):
+                return doc
+        return None
+
+    def _opening(self, doc: Document) -> list[Span]:
+        """For a document that never names itself: the central sentences of its first sections after its title
+        (the overview's summaries), not the header line that gives its number."""
+        part = self.scorer.index.overview_part(doc.meta.doc_id)
+        if part is None:
+            return []
+        header = colophon.identifier_span(doc) or (0, 0)
+        return [span for s in part.map.sections if s.path != [doc.meta.title] for span in s.summary
+                if not (span.start is not None and span.end is not None
+                        and span.start < header[1] and header[0] < span.end)][:_SAYS]
 
 
 class Registry(_OverTheIndex):
@@ -207,6 +256,19 @@ class FromEvidence(_OverTheIndex):
         return Draft(self.name, evidence=chosen,
                      score=self.scorer.accounted(asked.question, " ".join(ev.span.quote for ev in chosen),
                                                  asked.bridges))
+
+
+def _parts(doc: Document) -> list[str]:
+    """A document's parts, by their headings: its sections, and as many levels of subsections as fit in
+    `_MAX_PARTS` ("Thema 1: Digitale ethiek" under "2. Coalities …", not "AI in de praktijk" under it)."""
+    headings = [s.path for s in doc.sections if s.path and s.path[-1] != doc.meta.title]
+    parts: list[str] = []
+    for depth in range(1, max((len(p) for p in headings), default=0) + 1):
+        level = list(dict.fromkeys(p[-1] for p in headings if len(p) <= depth))
+        if len(level) > _MAX_PARTS:
+            break
+        parts = level
+    return parts
 
 
 def _showing_place(ref: Reference, places: list[Place]) -> Place:

@@ -1,4 +1,5 @@
-"""What a document says about itself: its official number, date, sender, addressee and who signed it.
+"""What a document says about itself: its official number, date, sender, addressee and who signed it, and what
+it is about where it names itself ("Deze brief betreft …").
 
 A Kamerbrief opens with its dossier and number, who sends it, to whom and when ("26 643 … Nr. 1055 / BRIEF VAN
 DE STAATSSECRETARIS … / Aan de Voorzitter van de Tweede Kamer … / Den Haag, 7 juli 2023") and closes with
@@ -13,8 +14,11 @@ import re
 from dataclasses import dataclass
 
 from assistant.enrich.overview import place
+from assistant.text import rules
 from assistant.text.dates import MONTHS
+from assistant.text.lexicon import translations
 from assistant.text.rules import words
+from assistant.text.sentences import sentence_spans
 from assistant.text.tokens import lexical_tokens, question_stems
 from assistant.types import Document, Span
 
@@ -41,6 +45,9 @@ _SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter
 _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|letter)\s+(?:over|about|on))\s+"
                     r"(?P<subject>[^?]+)", re.IGNORECASE)
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
+_NAMES_ITSELF = rules.rule("evidence", "names-itself")
+_SAYS_ITSELF = 2  # sentences in which a document says what it is about, the first ones
+_DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
 _ASKS = {
@@ -110,7 +117,7 @@ def facts(doc: Document) -> list[Fact]:
     for kind, pattern in (("sender", _SENDER), ("addressee", _ADDRESSEE), ("date", _DATE)):
         if m := pattern.search(head):
             found.append(Fact(kind, place(doc, m.start(), m.end())))
-    if span := _identifier_span(doc):
+    if span := identifier_span(doc):
         found.append(Fact("identifier", place(doc, *span)))
     tail = min(int(len(doc.text) * (1 - TAIL_SHARE)), max(0, len(doc.text) - TAIL_CHARS))
     found += [Fact("signer", place(doc, m.start(), m.end())) for m in _SIGNATURE.finditer(doc.text, tail)]
@@ -130,7 +137,7 @@ def author(doc: Document) -> str:
     return " ".join(dict.fromkeys(w for w in said if w))
 
 
-def _identifier_span(doc: Document) -> tuple[int, int] | None:
+def identifier_span(doc: Document) -> tuple[int, int] | None:
     """Where the header writes the document's dossier and number ("26 643 … Nr. 1055")."""
     ident = doc.meta.identifier or ""
     dossier = re.search(r"\b(\d{2})\s?(\d{3})\b", ident)
@@ -142,3 +149,50 @@ def _identifier_span(doc: Document) -> tuple[int, int] | None:
         pattern += rf"[^\n]{{0,160}}?\s+nr\.?\s*{number[1]}\b"
     m = re.search(pattern, doc.text[:HEAD_CHARS], re.IGNORECASE)
     return (m.start(), m.end()) if m else None
+
+
+
+def names_document(subject: str, doc: Document) -> bool:
+    """Whether `subject` ("deze brief", "the report", "de monitor", "het stuk", "de agenda coalities", "the EPSIF
+    paper") names `doc`: its head (first or last word) names the document by its kind or the head of its title,
+    and each of its words is a word of the title, kind or identifier, or ends one ("nota" of "Beleidsnota"), or
+    translates one ("report" of "rapport"). "de coalities" does not name the agenda "Coalities voor …"."""
+    words_of = re.findall(r"[^\W\d_]+", _DETERMINER.sub("", subject))
+    meta = doc.meta
+    return bool(words_of) and _named(subject, doc, f"{meta.title} {meta.kind} {meta.identifier or ''}") and any(
+        _named(head, doc, _called(doc)) for head in {words_of[0], words_of[-1]})
+
+
+def says_itself(doc: Document) -> list[Span]:
+    """The first sentences in which the document names itself by its kind or the head of its title ("Deze brief
+    betreft …", "Met deze brief informeer ik …", "Deze monitor beschrijft …", "This paper draws on …"): where a
+    document says what it is about. "deze coalities" in the agenda "Coalities voor …" is no such sentence."""
+    found = []
+    for start, end in sentence_spans(doc.text):
+        sentence = doc.text[start:end]
+        if 6 <= len(sentence.split()) <= 70 and not sentence.rstrip().endswith(":") and any(
+                _named(m["noun"], doc, _called(doc), generic=False) for m in _NAMES_ITSELF.finditer(sentence)):
+            found.append(place(doc, start, end))
+            if len(found) == _SAYS_ITSELF:
+                break
+    return found
+
+
+def _called(doc: Document) -> str:
+    """What a document is called by: its kind and the head of its title ("Monitor", "Agenda", "Regeling")."""
+    return f"{' '.join(doc.meta.title.split()[:1])} {doc.meta.kind}"
+
+
+def _named(subject: str, doc: Document, names: str, generic: bool = True) -> bool:
+    """Whether every word of `subject` (its determiner aside), or its Dutch for an English word ("letter":
+    "brief"), is one of `names`' words, ends one ("nota" of "Beleidsnota"), translates one ("report" of "rapport")
+    or, if `generic`, is a word for any document ("het stuk")."""
+    held = {stem for word in re.findall(r"[^\W\d_]+", names.lower())
+            for form in (word, *translations(word, doc.meta.language)) for stem in lexical_tokens(form)}
+    anything = {stem for word in words("documents.any") for stem in lexical_tokens(word)} if generic else set()
+    wanted = re.findall(r"[^\W\d_]+", _DETERMINER.sub("", subject).lower())
+
+    def met(word: str) -> bool:
+        forms = {stem for form in (word, *translations(word, "en")) for stem in lexical_tokens(form)}
+        return bool(set(lexical_tokens(word)) & anything) or any(n.endswith(f) for n in held for f in forms)
+    return bool(wanted) and all(met(w) for w in wanted if lexical_tokens(w))
