@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 from assistant.text.marks import SUPERSCRIPT
 
@@ -21,6 +24,7 @@ _TYPOGRAPHY = str.maketrans({
 _HYPHEN_BREAK = re.compile(r"-\s*\n\s*")
 _SPACE = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
+_SHOUTED_WORDS = 3
 
 
 def fold(text: str) -> str:
@@ -34,6 +38,35 @@ def fold(text: str) -> str:
 def unaccented(text: str) -> str:
     """`text` without its accents ("ideeën" -> "ideeen", "café" -> "cafe"): users often type words without them."""
     return _COMBINING.sub("", unicodedata.normalize("NFD", text))
+
+
+def shouted(text: str) -> bool:
+    """Whether `text` is typed in capitals: three words or more ("AI ACT" may be a name), none in lower case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= _SHOUTED_WORDS and bool(letters) and not any(c.islower() for c in letters)
+
+
+def unshouted(text: str, written: Mapping[str, str] = MappingProxyType({})) -> str:
+    """A question typed in capitals ("WAT ZIJN DE VIER THEMA’S?") as it would be written: each word as the
+    documents write it most often (`written`, by the word in capitals: "IENW" -> "IenW", "HUFFELEN" ->
+    "Huffelen"), any other in lower case, the first letter a capital. The embedder reads case: a question in
+    capitals lands far from its own sentences, and every word of it looks like an abbreviation, a name no
+    dictionary translates. Other text is returned as it is."""
+    if not shouted(text):
+        return text
+    text = re.sub(r"[^\W\d_]+", lambda m: written.get(m.group(0), m.group(0).lower()), text)
+    first = next((i for i, c in enumerate(text) if c.isalpha()), 0)
+    return text[:first] + text[first : first + 1].upper() + text[first + 1 :]
+
+
+def written_forms(texts: Iterable[str]) -> dict[str, str]:
+    """Each word of `texts` in the form they write it most often, by the word in capitals ("IENW": "IenW",
+    "DE": "de"): how a question typed in capitals is read (`unshouted`)."""
+    counts = Counter(w for text in texts for w in re.findall(r"[^\W\d_]+", text))
+    forms: dict[str, str] = {}
+    for word, _ in counts.most_common():
+        forms.setdefault(word.upper(), word)
+    return forms
 
 
 def match_key(text: str) -> str:

@@ -97,6 +97,17 @@ def test_every_quote_is_verbatim_and_every_marker_resolves(answerer, gold):
             assert c.page in document.pages_between(c.start, c.end)
 
 
+@pytest.mark.parametrize("question", [  # in capitals as such, each was declined
+    "Wie kunnen er allemaal deelnemen aan een coalitie?",
+    "Which newspaper article is cited as an example of international press attention for the Dutch approach?",
+    "Wie deed het onderzoek naar datacenters voor de provincie Flevoland, en hoe heet het rapport?",
+])
+def test_a_question_typed_in_capitals_is_answered_as_written(answerer, question):
+    written, shouted = answerer.ask(question), answerer.ask(question.upper())
+    assert not shouted.abstained and shouted.question == question.upper()
+    assert [c.quote for c in shouted.citations] == [c.quote for c in written.citations]
+
+
 def test_long_question_is_truncated_with_a_notice(answerer):
     answer = answerer.ask("Wat doet de coalitie voor digitale ethiek? " * 600)
     assert any("truncated" in n for n in answer.notices)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text.normalize import fold, language_of, match_key, recognised, unaccented, writes_english
+from assistant.text.normalize import (
+    fold,
+    language_of,
+    match_key,
+    recognised,
+    shouted,
+    unaccented,
+    unshouted,
+    writes_english,
+    written_forms,
+)
 from assistant.text.tokens import lexical_tokens, vocabulary
 
 # (as a document writes it, as a user or another rendering may write it)
@@ -101,3 +111,25 @@ def test_a_question_in_another_language_is_not_recognised() -> None:
 ])
 def test_writes_english_spots_an_english_function_word(text, english):
     assert writes_english(text) is english
+
+
+def test_a_question_in_capitals_is_read_with_its_words_as_the_documents_write_them() -> None:
+    written = written_forms(["De Staatssecretaris van IenW, A.C. van Huffelen, schrijft de brief.",
+                             "de brief van de staatssecretaris aan NOLAI"])
+    assert written["IENW"] == "IenW" and written["DE"] == "de" and written["HUFFELEN"] == "Huffelen"
+    assert written["STAATSSECRETARIS"] in {"Staatssecretaris", "staatssecretaris"}
+    assert unshouted("WAT SCHRIJFT A.C. VAN HUFFELEN AAN NOLAI EN IENW?", written) == (
+        "Wat schrijft A.C. van Huffelen aan NOLAI en IenW?")
+    assert unshouted("WAT ZIJN DE VIER THEMA’S?") == "Wat zijn de vier thema’s?"  # unknown words: lower case
+
+
+@pytest.mark.parametrize(("text", "capitals"), [
+    ("WAT ZIJN DE VIER THEMA’S?", True),
+    ("¿WHO SIGNED THE LETTER?", True),
+    ("AI ACT?", False),  # two words in capitals may be a name
+    ("Wat doet NOLAI voor de SER?", False),
+    ("1055 2023 2040", False),
+])
+def test_only_a_question_wholly_in_capitals_is_read_as_typed_in_capitals(text: str, capitals: bool) -> None:
+    assert shouted(text) is capitals
+    assert (unshouted(text) == text) is not capitals
