@@ -30,6 +30,7 @@ from assistant.answer.responders import (
     Definitions,
     Draft,
     FromEvidence,
+    Inventory,
     Registry,
     Responder,
     Subject,
@@ -59,8 +60,8 @@ class Answerer:
         self.registry = Registry(self.scorer)
         self.definitions = Definitions(self.scorer)
         # among drafts that account for as much of the question, the first answers: lookups, then the evidence
-        self.responders: list[Responder] = [AboutDocument(self.scorer), Subject(self.scorer), self.registry,
-                                            self.definitions, FromEvidence(self.scorer)]
+        self.responders: list[Responder] = [AboutDocument(self.scorer), Subject(self.scorer), Inventory(self.scorer),
+                                            self.registry, self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
     @cached_property

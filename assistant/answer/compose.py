@@ -74,13 +74,22 @@ _IN = {"en": ("quoted in {}", "partly quoted in {}", "titles in {}"),
 def frame(citations: list[Citation], language: str, verb: str = "say") -> str:
     """The words before an answer's quotes: none for a Dutch answer quoting Dutch, else what the documents say,
     with the quotes' language when it is not the question's ("The documents say (quoted in Dutch): ")."""
+    said = _quoted_in(citations, language, verb)
+    if not said:
+        return f"{_FRAMES['en'][verb]}: " if language == "en" else ""
+    return f"{_FRAMES[language][verb]} ({said}): "
+
+
+def _quoted_in(citations: list[Citation], language: str, verb: str = "say") -> str:
+    """In which other language than the question's the quotes are ("quoted in Dutch", "partly quoted in
+    English"), or "" when all are in the question's."""
     other = sorted({c.language for c in citations} - {language})
     if not other:
-        return f"{_FRAMES['en'][verb]}: " if language == "en" else ""
+        return ""
     names = " / ".join(_LANGUAGES[language][lg] for lg in other)
     whole, part, titles = _IN[language]
-    said = titles if verb == "cite" else whole if all(c.language != language for c in citations) else part
-    return f"{_FRAMES[language][verb]} ({said.format(names)}): "
+    return (titles if verb == "cite" else whole if all(c.language != language for c in citations) else part
+            ).format(names)
 
 
 def quoted(citations: list[Citation], language: str) -> str:
@@ -138,14 +147,32 @@ def about(facts: list[colophon.Fact], citations: list[Citation], language: str) 
 
 
 _PARTS = {"nl": "Onderdelen: ", "en": "Its parts: "}
+_INVENTORY = {"nl": ("De documenten", "en nog {} andere; `assistant overview` toont ze alle", "niet meer actueel"),
+              "en": ("The documents", "and {} more; `assistant overview` lists them all", "no longer current")}
 
 
 def subject(meta: DocumentMeta, citations: list[Citation], parts: list[str], language: str) -> str:
     """What a document is about: its title, identifier and date, the sentences in which it says what it is about
     (quoted), and its parts (its headings, as the document writes them)."""
-    named = ", ".join(filter(None, [meta.identifier, _date_words(meta.date, language)]))
-    text = f"{meta.title}{f' ({named})' if named else ''}: {quoted(citations, language)}"
+    text = f"{_named(meta, language)}: {quoted(citations, language)}"
     return f"{text} {_PARTS['en' if language == 'en' else 'nl']}{'; '.join(parts)}." if parts else text
+
+
+def inventory(documents: list[tuple[DocumentMeta, Citation]], more: int, language: str) -> str:
+    """The documents the assistant holds, one line each: title, identifier and date, and what it says it is about
+    (quoted, with its marker); `more` others are only counted."""
+    head, rest, replaced = _INVENTORY["en" if language == "en" else "nl"]
+    said = _quoted_in([c for _, c in documents], language)
+    lines = [f"- {_named(meta, language)}{f' ({replaced})' if meta.status != 'current' else ''}: "
+             f"“{' '.join(c.quote.split())}” [{c.n}]" for meta, c in documents]
+    counted = [f"- … {rest.format(more)}."] if more else []
+    return "\n".join([f"{head}{f' ({said})' if said else ''}:", *lines, *counted])
+
+
+def _named(meta: DocumentMeta, language: str) -> str:
+    """A document by its title, with its identifier and date."""
+    named = ", ".join(filter(None, [meta.identifier, _date_words(meta.date, language)]))
+    return f"{meta.title} ({named})" if named else meta.title
 
 
 def references(cited: list[tuple[Reference, Citation]], language: str) -> str:

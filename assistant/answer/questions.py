@@ -31,6 +31,7 @@ _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
 _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
+_ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -137,3 +138,8 @@ def asked_subject(question: str) -> str | None:
     """What a question asks the subject or a summary of ("Waar gaat deze brief over?" -> "deze brief"), else None."""
     m = _ASKS_SUBJECT.search(question.strip())
     return next((g for g in m.groups() if g), None) if m else None
+
+
+def asks_inventory(question: str) -> bool:
+    """Whether a question asks which documents the assistant holds ("Welke documenten zijn er?")."""
+    return bool(_ASKS_INVENTORY.search(question.strip()))

@@ -27,10 +27,12 @@ from assistant.answer.questions import (
     REFERENCE_QUESTION,
     asked_subject,
     asked_term,
+    asks_inventory,
 )
 from assistant.enrich import colophon
 from assistant.enrich.overview import GlossaryEntry
 from assistant.enrich.refs import Place, Reference
+from assistant.index import Index
 from assistant.retrieve import Filters, Hit
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Citation, Document, Span
@@ -38,6 +40,7 @@ from assistant.types import Citation, Document, Span
 _MAX_REFERENCES = 8
 _MAX_PARTS = 12  # headings that name a document's parts: as many levels of them as fit
 _SAYS = 2  # sentences that say what a document is about
+_MAX_DOCUMENTS = 12  # listed when asked which documents there are; the others are counted
 
 
 @dataclass
@@ -126,7 +129,7 @@ class Subject(_OverTheIndex):
         if doc is None:
             return None
         index = self.scorer.index
-        spans = colophon.says_itself(doc) or self._opening(doc)
+        spans = _said_about(index, doc)
         if not spans:
             return None
         citations = [compose.place_citation(index, n, span) for n, span in enumerate(spans, 1)]
@@ -149,16 +152,28 @@ class Subject(_OverTheIndex):
                 return doc
         return None
 
-    def _opening(self, doc: Document) -> list[Span]:
-        """For a document that never names itself: the central sentences of its first sections after its title
-        (the overview's summaries), not the header line that gives its number."""
-        part = self.scorer.index.overview_part(doc.meta.doc_id)
-        if part is None:
-            return []
-        header = colophon.identifier_span(doc) or (0, 0)
-        return [span for s in part.map.sections if s.path != [doc.meta.title] for span in s.summary
-                if not (span.start is not None and span.end is not None
-                        and span.start < header[1] and header[0] < span.end)][:_SAYS]
+
+class Inventory(_OverTheIndex):
+    """Which documents the assistant holds ("Welke documenten zijn er?", "What can I ask about?"): each with its
+    identifier and date and what it says it is about, quoted."""
+
+    name = "inventory"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        if not asks_inventory(asked.question):
+            return None
+        index = self.scorer.index
+        allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
+        held = [d for d in index.documents if allowed is None or d in allowed]
+        shown = []
+        for doc_id in held[:_MAX_DOCUMENTS]:
+            said = _said_about(index, self.scorer.document(doc_id))[:1]
+            shown += [(index.meta(doc_id), said[0])] if said else []
+        if not shown:
+            return None
+        listed = [(meta, compose.place_citation(index, n, span)) for n, (meta, span) in enumerate(shown, 1)]
+        return Draft(self.name, compose.inventory(listed, len(held) - len(shown), asked.language),
+                     [c for _, c in listed])
 
 
 class Registry(_OverTheIndex):
@@ -256,6 +271,21 @@ class FromEvidence(_OverTheIndex):
         return Draft(self.name, evidence=chosen,
                      score=self.scorer.accounted(asked.question, " ".join(ev.span.quote for ev in chosen),
                                                  asked.bridges))
+
+
+def _said_about(index: Index, doc: Document) -> list[Span]:
+    """What a document says it is about (`colophon.says_itself`); for one that never names itself, the central
+    sentences of its first sections after its title (the overview's summaries), not the header line that gives
+    its number."""
+    if said := colophon.says_itself(doc):
+        return said
+    part = index.overview_part(doc.meta.doc_id)
+    if part is None:
+        return []
+    header = colophon.identifier_span(doc) or (0, 0)
+    return [span for s in part.map.sections if s.path != [doc.meta.title] for span in s.summary
+            if not (span.start is not None and span.end is not None
+                    and span.start < header[1] and header[0] < span.end)][:_SAYS]
 
 
 def _parts(doc: Document) -> list[str]:

@@ -1,6 +1,7 @@
 """A question what a document is about ("Waar gaat deze brief over?", "Summarise the report") is answered by the
 sentences in which the document says so itself, quoted, and by its parts; a question what anything else is about
-("Waar gaan de registers over?") is not taken for one."""
+("Waar gaan de registers over?") is not taken for one. A question which documents there are lists them, each
+with what it says it is about."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import pytest
 from conftest import indexed
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.questions import asked_subject
+from assistant.answer.questions import asked_subject, asks_inventory
 from assistant.answer.responders import Asked, Subject
 from assistant.enrich import colophon
+from assistant.retrieve import Filters
 
 NOTA = """# Beleidsnota Registers
 
@@ -133,3 +135,31 @@ def test_the_bundled_letter_says_what_it_is_about_and_lists_its_themes(bundled):
     assert answer.citations[0].quote.startswith("Deze brief betreft, conform mijn toezegging aan de Kamer")
     assert answer.citations[0].page == 1
     assert "Thema 1: Digitale ethiek; Thema 2: AI in actie" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["Welke documenten zijn er?", "What documents are indexed?"])
+def test_a_question_which_documents_there_are_lists_each_with_what_it_says_it_is_about(answerer, question):
+    answer = answerer.ask(question)
+    assert not answer.abstained
+    assert [(c.doc_id, c.quote) for c in answer.citations] == [
+        ("nota", "Deze nota beschrijft hoe het kabinet de registers van de overheid betrouwbaarder wil maken."),
+        ("monitor", "In 2024 publiceerden 212 organisaties samen 1.146 algoritmes in het register van de overheid.")]
+    lines = answer.answer.splitlines()
+    assert lines[0] == ("The documents (quoted in Dutch):" if question.startswith("What") else "De documenten:")
+    assert lines[1].startswith("- Beleidsnota Registers: “Deze nota beschrijft") and lines[1].endswith("” [1]")
+    assert lines[2].startswith("- Monitor Registers 2024: “In 2024 publiceerden") and lines[2].endswith("” [2]")
+
+
+def test_the_documents_listed_are_those_the_question_is_limited_to(answerer):
+    answer = answerer.ask("Welke documenten zijn er?", filters=Filters(doc_ids=["monitor"]))
+    assert [c.doc_id for c in answer.citations] == ["monitor"]
+
+
+@pytest.mark.parametrize(("question", "inventory"), [
+    ("Welke documenten heb je?", True),
+    ("Waarover kan ik vragen stellen?", True),
+    ("Welke documenten noemt de brief?", False),  # what the documents cite: the registry
+    ("Which documents are there on data sharing?", False),
+])
+def test_only_a_question_about_the_documents_held_asks_which_there_are(question, inventory):
+    assert asks_inventory(question) is inventory
