@@ -109,8 +109,10 @@ class AboutDocument(_OverTheIndex):
         if not hits:
             return []
         retrieved = [self.scorer.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
-        doc = next((d for d in retrieved if colophon.names(question, d.meta.title, bridges or {})), retrieved[0])
-        kind = colophon.asked(question, doc.meta.title, bridges)
+        called = next((d for d in retrieved if colophon.called_in(question, d)), None)
+        doc = called or next((d for d in retrieved if colophon.names(question, d.meta.title, bridges or {})),
+                             retrieved[0])
+        kind = colophon.asked(question, doc.meta.title, bridges, called=called is not None)
         if kind is None:
             return []
         wanted = {kind, "signer"} if kind == "sender" else {kind}

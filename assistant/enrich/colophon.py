@@ -32,7 +32,10 @@ _OFFICE = r"(?:[Mm]inister(?:-[Pp]resident)?|[Ss]taatssecretaris)"
 _NAME = (r"(?:[A-Z]\.){1,4}\s?(?:(?:van|de|der|den|ten|ter|te|el)\s+){0,3}[A-Z][\w’'-]+"
          rf"(?: [A-Z][\w’'-]+(?=\s*(?:$|(?:De|Het)\s+{_OFFICE}\b)))?")
 _SIGNATURE = re.compile(rf"\b(?:De|Het)\s+{_OFFICE}\b[^,.\n]{{0,140}},\s+{_NAME}")
-_SENDER = re.compile(r"\bBRIEF VAN (?:DE|HET) [A-Z][A-Z ,.’'-]{4,200}?(?=\s+(?:Aan|AAN)\b|\n|$)")
+_SENDER = re.compile(r"\b(?:BRIEF VAN (?:DE|HET)|MOTIE VAN (?:HET LID|DE LEDEN)) [A-Z][A-Z ,.’'-]{4,200}?"
+                     r"(?=\s+(?:Aan|AAN)\b|\n|$)")
+# A motion says who proposed it and when: "Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens …"
+_PROPOSED = re.compile(rf"\bVoorgesteld \d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}} door (?:het lid|de leden) [^\n]+")
 _ADDRESSEE = re.compile(r"\bAan (?:de |het )?[A-Z][^\n.]{0,100}?(?:Staten-Generaal|Kamer\b(?! der))")
 _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}")
 
@@ -47,6 +50,13 @@ _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|le
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
 _NAMES_ITSELF = rules.rule("evidence", "names-itself")
 _SAYS_ITSELF = 2  # sentences in which a document says what it is about, the first ones
+# How a document went out, in a question when it did ("Wanneer is de motie ingediend?")
+_SENT = re.compile(r"\b(?:ingediend|verstuurd|gestuurd|verzonden|gepubliceerd|verschenen|voorgesteld|submitted|sent|"
+                   r"published|tabled|proposed)\b", re.IGNORECASE)
+# A document called by its kind: not as part of another ("de voortgangsrapportage van deze agenda"), nor one
+# named by what it is about or who sent it ("de brief over de NLCS", "the letter from the minister")
+_CALLED = re.compile(r"(?<!van )(?<!of )(?<!uit )\b(?:de|het|deze|dit|the|this)\s+(?P<noun>[^\W\d_][\w-]*)\b"
+                     r"(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b)", re.IGNORECASE)
 _DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
@@ -54,8 +64,9 @@ _ASKS = {
     "signer": re.compile(r"\b(?:onderteken\w*|getekend|signed|signs|signatory|signature)\b", re.IGNORECASE),
     "addressee": re.compile(r"\b(?:aan wie|gericht aan|geadresseerd\w*|to whom|addressed|sent to|recipient)\b",
                             re.IGNORECASE),
-    "sender": re.compile(r"\b(?:afzender|(?:wie|who)\b.*\b(?:schreef|geschreven|stuurt|stuurde|verstuurd|"
-                         r"gestuurd|verzonden|wrote|written|sent|sends)|van wie|from whom|author|auteur)\b",
+    "sender": re.compile(r"\b(?:afzender|indiener\w*|(?:wie|who)\b.*\b(?:schreef|geschreven|stuurt|stuurde|"
+                         r"verstuurd|gestuurd|verzonden|ingediend|diende|voorgesteld|wrote|written|sent|sends|"
+                         r"submitted|tabled|proposed)|van wie|from whom|author|auteur)\b",
                          re.IGNORECASE),
     "date": re.compile(r"\b(?:datum|gedateerd|dated?|van wanneer|wanneer (?:is|werd)|when (?:was|is|did))\b",
                        re.IGNORECASE),
@@ -72,12 +83,15 @@ class Fact:
     cited: Span
 
 
-def asked(question: str, title: str = "", bridges: dict[str, list[str]] | None = None) -> str | None:
+def asked(question: str, title: str = "", bridges: dict[str, list[str]] | None = None,
+          called: bool = False) -> str | None:
     """Which fact about the document itself a question asks for, if it asks about the document itself: "deze
     brief", "de brief", or "de brief over X" where X is what `title` says it is about (read through `bridges`,
     the title's language's words for the question's: "the letter on the progress of the Algorithm Register"
-    for "Voortgang Algoritmeregister …")."""
-    if not (_SELF.search(question) or names(question, title, bridges or {})) or _OTHER_DOCUMENT.search(question):
+    for "Voortgang Algoritmeregister …"), or, if `called`, the document the question calls by its kind ("de
+    motie" where a motion is among the documents, `called_in`; elsewhere a motion is one a letter cites)."""
+    if not called and (not (_SELF.search(question) or names(question, title, bridges or {}))
+                       or _OTHER_DOCUMENT.search(question)):
         return None
     # "addressed to" outranks "sent"; "who signed" outranks "who sent"
     return next((kind for kind in ("addressee", "signer", "sender", "date", "identifier")
@@ -86,9 +100,11 @@ def asked(question: str, title: str = "", bridges: dict[str, list[str]] | None =
 
 def asking_words(question: str, kind: str) -> str:
     """The words of `question` that make it a question about the document itself asking for `kind` ("de brief",
-    "ondertekend"): what a fact of that kind accounts for besides its own words (the subject of "de brief over
-    X" is accounted for by the title, if at all)."""
-    return " ".join([*(m.group(0) for pattern in (_SELF, _ASKS[kind]) for m in pattern.finditer(question)),
+    "ondertekend", and for its date how it was sent: "Wanneer is de motie ingediend?"): what a fact of that kind
+    accounts for besides its own words (the subject of "de brief over X" is accounted for by the title, if at
+    all)."""
+    asking = (_SELF, _ASKS[kind], _SENT) if kind == "date" else (_SELF, _ASKS[kind])
+    return " ".join([*(m.group(0) for pattern in asking for m in pattern.finditer(question)),
                      *(m["head"] for m in _ABOUT.finditer(question))])
 
 
@@ -114,7 +130,8 @@ def facts(doc: Document) -> list[Fact]:
     """The self-describing spans the document has: header parts and every signature of its closing."""
     head = doc.text[:HEAD_CHARS]
     found: list[Fact] = []
-    for kind, pattern in (("sender", _SENDER), ("addressee", _ADDRESSEE), ("date", _DATE)):
+    for kind, pattern in (("sender", _SENDER), ("addressee", _ADDRESSEE), ("date", _DATE), ("signer", _PROPOSED),
+                          ("date", _PROPOSED)):
         if m := pattern.search(head):
             found.append(Fact(kind, place(doc, m.start(), m.end())))
     if span := identifier_span(doc):
@@ -161,6 +178,12 @@ def names_document(subject: str, doc: Document) -> bool:
     meta = doc.meta
     return bool(words_of) and _named(subject, doc, f"{meta.title} {meta.kind} {meta.identifier or ''}") and any(
         _named(head, doc, _called(doc)) for head in {words_of[0], words_of[-1]})
+
+
+def called_in(question: str, doc: Document) -> bool:
+    """Whether the question calls `doc` by its kind or the head of its title, after an article ("de motie", "the
+    factsheet", "deze nota"): a question about that document itself."""
+    return any(_named(m["noun"], doc, _called(doc), generic=False) for m in _CALLED.finditer(question))
 
 
 def says_itself(doc: Document) -> list[Span]:

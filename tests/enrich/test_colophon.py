@@ -4,7 +4,7 @@ signature, each quoted where it stands; other questions are not taken for them."
 from __future__ import annotations
 
 import pytest
-from conftest import make_pdf
+from conftest import indexed, make_pdf
 
 from assistant.answer.answerer import Answerer
 from assistant.enrich import colophon
@@ -143,3 +143,58 @@ def test_the_letter_named_by_its_subject_is_answered_from_its_header(answerer):
     assert answer.citations[0].quote == "Den Haag, 7 juli 2023"
     other = answerer.ask("Wie heeft de brief over de hoofdlijnen van het digitaliseringsbeleid ondertekend?")
     assert all("Huffelen" not in c.quote for c in other.citations)  # another letter: not this one's signature
+
+
+MOTION = """Tweede Kamer der Staten-Generaal
+Vergaderjaar 2024–2025
+26 643 Informatie- en communicatietechnologie (ICT)
+Nr. 1209
+
+MOTIE VAN HET LID BROUWER-KAYA C.S.
+
+Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani.
+
+De Kamer,
+
+gehoord de beraadslaging,
+
+constaterende dat een aanvraag voor een dienst steeds vaker alleen digitaal kan worden ingediend;
+
+verzoekt de regering een niet-digitale terugvaloptie te garanderen,
+
+en gaat over tot de orde van de dag.
+"""
+MOTION_MANIFEST = """[[document]]
+id = "kst-26643-1209"
+title = "Motie van het lid Brouwer-Kaya c.s. over een niet-digitale terugvaloptie"
+kind = "motie"
+identifier = "Kamerstukken II 2024/25, 26 643, nr. 1209"
+files = [{ path = "motie.txt", format = "text" }]
+"""
+PROPOSED = "Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani."
+
+
+@pytest.fixture(scope="module")
+def motion(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    files = {"motie.txt": MOTION, "manifest.toml": MOTION_MANIFEST}
+    return Answerer(indexed(tmp_path_factory.mktemp("motion"), files), "extractive")
+
+
+def test_a_motion_says_who_proposed_it_and_when(motion):
+    found = [(f.kind, f.cited.quote) for f in colophon.facts(motion.document("kst-26643-1209"))]
+    assert ("sender", "MOTIE VAN HET LID BROUWER-KAYA C.S.") in found
+    assert ("signer", PROPOSED) in found and ("date", PROPOSED) in found
+
+
+@pytest.mark.parametrize(("question", "quotes"), [
+    ("Wie heeft de motie ingediend?", ["MOTIE VAN HET LID BROUWER-KAYA C.S.", PROPOSED]),
+    ("Who tabled the motion?", ["MOTIE VAN HET LID BROUWER-KAYA C.S.", PROPOSED]),
+    ("Wanneer is de motie ingediend?", [PROPOSED]),  # not "… alleen digitaal kan worden ingediend"
+])
+def test_a_motion_called_by_its_kind_is_answered_from_its_header(motion, question, quotes):
+    answer = motion.ask(question)
+    assert [c.quote for c in answer.citations] == quotes
+
+
+def test_a_motion_a_letter_cites_is_no_question_about_the_letter_itself():
+    assert colophon.asked("Wie heeft de motie ingediend?", "Agenda ‘Coalities voor de digitale samenleving’") is None
