@@ -68,6 +68,17 @@ def make_settings(corpus_dir: Path, index_dir: Path, **overrides: object) -> Set
     return Settings(corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
 
 
+# The head of a motion as the Tweede Kamer publishes it: its dossier and number, who proposes it and when.
+MOTION_HEAD = """Tweede Kamer der Staten-Generaal
+Vergaderjaar 2024–2025
+26 643 Informatie- en communicatietechnologie (ICT)
+Nr. 1209
+
+MOTIE VAN HET LID BROUWER-KAYA C.S.
+
+Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani.
+"""
+
 # A regulation that defines its terms the way Dutch regulations do (tests/enrich, tests/answer).
 REGELING = """Regeling subsidie digitale hulppunten 2025
 

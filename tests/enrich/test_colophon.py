@@ -4,7 +4,7 @@ signature, each quoted where it stands; other questions are not taken for them."
 from __future__ import annotations
 
 import pytest
-from conftest import indexed, make_pdf
+from conftest import MOTION_HEAD, indexed, make_pdf
 
 from assistant.answer.answerer import Answerer
 from assistant.enrich import colophon
@@ -145,15 +145,7 @@ def test_the_letter_named_by_its_subject_is_answered_from_its_header(answerer):
     assert all("Huffelen" not in c.quote for c in other.citations)  # another letter: not this one's signature
 
 
-MOTION = """Tweede Kamer der Staten-Generaal
-Vergaderjaar 2024–2025
-26 643 Informatie- en communicatietechnologie (ICT)
-Nr. 1209
-
-MOTIE VAN HET LID BROUWER-KAYA C.S.
-
-Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani.
-
+MOTION = MOTION_HEAD + """
 De Kamer,
 
 gehoord de beraadslaging,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import cli_env, make_pdf, make_settings
+from conftest import MOTION_HEAD, cli_env, make_pdf, make_settings
 
 from assistant.cli import cli
 from assistant.config import Settings
@@ -258,15 +258,7 @@ def test_unlisted_files_get_inferred_metadata(workspace):
     assert "2023-05-12*" in listing.stdout
 
 
-MOTION = """Tweede Kamer der Staten-Generaal
-Vergaderjaar 2024–2025
-26 643 Informatie- en communicatietechnologie (ICT)
-Nr. 1209
-
-MOTIE VAN HET LID BROUWER-KAYA C.S.
-
-Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani.
-
+MOTION = MOTION_HEAD + """
 De Kamer, gehoord de beraadslaging, verzoekt de regering om bij elke overheidsdienst een niet-digitale
 terugvaloptie te garanderen, en gaat over tot de orde van de dag.
 
