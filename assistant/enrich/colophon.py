@@ -49,6 +49,8 @@ _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|le
                     r"(?P<subject>[^?]+)", re.IGNORECASE)
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
 _NAMES_ITSELF = rules.rule("evidence", "names-itself")
+_DICTUM = rules.rule("evidence", "dictum")
+_MOTION = re.compile(r"\bMOTIE VAN (?:HET LID|DE LEDEN)\b")
 _SAYS_ITSELF = 2  # sentences in which a document says what it is about, the first ones
 # How a document went out, in a question when it did ("Wanneer is de motie ingediend?")
 _SENT = re.compile(r"\b(?:ingediend|verstuurd|gestuurd|verzonden|gepubliceerd|verschenen|voorgesteld|submitted|sent|"
@@ -189,16 +191,25 @@ def called_in(question: str, doc: Document) -> bool:
 def says_itself(doc: Document) -> list[Span]:
     """The first sentences in which the document names itself by its kind or the head of its title ("Deze brief
     betreft …", "Met deze brief informeer ik …", "Deze monitor beschrijft …", "This paper draws on …"): where a
-    document says what it is about. "deze coalities" in the agenda "Coalities voor …" is no such sentence."""
+    document says what it is about. "deze coalities" in the agenda "Coalities voor …" is no such sentence. A
+    motion says it in its dictum ("verzoekt de regering …"), which is then the one sentence."""
+    motion = doc.meta.kind.lower() == "motie" or bool(_MOTION.search(doc.text[:HEAD_CHARS]))
     found = []
     for start, end in sentence_spans(doc.text):
         sentence = doc.text[start:end]
-        if 6 <= len(sentence.split()) <= 70 and not sentence.rstrip().endswith(":") and any(
-                _named(m["noun"], doc, _called(doc), generic=False) for m in _NAMES_ITSELF.finditer(sentence)):
+        if motion and _DICTUM.match(sentence):
+            return [place(doc, start, end)]
+        if not motion and _names_itself(sentence, doc):
             found.append(place(doc, start, end))
             if len(found) == _SAYS_ITSELF:
                 break
     return found
+
+
+def _names_itself(sentence: str, doc: Document) -> bool:
+    """Whether a sentence (of a length that says something) names `doc` by its kind or the head of its title."""
+    return (6 <= len(sentence.split()) <= 70 and not sentence.rstrip().endswith(":")
+            and any(_named(m["noun"], doc, _called(doc), generic=False) for m in _NAMES_ITSELF.finditer(sentence)))
 
 
 def _called(doc: Document) -> str:

@@ -190,3 +190,10 @@ def test_a_motion_called_by_its_kind_is_answered_from_its_header(motion, questio
 
 def test_a_motion_a_letter_cites_is_no_question_about_the_letter_itself():
     assert colophon.asked("Wie heeft de motie ingediend?", "Agenda ‘Coalities voor de digitale samenleving’") is None
+
+
+def test_a_motion_says_what_it_is_about_in_its_dictum(motion):
+    dictum = "verzoekt de regering een niet-digitale terugvaloptie te garanderen,"
+    assert [s.quote for s in colophon.says_itself(motion.document("kst-26643-1209"))] == [dictum]
+    answer = motion.ask("Waar gaat de motie over?")
+    assert [c.quote for c in answer.citations] == [dictum]
