@@ -108,10 +108,12 @@ def _paragraph(text: str, start: int, end: int, room: int = 320) -> tuple[str, s
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The answer as escaped text whose [n] markers link to this turn's own sources (see `cited_html`). A number
-    the answer does not cite stays text: no marker on the page points nowhere."""
+    the answer does not cite stays text: no marker on the page points nowhere. Its line breaks stay (the list
+    of documents is one line each), as the chat renders HTML."""
     cited = {str(c.n) for c in answer.citations}
     pieces = _MARKER.split(answer.answer)  # text, number, text, number, ..., text
-    body = "".join(shown(p) if i % 2 == 0 else f'<a class="cite" href="#src-{turn}-{p}">[{p}]</a>' if p in cited
+    body = "".join(shown(p).replace("\n", "<br>") if i % 2 == 0
+                   else f'<a class="cite" href="#src-{turn}-{p}">[{p}]</a>' if p in cited
                    else shown(f"[{p}]") for i, p in enumerate(pieces))
     notes = "".join(f"<br><small>{shown(n)}</small>" for n in answer.notices)
     return body + notes

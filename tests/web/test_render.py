@@ -172,3 +172,12 @@ def test_a_cited_row_is_shown_under_its_tables_header(tmp_path):
     header = page.index("In de tabel onder: Onderdeel Begroot Gerealiseerd Verschil")
     assert header < page.index("<mark>Berichtenverkeer (MijnOverheid en Berichtenbox) 96,5 91,2 -5,3</mark>")
     assert "In the table under: Onderdeel" in sources_html(answer, "en", answerer, settings)
+
+
+def test_the_list_of_documents_keeps_a_line_for_each_in_the_chat(app):
+    history, _, _, _, answer = asked(app, "Welke documenten zijn er?", [], [])
+    assert answer.answer.count("\n") == len(answer.citations) == 1
+    message = history[-1]["content"]
+    body = message.split('<details class="cited">')[0]
+    assert body.count("<br>") == 1 and "<br>- Agenda" in body, body[:300]
+    assert [text for text, _ in Page(message).links] == ["[1]"]
