@@ -34,8 +34,7 @@ _NAME = (r"(?:[A-Z]\.){1,4}\s?(?:(?:van|de|der|den|ten|ter|te|el)\s+){0,3}[A-Z][
 _SIGNATURE = re.compile(rf"\b(?:De|Het)\s+{_OFFICE}\b[^,.\n]{{0,140}},\s+{_NAME}")
 _SENDER = re.compile(r"\b(?:BRIEF VAN (?:DE|HET)|MOTIE VAN (?:HET LID|DE LEDEN)) [A-Z][A-Z ,.’'-]{4,200}?"
                      r"(?=\s+(?:Aan|AAN)\b|\n|$)")
-# A motion says who proposed it and when: "Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens …"
-_PROPOSED = re.compile(rf"\bVoorgesteld \d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}} door (?:het lid|de leden) [^\n]+")
+_PROPOSED = rules.rule("evidence", "motion-proposed")
 _ADDRESSEE = re.compile(r"\bAan (?:de |het )?[A-Z][^\n.]{0,100}?(?:Staten-Generaal|Kamer\b(?! der))")
 _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}")
 
@@ -50,15 +49,10 @@ _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|le
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
 _NAMES_ITSELF = rules.rule("evidence", "names-itself")
 _DICTUM = rules.rule("evidence", "dictum")
-_MOTION = re.compile(r"\bMOTIE VAN (?:HET LID|DE LEDEN)\b")
+_MOTION = rules.rule("evidence", "motion-head")
 _SAYS_ITSELF = 2  # sentences in which a document says what it is about, the first ones
-# How a document went out, in a question when it did ("Wanneer is de motie ingediend?")
-_SENT = re.compile(r"\b(?:ingediend|verstuurd|gestuurd|verzonden|gepubliceerd|verschenen|voorgesteld|submitted|sent|"
-                   r"published|tabled|proposed)\b", re.IGNORECASE)
-# A document called by its kind: not as part of another ("de voortgangsrapportage van deze agenda"), nor one
-# named by what it is about or who sent it ("de brief over de NLCS", "the letter from the minister")
-_CALLED = re.compile(r"(?<!van )(?<!of )(?<!uit )\b(?:de|het|deze|dit|the|this)\s+(?P<noun>[^\W\d_][\w-]*)\b"
-                     r"(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b)", re.IGNORECASE)
+_SENT = rules.rule("questions", "asks-how-sent")
+_CALLED = rules.rule("questions", "calls-document")
 _DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
