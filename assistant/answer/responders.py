@@ -136,8 +136,7 @@ class Subject(_OverTheIndex):
             return None
         citations = [compose.place_citation(index, n, span) for n, span in enumerate(spans, 1)]
         parts = _parts(doc)
-        return Draft(self.name, compose.subject(index.meta(doc.meta.doc_id), citations, parts, asked.language),
-                     citations)
+        return Draft(self.name, compose.subject(doc.meta, citations, parts, asked.language), citations)
 
     def named(self, asked: Asked) -> Document | None:
         """The document a question asks the subject of: the first retrieved one its words name ("deze brief",
@@ -168,9 +167,9 @@ class Inventory(_OverTheIndex):
         allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
         held = [d for d in index.documents if allowed is None or d in allowed]
         shown = []
-        for doc_id in held[:_MAX_DOCUMENTS]:
-            said = _said_about(index, self.scorer.document(doc_id))[:1]
-            shown += [(index.meta(doc_id), said[0])] if said else []
+        for doc in (self.scorer.document(doc_id) for doc_id in held[:_MAX_DOCUMENTS]):
+            said = _said_about(index, doc)[:1]
+            shown += [(doc.meta, said[0])] if said else []
         if not shown:
             return None
         listed = [(meta, compose.place_citation(index, n, span)) for n, (meta, span) in enumerate(shown, 1)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.enrich.overview import place
 from assistant.text import rules
@@ -215,12 +216,20 @@ def _named(subject: str, doc: Document, names: str, generic: bool = True) -> boo
     """Whether every word of `subject` (its determiner aside), or its Dutch for an English word ("letter":
     "brief"), is one of `names`' words, ends one ("nota" of "Beleidsnota"), translates one ("report" of "rapport")
     or, if `generic`, is a word for any document ("het stuk")."""
-    held = {stem for word in re.findall(r"[^\W\d_]+", names.lower())
-            for form in (word, *translations(word, doc.meta.language)) for stem in lexical_tokens(form)}
-    anything = {stem for word in words("documents.any") for stem in lexical_tokens(word)} if generic else set()
+    held = _stems_of(names, doc.meta.language)
+    anything = _stems_of(" ".join(words("documents.any")), "") if generic else frozenset()
     wanted = re.findall(r"[^\W\d_]+", _DETERMINER.sub("", subject).lower())
 
     def met(word: str) -> bool:
         forms = {stem for form in (word, *translations(word, "en")) for stem in lexical_tokens(form)}
         return bool(set(lexical_tokens(word)) & anything) or any(n.endswith(f) for n in held for f in forms)
     return bool(wanted) and all(met(w) for w in wanted if lexical_tokens(w))
+
+
+@lru_cache(maxsize=1024)
+def _stems_of(names: str, language: str) -> frozenset[str]:
+    """The stems of `names`' words and, in `language` (if any), of their translations: read once per document's
+    names, as every question asks whether it calls a retrieved document by them (`called_in`)."""
+    return frozenset(stem for word in re.findall(r"[^\W\d_]+", names.lower())
+                     for form in (word, *(translations(word, language) if language else ()))
+                     for stem in lexical_tokens(form))
