@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 
 from assistant.answer import audit, compose
+from assistant.answer.changes import Changes
 from assistant.answer.evidence import Scorer, first_per_chunk
 from assistant.answer.followup import Turn, standalone
 from assistant.answer.generate import DECLINED, ModelWriter
@@ -60,8 +61,9 @@ class Answerer:
         self.registry = Registry(self.scorer)
         self.definitions = Definitions(self.scorer)
         # among drafts that account for as much of the question, the first answers: lookups, then the evidence
-        self.responders: list[Responder] = [AboutDocument(self.scorer), Subject(self.scorer), Inventory(self.scorer),
-                                            self.registry, self.definitions, FromEvidence(self.scorer)]
+        self.responders: list[Responder] = [
+            AboutDocument(self.scorer), Subject(self.scorer), Inventory(self.scorer), Changes(self.scorer),
+            self.registry, self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
     @cached_property

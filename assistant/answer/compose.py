@@ -169,6 +169,33 @@ def inventory(documents: list[tuple[DocumentMeta, Citation]], more: int, languag
     return "\n".join([f"{head}{f' ({said})' if said else ''}:", *lines, *counted])
 
 
+_CHANGES = {
+    "nl": ("{new} wijkt op {n} plaatsen af van de versie die het vervangt, {old}",
+           {"changed": "gewijzigd", "added": "toegevoegd", "removed": "vervallen"},
+           ("en nog {} wijziging", "en nog {} wijzigingen"), " is nu "),
+    "en": ("{new} differs in {n} places from the version it replaces, {old}",
+           {"changed": "changed", "added": "added", "removed": "removed"},
+           ("and {} more change", "and {} more changes"), " now reads "),
+}
+
+
+def changes(old: DocumentMeta, new: DocumentMeta, found: list[tuple[str, list[Citation], list[tuple[str, str]]]],
+            more: int, language: str) -> str:
+    """What a newer version changes, one line per difference: the older sentence and the newer one (quoted, each
+    with its marker, and the words that differ between them where they are few: "650 → 720"), or the sentence
+    added or dropped; `more` others are only counted."""
+    head, kinds, rest, now = _CHANGES["en" if language == "en" else "nl"]
+    lines = []
+    for kind, cited, differs in found:
+        quotes = [f"“{' '.join(c.quote.split())}” [{c.n}]" for c in cited]
+        shown = f" ({'; '.join(f'{a} → {b}' for a, b in differs)})" if differs else ""
+        lines.append(f"- {kinds[kind]}: {now.join(quotes)}{shown}")
+    counted = [f"- … {rest[more > 1].format(more)}."] if more else []
+    said = _quoted_in([c for _, cited, _ in found for c in cited], language)
+    intro = head.format(new=_named(new, language), n=len(found) + more, old=_named(old, language))
+    return "\n".join([f"{intro}{f' ({said})' if said else ''}:", *lines, *counted])
+
+
 def _named(meta: DocumentMeta, language: str) -> str:
     """A document by its title, with its identifier and date."""
     named = ", ".join(filter(None, [meta.identifier, _date_words(meta.date, language)]))

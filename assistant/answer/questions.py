@@ -32,6 +32,7 @@ _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
 _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 _ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
+_ASKS_CHANGES = rules.rule("questions", "asks-changes")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -143,3 +144,9 @@ def asked_subject(question: str) -> str | None:
 def asks_inventory(question: str) -> bool:
     """Whether a question asks which documents the assistant holds ("Welke documenten zijn er?")."""
     return bool(_ASKS_INVENTORY.search(question.strip()))
+
+
+def asks_changes(question: str) -> bool:
+    """Whether a question asks what changed between the versions of a document ("Wat is er veranderd ten opzichte
+    van de vorige versie?")."""
+    return bool(_ASKS_CHANGES.search(question.strip()))

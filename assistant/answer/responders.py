@@ -77,14 +77,14 @@ class Responder(Protocol):
         ...
 
 
-class _OverTheIndex:
+class OverTheIndex:
     """A responder that reads the index through the evidence scorer (documents, registry, glossary, coverage)."""
 
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
 
 
-class AboutDocument(_OverTheIndex):
+class AboutDocument(OverTheIndex):
     """Who signed the document, its number, date, addressee: what the best retrieved document says of itself."""
 
     name = "about-document"
@@ -120,7 +120,7 @@ class AboutDocument(_OverTheIndex):
         return [f for f in facts if f.kind in wanted]
 
 
-class Subject(_OverTheIndex):
+class Subject(OverTheIndex):
     """What a document is about ("Waar gaat deze brief over?", "Summarise the report"): where it says so itself,
     and its parts. One sentence that shares a word with the question is no answer to it."""
 
@@ -154,7 +154,7 @@ class Subject(_OverTheIndex):
         return None
 
 
-class Inventory(_OverTheIndex):
+class Inventory(OverTheIndex):
     """Which documents the assistant holds ("Welke documenten zijn er?", "What can I ask about?"): each with its
     identifier and date and what it says it is about, quoted."""
 
@@ -177,7 +177,7 @@ class Inventory(_OverTheIndex):
                      [c for _, c in listed])
 
 
-class Registry(_OverTheIndex):
+class Registry(OverTheIndex):
     """Which Kamerstuk, motion or report the documents cite: the registry answers, citing where each is cited."""
 
     name = "registry"
@@ -225,7 +225,7 @@ class Registry(_OverTheIndex):
         return [(ref, _showing_place(ref, places)) for _, ref, places in scored[:_MAX_REFERENCES]]
 
 
-class Definitions(_OverTheIndex):
+class Definitions(OverTheIndex):
     """What an abbreviation or term means: the documents' own definition answers, quoting it."""
 
     name = "definitions"
@@ -260,7 +260,7 @@ class Definitions(_OverTheIndex):
                 if asked and e.term.lower() == asked and e.source == "curated" and e.expansion]
 
 
-class FromEvidence(_OverTheIndex):
+class FromEvidence(OverTheIndex):
     """Any other question: the evidence sentences that answer it, to be quoted or written up by a model."""
 
     name = "evidence"
