@@ -21,7 +21,7 @@ from assistant.config import Settings
 from assistant.index import Index
 from assistant.models.embeddings import get_embeddings
 from assistant.text.lexicon import translations
-from assistant.text.normalize import FUNCTION_WORDS_EN, language_of
+from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, shouted, unshouted, written_forms
 from assistant.text.spelling import american
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
@@ -108,8 +108,21 @@ class Searcher:
         )
         return [(self.index.position(d.id), 1.0 - distance) for d, distance in found]
 
+    @cached_property
+    def _written(self) -> dict[str, str]:
+        """The documents' words as they write them ("IenW", "Huffelen"), for a query typed in capitals: read
+        once per process, at the first such query."""
+        return written_forms(self.index.document(doc_id).text for doc_id in self.index.documents)
+
+    def unshouted(self, text: str) -> str:
+        """`text` as the documents write its words when it is typed in capitals ("WIE IS DE MINISTER VAN BZK?" ->
+        "wie is de minister van BZK?"): the embedder reads capitals as other words. Any other text as it is."""
+        return unshouted(text, self._written) if shouted(text) else text
+
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        """The `k` best chunks for `query`, fused from both rankings."""
+        """The `k` best chunks for `query` (read as the documents write it, `unshouted`), fused from both
+        rankings."""
+        query = self.unshouted(query)
         r = self.settings.retrieval
         k = k or r.k
         allowed = self._allowed(filters)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from functools import cached_property
 
 from assistant.answer import audit, compose
 from assistant.answer.changes import Changes
@@ -40,7 +39,6 @@ from assistant.config import Settings
 from assistant.models import servers
 from assistant.models.llm import Backend, get_backend
 from assistant.retrieve import Filters, Searcher
-from assistant.text.normalize import shouted, unshouted, written_forms
 from assistant.types import Answer, Citation, Document
 
 __all__ = ["Answerer", "Turn"]
@@ -66,12 +64,6 @@ class Answerer:
             self.registry, self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
-    @cached_property
-    def _written(self) -> dict[str, str]:
-        """The documents' words as they write them ("IenW", "Huffelen"), for a question typed in capitals: read
-        once per process, at the first such question."""
-        return written_forms(self.document(doc_id).text for doc_id in self.index.documents)
-
     def document(self, doc_id: str) -> Document:
         """A document's pages and text, read from the index once per process."""
         if doc_id not in self._documents:
@@ -95,8 +87,7 @@ class Answerer:
         who asked in the audit log (default: this answerer's surface)."""
         started = time.perf_counter()
         question, asked, language, notices = prepared(question)
-        if shouted(asked):
-            asked = unshouted(asked, self._written)
+        asked = self.searcher.unshouted(asked)
         alone, context = self.standalone(asked or question, history)
         searched = f"{context} {alone}".strip()
         hits = self.searcher.search(searched, self.settings.retrieval.k, filters)

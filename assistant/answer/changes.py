@@ -81,8 +81,8 @@ class Changes(OverTheIndex):
 
 def differences(old: Document, new: Document, index: Index) -> list[Change]:
     """The sentences in which `new` differs from `old`, in the newer version's order: a run of sentences one
-    version has in place of another's is paired sentence by sentence where two keep most of their words (`_SAME`), the others
-    are added or removed."""
+    version has in place of another's is paired sentence by sentence where two keep most of their words
+    (`_SAME`), the others are added or removed."""
     before, after = _sentences(old, index), _sentences(new, index)
     keys_before, keys_after = [match_key(s.quote) for s in before], [match_key(s.quote) for s in after]
     words_before, words_after = [k.split() for k in keys_before], [k.split() for k in keys_after]

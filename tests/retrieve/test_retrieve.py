@@ -69,3 +69,16 @@ def test_an_english_question_also_searches_the_dutch_words_nearest_in_meaning(bu
     assert finds(searcher.lexical_query(question)) and not finds(question)
     assert any(h.lexical_rank and "Argumentenfabriek is gevraagd" in h.chunk.text for h in searcher.search(question, 5))
 
+
+
+def test_a_query_typed_in_capitals_finds_what_it_finds_as_the_documents_write_it(bundled):
+    searcher = Searcher(bundled)
+    query = "Welke rol heeft de Minister van IenW bij de Basis Data Infrastructuur?"
+    # each word as the documents most often write it
+    assert searcher.unshouted(query.upper()) == "Welke rol heeft de Minister van IenW bij de basis data infrastructuur?"
+    written, shouted = searcher.search(query, 5), searcher.search(query.upper(), 5)
+    assert [h.chunk.chunk_id for h in shouted] == [h.chunk.chunk_id for h in searcher.search(
+        searcher.unshouted(query.upper()), 5)]
+    assert shouted[0].chunk.chunk_id == written[0].chunk.chunk_id
+    assert "Basis Data Infrastructuur (BDI)" in shouted[0].chunk.text
+    assert searcher.unshouted(query) == query  # a query not in capitals is searched as typed
