@@ -196,6 +196,15 @@ def changes(old: DocumentMeta, new: DocumentMeta, found: list[tuple[str, list[Ci
     return "\n".join([f"{intro}{f' ({said})' if said else ''}:", *lines, *counted])
 
 
+def which_document(held: int, language: str) -> str:
+    """The answer to a question about "this" document when several are in scope: which one is meant."""
+    if language == "en":
+        return (f"Which document do you mean? The question does not name one, and {held} are held: name it by its "
+                "title or kind (\"the motion\", \"the report\"), or ask within one document.")
+    return (f"Welk document bedoelt u? De vraag noemt er geen, en er zijn er {held}: noem het bij zijn titel of soort "
+            "(\"de motie\", \"het rapport\"), of stel de vraag binnen één document.")
+
+
 def _named(meta: DocumentMeta, language: str) -> str:
     """A document by its title, with its identifier and date."""
     named = ", ".join(filter(None, [meta.identifier, _date_words(meta.date, language)]))

@@ -90,7 +90,11 @@ class AboutDocument(OverTheIndex):
     name = "about-document"
 
     def propose(self, asked: Asked) -> Draft | None:
-        facts = self.facts(asked.question, asked.hits, asked.bridges)
+        if colophon.stands_for_document(asked.question) and colophon.asked(asked.question, called=True):
+            scope = self._in_scope(asked.filters)
+            if len(scope) > 1:  # "Wie heeft dit geschreven?" over several documents: it declines, asking which
+                return Draft(self.name, compose.which_document(len(scope), asked.language))
+        facts = self.facts(asked.question, asked.hits, asked.bridges, asked.filters)
         if not facts:
             return None
         citations = [compose.place_citation(self.scorer.index, n, fact.cited) for n, fact in enumerate(facts, 1)]
@@ -101,15 +105,18 @@ class AboutDocument(OverTheIndex):
         return Draft(self.name, compose.about(facts, citations, asked.language), citations,
                      score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
 
-    def facts(self, question: str, hits: list[Hit], bridges: dict[str, list[str]] | None = None
-              ) -> list[colophon.Fact]:
+    def facts(self, question: str, hits: list[Hit], bridges: dict[str, list[str]] | None = None,
+              filters: Filters | None = None) -> list[colophon.Fact]:
         """For a question about the document itself (who signed it, its number, date, addressee), what the
         retrieved document it names by its title ("de brief over de agenda coalities"), else the best retrieved
-        one, says of that about itself; empty for any other question."""
+        one, says of that about itself; empty for any other question. A question that names it by a pronoun
+        alone ("Wie heeft dit geschreven?") means the one document in scope (`--doc`, or the only one held)."""
         if not hits:
             return []
         retrieved = [self.scorer.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
-        called = next((d for d in retrieved if colophon.called_in(question, d)), None)
+        scope = self._in_scope(filters) if colophon.stands_for_document(question) else []
+        only = self.scorer.document(scope[0]) if len(scope) == 1 else None
+        called = only or next((d for d in retrieved if colophon.called_in(question, d)), None)
         doc = called or next((d for d in retrieved if colophon.names(question, d.meta.title, bridges or {})),
                              retrieved[0])
         kind = colophon.asked(question, doc.meta.title, bridges, called=called is not None)
@@ -118,6 +125,14 @@ class AboutDocument(OverTheIndex):
         wanted = {kind, "signer"} if kind == "sender" else {kind}
         facts = colophon.facts(doc)
         return [f for f in facts if f.kind in wanted]
+
+    def _in_scope(self, filters: Filters | None) -> list[str]:
+        """The documents a question can mean without naming one: those it is filtered to, else the current ones
+        the index holds."""
+        index = self.scorer.index
+        if filters and filters.doc_ids:
+            return [d for d in filters.doc_ids if d in index.documents]
+        return [d for d in index.documents if index.meta(d).status == "current"]
 
 
 class Subject(OverTheIndex):

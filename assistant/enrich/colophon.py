@@ -54,22 +54,25 @@ _MOTION = rules.rule("evidence", "motion-head")
 _SAYS_ITSELF = 2  # sentences in which a document says what it is about, the first ones
 _SENT = rules.rule("questions", "asks-how-sent")
 _CALLED = rules.rule("questions", "calls-document")
+_PRONOUN = rules.rule("questions", "document-pronoun")
 _DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
+_SENDING = (r"schreef|geschreven|stuurt|stuurde|verstuurd|gestuurd|verzonden|ingediend|diende|voorgesteld|wrote|"
+            r"written|sent|sends|submitted|tabled|proposed")  # "Wie heeft de brief geschreven?"
+_ASKS_SENDER = r"afzender|indiener\w*|van wie|from whom|author|auteur"
 _ASKS = {
     "signer": re.compile(r"\b(?:onderteken\w*|getekend|signed|signs|signatory|signature)\b", re.IGNORECASE),
     "addressee": re.compile(r"\b(?:aan wie|gericht aan|geadresseerd\w*|to whom|addressed|sent to|recipient)\b",
                             re.IGNORECASE),
-    "sender": re.compile(r"\b(?:afzender|indiener\w*|(?:wie|who)\b.*\b(?:schreef|geschreven|stuurt|stuurde|"
-                         r"verstuurd|gestuurd|verzonden|ingediend|diende|voorgesteld|wrote|written|sent|sends|"
-                         r"submitted|tabled|proposed)|van wie|from whom|author|auteur)\b",
-                         re.IGNORECASE),
+    "sender": re.compile(rf"\b(?:{_ASKS_SENDER}|(?:wie|who)\b.*\b(?:{_SENDING}))\b", re.IGNORECASE),
     "date": re.compile(r"\b(?:datum|gedateerd|dated?|van wanneer|wanneer (?:is|werd)|when (?:was|is|did))\b",
                        re.IGNORECASE),
     "identifier": re.compile(r"\b(?:kamerstuk\w*|kamerdossier\w*|dossier\w*|nummer\w*|number|identifier|"
                              r"vindplaats)\b", re.IGNORECASE),
 }
+# the sender's words one by one: "wie ... geschreven" takes the words between for asking words too
+_SENDER_WORDS = re.compile(rf"\b(?:{_ASKS_SENDER}|{_SENDING})\b", re.IGNORECASE)
 
 
 @dataclass
@@ -175,6 +178,18 @@ def names_document(subject: str, doc: Document) -> bool:
     meta = doc.meta
     return bool(words_of) and _named(subject, doc, f"{meta.title} {meta.kind} {meta.identifier or ''}") and any(
         _named(head, doc, _called(doc)) for head in {words_of[0], words_of[-1]})
+
+
+def stands_for_document(question: str) -> bool:
+    """Whether a question asks for a fact of a document's header with only a pronoun for the document ("Wie heeft
+    dit geschreven?", "Who signed it?", "Wanneer is het verschenen?"): no other word of it says which document
+    is meant, so it means the one in scope, if only one is."""
+    if not _PRONOUN.search(question):
+        return False
+    rest = question
+    for pattern in (*(p for kind, p in _ASKS.items() if kind != "sender"), _SENDER_WORDS, _SENT, _PRONOUN):
+        rest = pattern.sub(" ", rest)
+    return not set(lexical_tokens(rest)) - question_stems()
 
 
 def called_in(question: str, doc: Document) -> bool:
