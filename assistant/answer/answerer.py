@@ -24,6 +24,7 @@ from assistant.answer.evidence import Scorer, first_per_chunk
 from assistant.answer.followup import Turn, standalone
 from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared
+from assistant.answer.parts import Parts
 from assistant.answer.responders import (
     AboutDocument,
     Asked,
@@ -61,7 +62,7 @@ class Answerer:
         # among drafts that account for as much of the question, the first answers: lookups, then the evidence
         self.responders: list[Responder] = [
             AboutDocument(self.scorer), Subject(self.scorer), Inventory(self.scorer), Changes(self.scorer),
-            self.registry, self.definitions, FromEvidence(self.scorer)]
+            Parts(self.scorer), self.registry, self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
     def document(self, doc_id: str) -> Document:

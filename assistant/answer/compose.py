@@ -196,6 +196,23 @@ def changes(old: DocumentMeta, new: DocumentMeta, found: list[tuple[str, list[Ci
     return "\n".join([f"{intro}{f' ({said})' if said else ''}:", *lines, *counted])
 
 
+_PARTS_OF = {"nl": ("{doc} noemt ze in zijn koppen", ", onder “{}”", "en nog {}"),
+             "en": ("{doc} names them in its headings", ", under “{}”", "and {} more")}
+
+
+def parts(meta: DocumentMeta, under: str, headings: list[str], citations: list[Citation], more: int,
+          language: str) -> str:
+    """The parts of a document a question asks for (the subsections of the section `under`, if any), one line
+    each: its heading (as the document writes it) and the sentence its section opens with, quoted with its
+    marker; `more` others are only counted."""
+    head, below, rest = _PARTS_OF["en" if language == "en" else "nl"]
+    head += below.format(under) if under else ""
+    said = _quoted_in(citations, language)
+    lines = [f"- {h}: “{' '.join(c.quote.split())}” [{c.n}]" for h, c in zip(headings, citations, strict=True)]
+    counted = [f"- … {rest.format(more)}."] if more else []
+    return "\n".join([f"{head.format(doc=_named(meta, language))}{f' ({said})' if said else ''}:", *lines, *counted])
+
+
 def which_document(held: int, language: str) -> str:
     """The answer to a question about "this" document when several are in scope: which one is meant."""
     if language == "en":

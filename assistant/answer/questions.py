@@ -33,6 +33,7 @@ _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
 _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 _ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
 _ASKS_CHANGES = rules.rule("questions", "asks-changes")
+_ASKS_LIST = rules.rule("questions", "asks-list")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -150,3 +151,10 @@ def asks_changes(question: str) -> bool:
     """Whether a question asks what changed between the versions of a document ("Wat is er veranderd ten opzichte
     van de vorige versie?")."""
     return bool(_ASKS_CHANGES.search(question.strip()))
+
+
+def listed(question: str) -> str | None:
+    """What a question that asks which things there are asks for: its words after "welke", "which", "wat zijn de"
+    ("Welke uitgangspunten noemt de nota?" -> "uitgangspunten noemt de nota?"); None for any other question."""
+    m = _ASKS_LIST.search(question.strip())
+    return question.strip()[m.end():] if m else None

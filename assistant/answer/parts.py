@@ -1,0 +1,128 @@
+"""Which things a document names, read from its structure: "Welke uitgangspunten noemt de nota?" is answered by
+the subsections of its section "2. Uitgangspunten", "Welke thema's heeft de agenda?" by its headings "Thema 1: …",
+"Thema 2: …". Each part is cited by the sentence its section opens with, so the citation shows the heading in its
+section path and quotes the document's own words about it.
+
+No sentence lists what a document spreads over its sections, which is why this is a responder of its own. Its
+draft competes with the evidence's on how much of the question it accounts for; where one of the best evidence
+sentences names the parts itself ("Het kabinet hanteert drie uitgangspunten: doelbinding, …"), it proposes
+nothing and that sentence answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer import compose
+from assistant.answer.evidence import Evidence
+from assistant.answer.questions import listed
+from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.text import rules
+from assistant.text.sentences import sentence_units
+from assistant.text.tokens import lexical_tokens
+from assistant.types import Chunk, Document, Section, Span
+
+_NUMBERED = re.compile(r"^\s*(?P<noun>[^\W\d_]+)\s+(?:\d+|[IVX]+)\b")  # "Thema 1: …", "Artikel 3. …", "Bijlage II"
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")  # "2.", "3.1", "IV." before a heading's words
+_NAMES = rules.rule("questions", "document-names")
+_MIN_PARTS = 2
+_HEAD_WORDS = 3  # of the words after "welke", those that may name what is asked for
+_MAX_PARTS = 12
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a document that the question asks for: its heading and the sentence its section opens with."""
+
+    heading: str
+    opening: Span
+
+
+class Parts(OverTheIndex):
+    """A question which things there are, answered by the parts of the first retrieved document that names them
+    in its headings."""
+
+    name = "parts"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        after = listed(asked.question)
+        if after is None:
+            return None
+        # what is asked for stands right after "welke": "Welke uitgangspunten noemt de nota?", not "For which
+        # challenges does the government use data, according to theme 3?"
+        terms = self.scorer.terms(asked.question, bridges=asked.bridges)
+        head = [t for t in lexical_tokens(after) if t in terms][:_HEAD_WORDS]
+        asked_stems = {form for t in head for form in terms[t].forms}
+        allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in asked.hits):
+            if allowed is not None and doc_id not in allowed:
+                continue
+            doc = self.scorer.document(doc_id)
+            under, found = parts(doc, asked_stems, self.scorer.index.chunks)
+            if found:
+                best = asked.candidates[: self.scorer.settings.answer.max_sentences]
+                return None if _named_in_a_sentence(found, best) else self._draft(asked, doc, under, found)
+        return None
+
+    def _draft(self, asked: Asked, doc: Document, under: str, found: list[Part]) -> Draft:
+        index = self.scorer.index
+        shown = found[:_MAX_PARTS]
+        citations = [compose.place_citation(index, n, p.opening) for n, p in enumerate(shown, 1)]
+        # the document, named by its title, identifier or kind, and the verb by which the question asks what it
+        # names ("noemt", "describe") are accounted for by its headings, as the parts' own words are
+        naming = " ".join(m.group(0) for m in _NAMES.finditer(asked.question))
+        said = [doc.meta.title, doc.meta.identifier or "", doc.meta.kind, naming, under,
+                *(p.heading for p in shown), *(c.quote for c in citations)]
+        text = compose.parts(doc.meta, under, [p.heading for p in shown], citations, len(found) - len(shown),
+                             asked.language)
+        return Draft(self.name, text, citations,
+                     score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
+
+
+def parts(doc: Document, asked: set[str], chunks: list[Chunk]) -> tuple[str, list[Part]]:
+    """The parts of `doc` a question whose words are `asked` (stems) asks for: the subsections of a section whose
+    heading's words are all the question's ("2. Uitgangspunten" for "Welke uitgangspunten …"), with that heading,
+    else the headings numbered after a word of the question ("Thema 1", "Thema 2" for "Welke thema's …"); at
+    least two, or none."""
+    sections = [s for s in doc.sections if s.path and s.path[-1] != doc.meta.title]
+    for section in sections:
+        words = set(lexical_tokens(_NUMBERING.sub("", section.path[-1])))
+        if words and words <= asked:
+            children = [s for s in sections if len(s.path) == len(section.path) + 1
+                        and s.path[: len(section.path)] == section.path]
+            if len(children) >= _MIN_PARTS:
+                return section.path[-1], _opened(doc, children, chunks)
+    by_noun: dict[str, list[Section]] = {}
+    for section in sections:
+        if (m := _NUMBERED.match(section.path[-1])) and (stem := lexical_tokens(m["noun"])) and stem[0] in asked:
+            by_noun.setdefault(stem[0], []).append(section)
+    family = max(by_noun.values(), key=len, default=[])
+    return "", _opened(doc, family, chunks) if len(family) >= _MIN_PARTS else []
+
+
+def _named_in_a_sentence(found: list[Part], candidates: list[Evidence]) -> bool:
+    """Whether one of the best evidence sentences names two of the parts or more ("Het kabinet hanteert drie
+    uitgangspunten: doelbinding, dataminimalisatie en transparantie voor burgers"): then that sentence answers.
+    A part is named by most of its heading's own words, its number and the word its family shares left out."""
+    shared = set.intersection(*(set(lexical_tokens(_NUMBERING.sub("", p.heading))) for p in found))
+    names = [set(lexical_tokens(_NUMBERING.sub("", p.heading))) - shared for p in found]
+    for ev in candidates:
+        held = set(lexical_tokens(ev.span.quote))
+        if sum(1 for n in names if n and len(n & held) * 2 >= len(n)) >= _MIN_PARTS:
+            return True
+    return False
+
+
+def _opened(doc: Document, sections: list[Section], chunks: list[Chunk]) -> list[Part]:
+    """Each section with the first sentence of its own text (none for a section that opens with a subsection)."""
+    found = []
+    for section in sections:
+        chunk = next((c for c in chunks if c.doc_id == doc.meta.doc_id and tuple(c.section) == section.path), None)
+        units = sentence_units(chunk) if chunk else []
+        if units:
+            start, end = units[0]
+            page = next(iter(doc.pages_between(start, start + 1)), None)
+            found.append(Part(section.path[-1], Span(doc_id=doc.meta.doc_id, quote=doc.text[start:end], page=page,
+                                                     section=" › ".join(section.path), start=start, end=end)))
+    return found if len(found) >= _MIN_PARTS else []
