@@ -97,7 +97,7 @@ class Answerer:
         candidates = self.scorer.evidence(alone, hits, context, bridges)
         draft: Draft | None = None
         if asked:  # a question made only of instructions is not answered
-            request = Asked(alone, language, hits, candidates, filters, bridges)
+            request = Asked(alone, language, hits, candidates, filters, bridges, context)
             drafts = [d for r in self.responders if (d := r.propose(request)) is not None]
             draft = max(drafts, key=lambda d: d.score, default=None)  # the first among equals
         timings: dict[str, float] = {}

@@ -53,6 +53,7 @@ class Asked:
     candidates: list[Evidence]
     filters: Filters | None = None
     bridges: dict[str, list[str]] = field(default_factory=dict)  # the documents' words searched for its words
+    context: str = ""  # the earlier question a follow-up leans on, searched with it
 
 
 @dataclass
@@ -90,11 +91,11 @@ class AboutDocument(OverTheIndex):
     name = "about-document"
 
     def propose(self, asked: Asked) -> Draft | None:
-        if colophon.stands_for_document(asked.question) and colophon.asked(asked.question, called=True):
-            scope = self._in_scope(asked.filters)
-            if len(scope) > 1:  # "Wie heeft dit geschreven?" over several documents: it declines, asking which
-                return Draft(self.name, compose.which_document(len(scope), asked.language))
-        facts = self.facts(asked.question, asked.hits, asked.bridges, asked.filters)
+        if (colophon.stands_for_document(asked.question) and colophon.asked(asked.question, called=True)
+                and not asked.context and len(scope := self._in_scope(asked.filters)) > 1):
+            # "Wie heeft dit geschreven?" over several documents, and no earlier question says which: ask which
+            return Draft(self.name, compose.which_document(len(scope), asked.language))
+        facts = self.facts(asked.question, asked.hits, asked.bridges, asked.filters, bool(asked.context))
         if not facts:
             return None
         citations = [compose.place_citation(self.scorer.index, n, fact.cited) for n, fact in enumerate(facts, 1)]
@@ -106,16 +107,18 @@ class AboutDocument(OverTheIndex):
                      score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
 
     def facts(self, question: str, hits: list[Hit], bridges: dict[str, list[str]] | None = None,
-              filters: Filters | None = None) -> list[colophon.Fact]:
+              filters: Filters | None = None, follows: bool = False) -> list[colophon.Fact]:
         """For a question about the document itself (who signed it, its number, date, addressee), what the
         retrieved document it names by its title ("de brief over de agenda coalities"), else the best retrieved
         one, says of that about itself; empty for any other question. A question that names it by a pronoun
-        alone ("Wie heeft dit geschreven?") means the one document in scope (`--doc`, or the only one held)."""
+        alone ("Wie heeft dit geschreven?") means the one document in scope (`--doc`, or the only one held), or,
+        when it `follows` an earlier question it was searched with, the best retrieved one."""
         if not hits:
             return []
         retrieved = [self.scorer.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in hits)]
         scope = self._in_scope(filters) if colophon.stands_for_document(question) else []
-        only = self.scorer.document(scope[0]) if len(scope) == 1 else None
+        only = (self.scorer.document(scope[0]) if len(scope) == 1
+                else retrieved[0] if scope and follows else None)
         called = only or next((d for d in retrieved if colophon.called_in(question, d)), None)
         doc = called or next((d for d in retrieved if colophon.names(question, d.meta.title, bridges or {})),
                              retrieved[0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import MOTION_HEAD, indexed
 
-from assistant.answer.answerer import Answerer
+from assistant.answer.answerer import Answerer, Turn
 from assistant.enrich.colophon import stands_for_document
 from assistant.retrieve import Filters
 
@@ -92,3 +92,9 @@ def test_a_question_filtered_to_one_document_means_that_one(two):
     assert not answer.abstained
     assert "Voorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El Amrani." in [
         c.quote for c in answer.citations]
+
+
+def test_a_follow_up_means_the_document_its_earlier_question_found(two):
+    answer = two.ask("Wie heeft dit ingediend?", [Turn("Wat vraagt de motie over een niet-digitale terugvaloptie?")])
+    assert not answer.abstained
+    assert "MOTIE VAN HET LID BROUWER-KAYA C.S." in [c.quote for c in answer.citations]
