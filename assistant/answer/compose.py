@@ -163,8 +163,7 @@ def inventory(documents: list[tuple[DocumentMeta, Citation]], more: int, languag
     (quoted, with its marker); `more` others are only counted."""
     head, rest, replaced = _INVENTORY["en" if language == "en" else "nl"]
     said = _quoted_in([c for _, c in documents], language)
-    lines = [f"- {_named(meta, language)}{f' ({replaced})' if meta.status != 'current' else ''}: "
-             f"“{' '.join(c.quote.split())}” [{c.n}]" for meta, c in documents]
+    lines = [_document_line(meta, c, language, replaced if meta.status != "current" else "") for meta, c in documents]
     counted = [f"- … {rest.format(more)}."] if more else []
     return "\n".join([f"{head}{f' ({said})' if said else ''}:", *lines, *counted])
 
@@ -220,6 +219,24 @@ def which_document(held: int, language: str) -> str:
                 "title or kind (\"the motion\", \"the report\"), or ask within one document.")
     return (f"Welk document bedoelt u? De vraag noemt er geen, en er zijn er {held}: noem het bij zijn titel of soort "
             "(\"de motie\", \"het rapport\"), of stel de vraag binnen één document.")
+
+
+_ABOUT_TOPIC = {"nl": ("Over “{}” schrijft dit document", "Over “{}” schrijven deze documenten"),
+                "en": ("On “{}”, this document says", "On “{}”, these documents say")}
+
+
+def documents_about(topic: str, documents: list[tuple[DocumentMeta, Citation]], language: str) -> str:
+    """The documents that say something about `topic`, one line each: title, identifier and date, and the
+    sentence that says most about it, quoted with its marker."""
+    head = _ABOUT_TOPIC["en" if language == "en" else "nl"][len(documents) > 1].format(topic)
+    said = _quoted_in([c for _, c in documents], language)
+    lines = [_document_line(meta, c, language) for meta, c in documents]
+    return "\n".join([f"{head}{f' ({said})' if said else ''}:", *lines])
+
+
+def _document_line(meta: DocumentMeta, cited: Citation, language: str, note: str = "") -> str:
+    """One document of a list: its title, identifier and date (and a `note`), and a sentence of it, quoted."""
+    return f"- {_named(meta, language)}{f' ({note})' if note else ''}: “{' '.join(cited.quote.split())}” [{cited.n}]"
 
 
 def _named(meta: DocumentMeta, language: str) -> str:

@@ -34,6 +34,7 @@ _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 _ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
 _ASKS_CHANGES = rules.rule("questions", "asks-changes")
 _ASKS_LIST = rules.rule("questions", "asks-list")
+_ASKS_DOCUMENTS_ABOUT = rules.rule("questions", "asks-documents-about")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -158,3 +159,10 @@ def listed(question: str) -> str | None:
     ("Welke uitgangspunten noemt de nota?" -> "uitgangspunten noemt de nota?"); None for any other question."""
     m = _ASKS_LIST.search(question.strip())
     return question.strip()[m.end():] if m else None
+
+
+def asked_topic(question: str) -> str | None:
+    """The topic of a question which documents say something about it ("Welke documenten gaan over algoritmes?"
+    -> "algoritmes"), else None."""
+    m = _ASKS_DOCUMENTS_ABOUT.search(question.strip())
+    return m["topic"] if m else None
