@@ -11,7 +11,6 @@ nothing and that sentence answers.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from assistant.answer import compose
@@ -23,8 +22,8 @@ from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, Document, Section, Span
 
-_NUMBERED = re.compile(r"^\s*(?P<noun>[^\W\d_]+)\s+(?:\d+|[IVX]+)\b")  # "Thema 1: …", "Artikel 3. …", "Bijlage II"
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+")  # "2.", "3.1", "IV." before a heading's words
+_NUMBERED = rules.rule("layout", "heading-of-a-series")  # "Thema 1: …", "Artikel 3. …", "Bijlage II"
+_NUMBERING = rules.rule("layout", "heading-number")  # "2.", "3.1", "IV." before a heading's words
 _NAMES = rules.rule("questions", "document-names")
 _MIN_PARTS = 2
 _HEAD_WORDS = 3  # of the words after "welke", those that may name what is asked for
