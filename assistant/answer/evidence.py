@@ -28,7 +28,7 @@ from assistant.models.embeddings import get_embeddings
 from assistant.retrieve import Hit
 from assistant.text import rules
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT, SUPERSCRIPT_DIGITS
-from assistant.text.normalize import match_key
+from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, match_key
 from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, Document, Span
@@ -38,6 +38,8 @@ _WEB_ADDRESS = rules.rule("evidence", "web-address")
 # How much a follow-up's earlier question counts in choosing evidence: it disambiguates, it does not answer.
 _CONTEXT_WEIGHT = 0.2
 _COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it covered the whole question once more
+# English words that carry no content ("does", "have"); the index's Dutch and Lucene stop lists leave them in
+_FUNCTION_STEMS_EN = frozenset(lexical_tokens(" ".join(FUNCTION_WORDS_EN)))
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,12 @@ class Scorer:
     def accounted(self, question: str, text: str, bridges: dict[str, list[str]] | None = None) -> float:
         """The (idf-weighted) share of the question's own terms that `text` holds, each met as in choosing
         evidence (by its translations in `bridges` too): how much of the question an answer made of `text`
-        accounts for (1 for a question without terms of its own)."""
+        accounts for (1 for a question without terms of its own). An English question's function words ("does",
+        "have") are no part of it: no answer holds them, and evidence that happens to ("This paper does not …")
+        would outscore a lookup that answers."""
         terms = self.terms(question, bridges=bridges)
+        if language_of(question) == "en":  # "does" says nothing an answer could account for
+            terms = {stem: term for stem, term in terms.items() if stem not in _FUNCTION_STEMS_EN}
         return self.coverage(terms, text) if terms else 1.0
 
     def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None) -> Terms:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.answer import compose
 from assistant.answer.evidence import Evidence
-from assistant.answer.questions import listed
+from assistant.answer.questions import counted_noun, listed
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.text import rules
 from assistant.text.sentences import sentence_units
@@ -39,20 +39,20 @@ class Part:
 
 
 class Parts(OverTheIndex):
-    """A question which things there are, answered by the parts of the first retrieved document that names them
-    in its headings."""
+    """A question which things there are, or how many, answered by the parts of the first retrieved document that
+    names them in its headings."""
 
     name = "parts"
 
     def propose(self, asked: Asked) -> Draft | None:
-        after = listed(asked.question)
-        if after is None:
+        after, counted = listed(asked.question), counted_noun(asked.question)
+        if after is None and counted is None:
             return None
-        # what is asked for stands right after "welke": "Welke uitgangspunten noemt de nota?", not "For which
-        # challenges does the government use data, according to theme 3?"
+        # what is asked for stands right after "welke" ("Welke uitgangspunten noemt de nota?", not "For which
+        # challenges does the government use data, according to theme 3?"), or is what "hoeveel" counts
         terms = self.scorer.terms(asked.question, bridges=asked.bridges)
-        head = [t for t in lexical_tokens(after) if t in terms][:_HEAD_WORDS]
-        asked_stems = {form for t in head for form in terms[t].forms}
+        head = [t for t in lexical_tokens(after) if t in terms][:_HEAD_WORDS] if after is not None else [counted]
+        asked_stems = {form for t in head for form in (terms[t].forms if t in terms else {t: 1.0})}
         allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
         for doc_id in dict.fromkeys(h.chunk.doc_id for h in asked.hits):
             if allowed is not None and doc_id not in allowed:
@@ -61,20 +61,23 @@ class Parts(OverTheIndex):
             under, found = parts(doc, asked_stems, self.scorer.index.chunks)
             if found:
                 best = asked.candidates[: self.scorer.settings.answer.max_sentences]
-                return None if _named_in_a_sentence(found, best) else self._draft(asked, doc, under, found)
+                return (None if _named_in_a_sentence(found, best)
+                        else self._draft(asked, doc, under, found, counting=after is None))
         return None
 
-    def _draft(self, asked: Asked, doc: Document, under: str, found: list[Part]) -> Draft:
+    def _draft(self, asked: Asked, doc: Document, under: str, found: list[Part], counting: bool) -> Draft:
         index = self.scorer.index
         shown = found[:_MAX_PARTS]
         citations = [compose.place_citation(index, n, p.opening) for n, p in enumerate(shown, 1)]
         # the document, named by its title, identifier or kind, and the verb by which the question asks what it
         # names ("noemt", "describe") are accounted for by its headings, as the parts' own words are
         naming = " ".join(m.group(0) for m in _NAMES.finditer(asked.question))
-        said = [doc.meta.title, doc.meta.identifier or "", doc.meta.kind, naming, under,
+        # and so is their number ("Wat zijn de vier thema's?" is answered by four)
+        counted = [str(len(found)), *(w for w, n in rules.numbers().items() if n == len(found))]
+        said = [doc.meta.title, doc.meta.identifier or "", doc.meta.kind, naming, under, *counted,
                 *(p.heading for p in shown), *(c.quote for c in citations)]
         text = compose.parts(doc.meta, under, [p.heading for p in shown], citations, len(found) - len(shown),
-                             asked.language)
+                             asked.language, counted=len(found) if counting else None)
         return Draft(self.name, text, citations,
                      score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
 

@@ -102,3 +102,11 @@ def test_a_british_spelling_meets_the_compound_dutch_writes(bundled):
     answer = answerer.ask(question)
     assert not answer.abstained
     assert "datacenters" in answer.citations[0].quote
+
+
+def test_an_english_questions_function_words_are_nothing_an_answer_must_account_for(mixed):
+    # "does", "have" are no stop words of the index, and no document answers them: an answer that holds all the
+    # question says accounts for all of it
+    scorer = mixed.scorer
+    assert scorer.accounted("Which courses does the library have?", "library courses") == pytest.approx(1.0)
+    assert scorer.accounted("Which courses does the library have?", "library") < 0.8

@@ -9,7 +9,9 @@ import pytest
 from conftest import indexed
 
 from assistant.answer.answerer import Answerer
+from assistant.answer.parts import Parts
 from assistant.answer.questions import listed
+from assistant.answer.responders import Asked
 
 NOTA = """# Beleidsnota Registers
 
@@ -146,3 +148,22 @@ def test_what_a_list_question_asks_for_follows_its_question_word():
     assert listed("Welke uitgangspunten noemt de nota?") == " uitgangspunten noemt de nota?"
     assert listed("Op welke thema's richt de agenda zich?") == " thema's richt de agenda zich?"
     assert listed("Wat is het doel van thema 2?") is None
+
+
+def test_a_question_how_many_is_answered_by_their_number_and_the_parts(answerer):
+    answer = answerer.ask("Hoeveel thema's heeft de agenda?")
+    assert answer.answer.startswith("Agenda Digitale Registers noemt er 3 in zijn koppen:")
+    assert len(answer.citations) == 3
+    english = answerer.ask("How many themes does the agenda have?")
+    assert english.answer.startswith("Agenda Digitale Registers names 3 in its headings (quoted in Dutch):")
+
+
+def test_the_number_a_question_asks_for_is_accounted_for_by_as_many_parts(answerer):
+    def score(question: str) -> float:
+        hits = answerer.searcher.search(question, 5)
+        draft = Parts(answerer.scorer).propose(Asked(question, "nl", hits, answerer.scorer.evidence(question, hits)))
+        assert draft is not None
+        return draft.score
+
+    assert score("Wat zijn de drie thema's van de agenda?") == pytest.approx(1.0)
+    assert score("Wat zijn de vijf thema's van de agenda?") < 0.8  # three parts are no answer to "vijf"
