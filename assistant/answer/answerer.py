@@ -135,7 +135,9 @@ class Answerer:
                 notices.append(f"{fallback}; the answer quotes the sources instead")
             elif removed:
                 notices.append(f"{removed} sentence(s) of the model's answer left out: the sources do not support them")
-        related = [] if citations else [
+        # passages that may help where the documents do not answer; not where a lookup said why it did not ("Welk
+        # document bedoelt u?"): passages found for "dit" are about nothing
+        related = [] if citations or (draft and not chosen) else [
             compose.citation(self.index, i, ev) for i, ev in enumerate(chosen or first_per_chunk(candidates), 1)]
         replaced = sorted({c.doc_id for c in citations if c.status != "current"})
         if replaced:

@@ -83,6 +83,7 @@ def test_over_several_documents_the_assistant_asks_which_one_is_meant(two):
     answer = two.ask("Who wrote this?")
     assert answer.abstained and answer.citations == []
     assert answer.answer.startswith("Which document do you mean?") and "2 are held" in answer.answer
+    assert answer.related == []  # passages found for "this" are about nothing
     dutch = two.ask("Wie heeft dit geschreven?")
     assert dutch.abstained and dutch.answer.startswith("Welk document bedoelt u?")
 
