@@ -4,9 +4,10 @@ the subsections of its section "2. Uitgangspunten", "Welke thema's heeft de agen
 section path and quotes the document's own words about it.
 
 No sentence lists what a document spreads over its sections, which is why this is a responder of its own. Its
-draft competes with the evidence's on how much of the question it accounts for; where one of the best evidence
+draft competes with the evidence's on how much of the question it accounts for. Where one of the best evidence
 sentences names the parts itself ("Het kabinet hanteert drie uitgangspunten: doelbinding, …"), it proposes
-nothing and that sentence answers.
+nothing and that sentence answers; where another sentence of the document does ("Doorsnijdende thema's zijn
+daarmee digitale ethiek, AI in actie, …"), that sentence is its draft.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ class Parts(OverTheIndex):
         # what is asked for stands right after "welke" ("Welke uitgangspunten noemt de nota?", not "For which
         # challenges does the government use data, according to theme 3?"), or is what "hoeveel" counts
         terms = self.scorer.terms(asked.question, bridges=asked.bridges)
-        head = [t for t in lexical_tokens(after) if t in terms][:_HEAD_WORDS] if after is not None else [counted]
+        numbers = set(lexical_tokens(" ".join(rules.numbers())))  # "Welke vier thema's": "vier" names nothing
+        head = ([t for t in lexical_tokens(after) if t in terms and t not in numbers and not t.isdigit()][:_HEAD_WORDS]
+                if after is not None else [counted])
         asked_stems = {form for t in head for form in (terms[t].forms if t in terms else {t: 1.0})}
         allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
         for doc_id in dict.fromkeys(h.chunk.doc_id for h in asked.hits):
@@ -59,27 +62,36 @@ class Parts(OverTheIndex):
                 continue
             doc = self.scorer.document(doc_id)
             under, found = parts(doc, asked_stems, self.scorer.index.chunks)
-            if found:
-                best = asked.candidates[: self.scorer.settings.answer.max_sentences]
-                return (None if _named_in_a_sentence(found, best)
-                        else self._draft(asked, doc, under, found, counting=after is None))
+            if not found:
+                continue
+            best = asked.candidates[: self.scorer.settings.answer.max_sentences]
+            if any(_names_parts(ev.span.quote, found) for ev in best):
+                return None  # the evidence names them: it answers
+            naming = _naming_sentence(doc, found, self.scorer.index.chunks)
+            if naming is not None:  # a sentence elsewhere names them: it answers, read with the headings
+                return Draft(self.name, evidence=[naming],
+                             score=self._accounted(asked, doc, under, found, [naming.span.quote]))
+            return self._draft(asked, doc, under, found, counting=after is None)
         return None
+
+    def _accounted(self, asked: Asked, doc: Document, under: str, found: list[Part], quotes: list[str]) -> float:
+        """How much of the question the parts account for, quoted by `quotes`: the document, named by its title,
+        identifier or kind, the verb by which the question asks what it names ("noemt", "describe"), their number
+        ("Wat zijn de vier thema's?" is answered by four) and their headings are accounted for with them."""
+        naming = " ".join(m.group(0) for m in _NAMES.finditer(asked.question))
+        counted = [str(len(found)), *(w for w, n in rules.numbers().items() if n == len(found))]
+        said = [doc.meta.title, doc.meta.identifier or "", doc.meta.kind, naming, under, *counted,
+                *(p.heading for p in found), *quotes]
+        return self.scorer.accounted(asked.question, " ".join(said), asked.bridges)
 
     def _draft(self, asked: Asked, doc: Document, under: str, found: list[Part], counting: bool) -> Draft:
         index = self.scorer.index
         shown = found[:_MAX_PARTS]
         citations = [compose.place_citation(index, n, p.opening) for n, p in enumerate(shown, 1)]
-        # the document, named by its title, identifier or kind, and the verb by which the question asks what it
-        # names ("noemt", "describe") are accounted for by its headings, as the parts' own words are
-        naming = " ".join(m.group(0) for m in _NAMES.finditer(asked.question))
-        # and so is their number ("Wat zijn de vier thema's?" is answered by four)
-        counted = [str(len(found)), *(w for w, n in rules.numbers().items() if n == len(found))]
-        said = [doc.meta.title, doc.meta.identifier or "", doc.meta.kind, naming, under, *counted,
-                *(p.heading for p in shown), *(c.quote for c in citations)]
         text = compose.parts(doc.meta, under, [p.heading for p in shown], citations, len(found) - len(shown),
                              asked.language, counted=len(found) if counting else None)
         return Draft(self.name, text, citations,
-                     score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
+                     score=self._accounted(asked, doc, under, shown, [c.quote for c in citations]))
 
 
 def parts(doc: Document, asked: set[str], chunks: list[Chunk]) -> tuple[str, list[Part]]:
@@ -103,17 +115,29 @@ def parts(doc: Document, asked: set[str], chunks: list[Chunk]) -> tuple[str, lis
     return "", _opened(doc, family, chunks) if len(family) >= _MIN_PARTS else []
 
 
-def _named_in_a_sentence(found: list[Part], candidates: list[Evidence]) -> bool:
-    """Whether one of the best evidence sentences names two of the parts or more ("Het kabinet hanteert drie
-    uitgangspunten: doelbinding, dataminimalisatie en transparantie voor burgers"): then that sentence answers.
-    A part is named by most of its heading's own words, its number and the word its family shares left out."""
+def _names_parts(text: str, found: list[Part]) -> int:
+    """How many of the parts `text` names (0 for fewer than two): a part is named by most of its heading's own
+    words, its number and the word its family shares left out ("Doorsnijdende thema's zijn daarmee digitale
+    ethiek, AI in actie, …"; "Het kabinet hanteert drie uitgangspunten: doelbinding, dataminimalisatie en …")."""
     shared = set.intersection(*(set(lexical_tokens(_NUMBERING.sub("", p.heading))) for p in found))
     names = [set(lexical_tokens(_NUMBERING.sub("", p.heading))) - shared for p in found]
-    for ev in candidates:
-        held = set(lexical_tokens(ev.span.quote))
-        if sum(1 for n in names if n and len(n & held) * 2 >= len(n)) >= _MIN_PARTS:
-            return True
-    return False
+    held = set(lexical_tokens(text))
+    named = sum(1 for n in names if n and len(n & held) * 2 >= len(n))
+    return named if named >= _MIN_PARTS else 0
+
+
+def _naming_sentence(doc: Document, found: list[Part], chunks: list[Chunk]) -> Evidence | None:
+    """The sentence of `doc` that names the most of its parts, two at least: the document's own list of them."""
+    best: tuple[int, Evidence] | None = None
+    for chunk in (c for c in chunks if c.doc_id == doc.meta.doc_id):
+        for start, end in sentence_units(chunk):
+            named = _names_parts(doc.text[start:end], found)
+            if named and (best is None or named > best[0]):
+                page = next(iter(doc.pages_between(start, start + 1)), None)
+                span = Span(doc_id=doc.meta.doc_id, quote=doc.text[start:end], page=page,
+                            section=" › ".join(chunk.section), start=start, end=end)
+                best = (named, Evidence(0, chunk, span, coverage=0.0, score=0.0))
+    return best[1] if best else None
 
 
 def _opened(doc: Document, sections: list[Section], chunks: list[Chunk]) -> list[Part]:

@@ -167,3 +167,15 @@ def test_the_number_a_question_asks_for_is_accounted_for_by_as_many_parts(answer
 
     assert score("Wat zijn de drie thema's van de agenda?") == pytest.approx(1.0)
     assert score("Wat zijn de vijf thema's van de agenda?") < 0.8  # three parts are no answer to "vijf"
+
+
+@pytest.mark.parametrize("question", [
+    "Welke vier doorsnijdende thema's worden in coalities opgepakt?",
+    "Wat zijn de vier thema's?",
+    "Which four cross-cutting themes does the agenda address?",
+])
+def test_the_sentence_that_names_the_parts_answers_where_retrieval_did_not_reach_it(bundled, question):
+    # the agenda names its four themes in one sentence, which the question's words do not retrieve among the
+    # best passages; its headings "Thema 1" … "Thema 4" lead to it
+    answer = Answerer(bundled, "extractive").ask(question)
+    assert answer.citations[0].quote.startswith("Doorsnijdende thema’s zijn daarmee digitale ethiek (waardengedreven)")
