@@ -165,4 +165,6 @@ def asked_topic(question: str) -> str | None:
     """The topic of a question which documents say something about it ("Welke documenten gaan over algoritmes?"
     -> "algoritmes"), else None."""
     m = _ASKS_DOCUMENTS_ABOUT.search(question.strip())
-    return m["topic"] if m else None
+    topic = next((g for g in m.groups() if g), None) if m else None
+    # "Ik zoek alles over X. In welke documenten staat daar iets over?": the topic ends with its sentence
+    return re.split(r"[.!?]\s", topic)[0] if topic else None

@@ -3,8 +3,9 @@ digital identity?"): each document that does, with the sentence of it that says 
 
 The evidence would answer with the sentences of the one document that says most; a newcomer asking where to read
 wants to know each document that says something, which is why this is a responder of its own. A document says
-something about the topic where its best sentence would be evidence for it: it covers as much of the topic's
-words as an answer must, or, in another language than the question, is as near to it in meaning.
+something about the topic where its best sentence would be evidence for it: its own words (not its document's
+title) cover as much of the topic's as an answer must, or, in another language than the question, some of them
+(through their translations) and it is as near to the topic in meaning as cross-language evidence must be.
 """
 
 from __future__ import annotations
@@ -43,13 +44,18 @@ class DocumentsAbout(OverTheIndex):
     def documents_about(self, topic: str, asked: Asked) -> list[Evidence]:
         """Each document's best sentence on `topic`, for the documents whose best one would be evidence for it."""
         hits = self.searcher.search(topic, _PASSAGES, asked.filters)
-        candidates = self.scorer.evidence(topic, hits, bridges=self.searcher.bridged(topic))
+        bridges = self.searcher.bridged(topic)
+        candidates = self.scorer.evidence(topic, hits, bridges=bridges)
+        terms = self.scorer.terms(topic, bridges=bridges)
         a = self.scorer.settings.answer
         best: dict[str, Evidence] = {}
         for ev in candidates:  # best first
             if ev.chunk.doc_id in best or ev.span.footnote is not None:
                 continue
+            # the sentence's own words, not its document's title: "Public Administration" says nothing about
+            # "openbare bibliotheken"; and one of them at least where meaning alone would carry it across
+            said = self.scorer.coverage(terms, ev.span.quote)
             crossing = self.scorer.index.meta(ev.chunk.doc_id).language != asked.language
-            if ev.coverage >= a.min_coverage or (crossing and ev.similarity >= a.min_cross_evidence_similarity):
+            if said >= a.min_coverage or (crossing and said > 0 and ev.similarity >= a.min_cross_evidence_similarity):
                 best[ev.chunk.doc_id] = ev
         return list(best.values())[:_MAX_DOCUMENTS]

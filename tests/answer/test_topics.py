@@ -72,6 +72,11 @@ def answerer(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     ("Welke documenten gaan over algoritmes?", "algoritmes"),
     ("In welk document staat iets over het subsidieplafond?", "het subsidieplafond"),
     ("Where can I read about algorithm registers?", "algorithm registers"),
+    ("Welke stukken noemen de Autoriteit Persoonsgegevens", "de Autoriteit Persoonsgegevens"),
+    ("In welke stukken komen de openbare bibliotheken aan bod?", "de openbare bibliotheken"),
+    ("Ik zoek alles over digitale inclusie. In welke documenten staat daar iets over?", "digitale inclusie"),
+    ("where is generative AI discussed?", "generative AI"),
+    ("Welke documenten noemt de brief over het Algoritmeregister?", None),
     ("Welke documenten noemt de brief?", None),
     ("Welke documenten zijn er?", None),
 ])
