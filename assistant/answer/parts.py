@@ -18,6 +18,7 @@ from assistant.answer import compose
 from assistant.answer.evidence import Evidence
 from assistant.answer.questions import counted_noun, listed
 from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.enrich import colophon
 from assistant.text import rules
 from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens
@@ -26,6 +27,7 @@ from assistant.types import Chunk, Document, Section, Span
 _NUMBERED = rules.rule("layout", "heading-of-a-series")  # "Thema 1: …", "Artikel 3. …", "Bijlage II"
 _NUMBERING = rules.rule("layout", "heading-number")  # "2.", "3.1", "IV." before a heading's words
 _NAMES = rules.rule("questions", "document-names")
+_PART_NOUNS = frozenset(lexical_tokens(rules.words("part_nouns")))  # "hoofdstukken", "sections"
 _MIN_PARTS = 2
 _HEAD_WORDS = 3  # of the words after "welke", those that may name what is asked for
 _MAX_PARTS = 12
@@ -56,21 +58,26 @@ class Parts(OverTheIndex):
         head = ([t for t in lexical_tokens(after) if t in terms and t not in numbers and not t.isdigit()][:_HEAD_WORDS]
                 if after is not None else [counted])
         asked_stems = {form for t in head for form in (terms[t].forms if t in terms else {t: 1.0})}
+        # the question's own word, not a translation of it: "took part" is no question for a document's parts
+        as_such = bool(set(head) & _PART_NOUNS)
         allowed = asked.filters.doc_ids if asked.filters and asked.filters.doc_ids else None
-        for doc_id in dict.fromkeys(h.chunk.doc_id for h in asked.hits):
-            if allowed is not None and doc_id not in allowed:
-                continue
-            doc = self.scorer.document(doc_id)
-            under, found = parts(doc, asked_stems, self.scorer.index.chunks)
+        retrieved = [self.scorer.document(d) for d in dict.fromkeys(h.chunk.doc_id for h in asked.hits)
+                     if allowed is None or d in allowed]
+        # a document the question calls by its kind or title first ("de nota"), then as retrieved
+        called = [d for d in retrieved if colophon.called_in(asked.question, d)
+                  or colophon.names(asked.question, d.meta.title, asked.bridges)]
+        for doc in [*called, *(d for d in retrieved if d not in called)]:
+            under, found = parts(doc, asked_stems, set(terms), self.scorer.index.chunks, as_such)
             if not found:
                 continue
-            best = asked.candidates[: self.scorer.settings.answer.max_sentences]
-            if any(_names_parts(ev.span.quote, found) for ev in best):
-                return None  # the evidence names them: it answers
-            naming = _naming_sentence(doc, found, self.scorer.index.chunks)
-            if naming is not None:  # a sentence elsewhere names them: it answers, read with the headings
-                return Draft(self.name, evidence=[naming],
-                             score=self._accounted(asked, doc, under, found, [naming.span.quote]))
+            if not as_such:  # a question for its parts as such is answered by their headings
+                best = asked.candidates[: self.scorer.settings.answer.max_sentences]
+                if any(_names_parts(ev.span.quote, found) for ev in best):
+                    return None  # the evidence names them: it answers
+                naming = _naming_sentence(doc, found, self.scorer.index.chunks)
+                if naming is not None:  # a sentence elsewhere names them: it answers, read with the headings
+                    return Draft(self.name, evidence=[naming],
+                                 score=self._accounted(asked, doc, under, found, [naming.span.quote]))
             return self._draft(asked, doc, under, found, counting=after is None)
         return None
 
@@ -94,15 +101,18 @@ class Parts(OverTheIndex):
                      score=self._accounted(asked, doc, under, shown, [c.quote for c in citations]))
 
 
-def parts(doc: Document, asked: set[str], chunks: list[Chunk]) -> tuple[str, list[Part]]:
-    """The parts of `doc` a question whose words are `asked` (stems) asks for: the subsections of a section whose
-    heading's words are all the question's ("2. Uitgangspunten" for "Welke uitgangspunten …"), with that heading,
-    else the headings numbered after a word of the question ("Thema 1", "Thema 2" for "Welke thema's …"); at
-    least two, or none."""
+def parts(doc: Document, asked: set[str], question: set[str], chunks: list[Chunk], as_such: bool = False
+          ) -> tuple[str, list[Part]]:
+    """The parts of `doc` a question asks for, whose words after "welke" are `asked` and whose terms are
+    `question` (stems): the subsections of a section whose heading's words are all the asked ones ("2.
+    Uitgangspunten" for "Welke uitgangspunten …"), with that heading; else the headings numbered after an asked
+    word ("Thema 1", "Thema 2" for "Welke thema's …"); for a question that asks for parts as such ("Uit welke
+    hoofdstukken bestaat de monitor?", `as_such`), the subsections of the section it names anywhere, else the
+    document's sections. At least two, or none."""
     sections = [s for s in doc.sections if s.path and s.path[-1] != doc.meta.title]
     for section in sections:
         words = set(lexical_tokens(_NUMBERING.sub("", section.path[-1])))
-        if words and words <= asked:
+        if words and (words <= asked or (as_such and words <= question)):
             children = [s for s in sections if len(s.path) == len(section.path) + 1
                         and s.path[: len(section.path)] == section.path]
             if len(children) >= _MIN_PARTS:
@@ -112,17 +122,21 @@ def parts(doc: Document, asked: set[str], chunks: list[Chunk]) -> tuple[str, lis
         if (m := _NUMBERED.match(section.path[-1])) and (stem := lexical_tokens(m["noun"])) and stem[0] in asked:
             by_noun.setdefault(stem[0], []).append(section)
     family = max(by_noun.values(), key=len, default=[])
+    if as_such and len(family) < _MIN_PARTS:
+        top = min((len(s.path) for s in sections), default=0)
+        family = [s for s in sections if len(s.path) == top]
     return "", _opened(doc, family, chunks) if len(family) >= _MIN_PARTS else []
 
 
 def _names_parts(text: str, found: list[Part]) -> int:
-    """How many of the parts `text` names (0 for fewer than two): a part is named by most of its heading's own
-    words, its number and the word its family shares left out ("Doorsnijdende thema's zijn daarmee digitale
+    """How many of the parts `text` names (0 for fewer than two): a part is named by more than half of its
+    heading's own words (both of two: "subsidie" alone does not name "Hoogte van de subsidie"), its number and the
+    word its family shares left out ("Doorsnijdende thema's zijn daarmee digitale
     ethiek, AI in actie, …"; "Het kabinet hanteert drie uitgangspunten: doelbinding, dataminimalisatie en …")."""
     shared = set.intersection(*(set(lexical_tokens(_NUMBERING.sub("", p.heading))) for p in found))
     names = [set(lexical_tokens(_NUMBERING.sub("", p.heading))) - shared for p in found]
     held = set(lexical_tokens(text))
-    named = sum(1 for n in names if n and len(n & held) * 2 >= len(n))
+    named = sum(1 for n in names if n and len(n & held) * 2 > len(n))
     return named if named >= _MIN_PARTS else 0
 
 
@@ -141,10 +155,13 @@ def _naming_sentence(doc: Document, found: list[Part], chunks: list[Chunk]) -> E
 
 
 def _opened(doc: Document, sections: list[Section], chunks: list[Chunk]) -> list[Part]:
-    """Each section with the first sentence of its own text (none for a section that opens with a subsection)."""
+    """Each section with the first sentence under it: its own, or its first subsection's when it opens with one
+    (the citation's section path still shows its heading)."""
     found = []
     for section in sections:
-        chunk = next((c for c in chunks if c.doc_id == doc.meta.doc_id and tuple(c.section) == section.path), None)
+        depth = len(section.path)
+        chunk = next((c for c in chunks if c.doc_id == doc.meta.doc_id and tuple(c.section[:depth]) == section.path),
+                     None)
         units = sentence_units(chunk) if chunk else []
         if units:
             start, end = units[0]

@@ -179,3 +179,17 @@ def test_the_sentence_that_names_the_parts_answers_where_retrieval_did_not_reach
     # best passages; its headings "Thema 1" … "Thema 4" lead to it
     answer = Answerer(bundled, "extractive").ask(question)
     assert answer.citations[0].quote.startswith("Doorsnijdende thema’s zijn daarmee digitale ethiek (waardengedreven)")
+
+
+def test_a_question_for_a_documents_chapters_is_answered_by_its_sections(answerer):
+    answer = answerer.ask("Uit welke hoofdstukken bestaat de nota?")
+    assert [c.section.split(" › ")[-1] for c in answer.citations] == ["1. Aanleiding", "2. Uitgangspunten"]
+    under = answerer.ask("Welke paragrafen vallen onder de Uitgangspunten van de nota?")
+    assert [c.section.split(" › ")[-1] for c in under.citations] == ["2.1 Doelbinding", "2.2 Leesbaarheid",
+                                                                    "2.3 Actualiteit"]
+
+
+def test_a_word_for_parts_that_means_something_else_asks_for_no_parts(answerer):
+    # "part" translates to "onderdeel", but "took part" asks who did
+    answer = answerer.ask("Which organisations took part in the register?")
+    assert "headings" not in answer.answer
