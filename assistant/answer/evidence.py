@@ -19,7 +19,15 @@ import numpy as np
 
 from assistant.answer.extent import POINTS_BACK, extent
 from assistant.answer.guard import INSTRUCTION
-from assistant.answer.questions import BROAD, QUESTION_WORDS, asks_address, counted_noun, counts, has_asked_type
+from assistant.answer.questions import (
+    BROAD,
+    QUESTION_WORDS,
+    asks_address,
+    asks_earlier_version,
+    counted_noun,
+    counts,
+    has_asked_type,
+)
 from assistant.config import Settings
 from assistant.enrich.colophon import author
 from assistant.index import Index
@@ -177,7 +185,7 @@ class Scorer:
         asked /= max(float(np.linalg.norm(asked)), 1e-12)
         candidates: list[Evidence] = []
         no_address = not asks_address(question)  # a bare web address answers only where something is found
-        superseded = self.superseded(hits)
+        superseded = self.superseded(hits, earlier=asks_earlier_version(question))
         for rank, hit in enumerate(hits, 1):
             chunk = hit.chunk
             if chunk.doc_id in superseded:
@@ -241,11 +249,15 @@ class Scorer:
                 match_key(doc.meta.title), {match_key(s.path[-1]) for s in doc.sections})
         return self._settings[doc_id]
 
-    def superseded(self, hits: list[Hit]) -> set[str]:
+    def superseded(self, hits: list[Hit], earlier: bool = False) -> set[str]:
         """The documents among the hits that another among them replaces: where the newer version answers, the
-        older one's figures are not evidence (filtered to the older one alone, it still answers, with a notice)."""
+        older one's figures are not evidence (filtered to the older one alone, it still answers, with a notice).
+        For a question about what the `earlier` version said ("in de eerste versie"), the other way round: the
+        documents that replace another among the hits."""
         present = {h.chunk.doc_id for h in hits}
-        return {d for d in present if (meta := self.index.meta(d)).status != "current" and meta.replaced_by in present}
+        replaced = {d for d in present
+                    if (meta := self.index.meta(d)).status != "current" and meta.replaced_by in present}
+        return {self.index.meta(d).replaced_by or "" for d in replaced} if earlier else replaced
 
     def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
         """The evidence sentences an answer rests on, the one that answers first (`_led`) and the others in

@@ -34,6 +34,7 @@ _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 _ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
 _ASKS_CHANGES = rules.rule("questions", "asks-changes")
 _ASKS_LIST = rules.rule("questions", "asks-list")
+_ASKS_EARLIER_VERSION = rules.rule("questions", "asks-earlier-version")
 _ASKS_DOCUMENTS_ABOUT = rules.rule("questions", "asks-documents-about")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
@@ -168,3 +169,9 @@ def asked_topic(question: str) -> str | None:
     topic = next((g for g in m.groups() if g), None) if m else None
     # "Ik zoek alles over X. In welke documenten staat daar iets over?": the topic ends with its sentence
     return re.split(r"[.!?]\s", topic)[0] if topic else None
+
+
+def asks_earlier_version(question: str) -> bool:
+    """Whether a question asks what an earlier version of a document said ("in de eerste versie", "the old
+    number")."""
+    return bool(_ASKS_EARLIER_VERSION.search(question))

@@ -135,3 +135,13 @@ def test_without_another_version_among_what_the_question_concerns_no_differences
     # filtered to a document without versions, the plan's versions are not compared either
     filtered = answerer.ask(question, filters=Filters(doc_ids=["monitor"]))
     assert "→" not in filtered.answer and all(c.doc_id == "monitor" for c in filtered.citations)
+
+
+def test_a_question_about_the_earlier_version_is_answered_from_it_with_a_notice(answerer):
+    now = answerer.ask("Hoeveel organisaties publiceren in 2025 hun algoritmes in het register?")
+    assert now.citations[0].doc_id == "plan-v2" and "55 organisaties" in now.citations[0].quote
+    assert not any(c.doc_id == "plan-v1" for c in now.citations)
+    before = answerer.ask("Hoeveel organisaties publiceren volgens de eerste versie in 2025 hun algoritmes?")
+    assert before.citations[0].doc_id == "plan-v1" and "40 organisaties" in before.citations[0].quote
+    assert not any(c.doc_id == "plan-v2" for c in before.citations)
+    assert any("no longer current" in n for n in before.notices)
