@@ -84,6 +84,14 @@ class OverTheIndex:
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
 
+    def _in_scope(self, filters: Filters | None) -> list[str]:
+        """The documents a question can mean without naming one: those it is filtered to, else the current ones
+        the index holds."""
+        index = self.scorer.index
+        if filters and filters.doc_ids:
+            return [d for d in filters.doc_ids if d in index.documents]
+        return [d for d in index.documents if index.meta(d).status == "current"]
+
 
 class AboutDocument(OverTheIndex):
     """Who signed the document, its number, date, addressee: what the best retrieved document says of itself."""
@@ -129,15 +137,6 @@ class AboutDocument(OverTheIndex):
         facts = colophon.facts(doc)
         return [f for f in facts if f.kind in wanted]
 
-    def _in_scope(self, filters: Filters | None) -> list[str]:
-        """The documents a question can mean without naming one: those it is filtered to, else the current ones
-        the index holds."""
-        index = self.scorer.index
-        if filters and filters.doc_ids:
-            return [d for d in filters.doc_ids if d in index.documents]
-        return [d for d in index.documents if index.meta(d).status == "current"]
-
-
 class Subject(OverTheIndex):
     """What a document is about ("Waar gaat deze brief over?", "Summarise the report"): where it says so itself,
     and its parts. One sentence that shares a word with the question is no answer to it."""
@@ -145,7 +144,11 @@ class Subject(OverTheIndex):
     name = "subject"
 
     def propose(self, asked: Asked) -> Draft | None:
-        doc = self.named(asked)
+        subject = asked_subject(asked.question)
+        scope = self._in_scope(asked.filters) if subject and colophon.stands_for_document(subject) else []
+        if len(scope) > 1 and not asked.context:  # "Waar gaat het over?" over several documents: ask which
+            return Draft(self.name, compose.which_document(len(scope), asked.language))
+        doc = self.scorer.document(scope[0]) if len(scope) == 1 else self.named(asked)
         if doc is None:
             return None
         index = self.scorer.index

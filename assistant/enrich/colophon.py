@@ -41,8 +41,8 @@ _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} 
 
 # A question about the document itself: "deze brief", "dit document", or "de brief" that no further words tie
 # to another document ("de brief over de hoofdlijnen" is another letter).
-_SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter)|(?:de|het|the)\s+"
-                   r"(?:kamer)?(?:brief|document|letter)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
+_SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter|stuk)|(?:de|het|the)\s+"
+                   r"(?:kamer)?(?:brief|document|letter|stuk)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
                    re.IGNORECASE)
 # "de brief over de agenda coalities": the document itself when its title says what the letter is about
 _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|letter)\s+(?:over|about|on))\s+"
@@ -63,7 +63,7 @@ _SENDING = (r"schreef|geschreven|stuurt|stuurde|verstuurd|gestuurd|verzonden|ing
 _ASKS_SENDER = r"afzender|indiener\w*|van wie|from whom|author|auteur"
 _ASKS = {
     "signer": re.compile(r"\b(?:onderteken\w*|getekend|signed|signs|signatory|signature)\b", re.IGNORECASE),
-    "addressee": re.compile(r"\b(?:aan wie|gericht aan|geadresseerd\w*|to whom|addressed|sent to|recipient)\b",
+    "addressee": re.compile(r"\b(?:aan wie|gericht(?: aan)?|geadresseerd\w*|to whom|addressed|sent to|recipient)\b",
                             re.IGNORECASE),
     "sender": re.compile(rf"\b(?:{_ASKS_SENDER}|(?:wie|who)\b.*\b(?:{_SENDING}))\b", re.IGNORECASE),
     "date": re.compile(r"\b(?:datum|gedateerd|dated?|van wanneer|wanneer (?:is|werd)|when (?:was|is|did))\b",

@@ -63,6 +63,7 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     ("Who signed it?", True),
     ("Wanneer is het ingediend?", True),
     ("Who is the author of this?", True),
+    ("Aan wie is deze gericht?", True),
     ("Wie heeft dit rapport geschreven?", False),  # "dit rapport" names a kind of document
     ("Wat is het doel van de motie?", False),
     ("Wat betekent dit?", False),
@@ -99,3 +100,14 @@ def test_a_follow_up_means_the_document_its_earlier_question_found(two):
     answer = two.ask("Wie heeft dit ingediend?", [Turn("Wat vraagt de motie over een niet-digitale terugvaloptie?")])
     assert not answer.abstained
     assert "MOTIE VAN HET LID BROUWER-KAYA C.S." in [c.quote for c in answer.citations]
+
+
+def test_what_it_is_about_means_the_document_in_scope_too(one, two):
+    assert two.ask("Waar gaat het over?").answer.startswith("Welk document bedoelt u?")
+    answer = one.ask("Waar gaat het over?")
+    assert [c.quote for c in answer.citations] == ["verzoekt de regering, een niet-digitale terugvaloptie te garanderen,"]
+
+
+def test_this_piece_is_the_document_itself(one):
+    answer = one.ask("Van wanneer is dit stuk?")
+    assert not answer.abstained and "17 april 2025" in answer.answer
