@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import shutil
 import socket
@@ -94,6 +95,22 @@ Artikel 2. Doel
 
 a. De aanvrager: beschikt over rechtspersoonlijkheid.
 """
+
+
+_FORMATS = {".md": "markdown", ".txt": "text", ".html": "html", ".pdf": "pdf"}
+
+
+def manifest(*documents: dict[str, str]) -> str:
+    """A corpus manifest with one entry per document: its fields (`id`, `title`, `language`, …) and `path`, the
+    file it is read from (its format from the file's extension)."""
+    entries = []
+    for doc in documents:
+        fields = {k: v for k, v in doc.items() if k != "path"}
+        lines = [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+        path = doc["path"]
+        lines.append(f'files = [{{ path = "{path}", format = "{_FORMATS[Path(path).suffix]}" }}]')
+        entries.append("[[document]]\n" + "\n".join(lines))
+    return "\n\n".join(entries) + "\n"
 
 
 def indexed(base: Path, files: dict[str, str | Callable[[Path], object]]) -> Settings:

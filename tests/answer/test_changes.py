@@ -5,7 +5,7 @@ document without another version changes, is answered from the evidence as any o
 from __future__ import annotations
 
 import pytest
-from conftest import indexed
+from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
 from assistant.answer.changes import Changes, differences, what_differs
@@ -43,31 +43,13 @@ OTHER = """# Monitor Registers 2024
 
 In 2024 publiceerden 212 organisaties samen 1.146 algoritmes in het register van de overheid.
 """
-MANIFEST = """[[document]]
-id = "plan-v1"
-title = "Uitvoeringsplan Registers (versie 1.0)"
-kind = "uitvoeringsplan"
-language = "nl"
-date = "2025-02-10"
-status = "replaced"
-replaced_by = "plan-v2"
-files = [{ path = "plan-v1.md", format = "markdown" }]
-
-[[document]]
-id = "plan-v2"
-title = "Uitvoeringsplan Registers (versie 2.0)"
-kind = "uitvoeringsplan"
-language = "nl"
-date = "2025-06-23"
-files = [{ path = "plan-v2.md", format = "markdown" }]
-
-[[document]]
-id = "monitor"
-title = "Monitor Registers 2024"
-kind = "rapport"
-language = "nl"
-files = [{ path = "monitor.md", format = "markdown" }]
-"""
+MANIFEST = manifest(
+    {"id": "plan-v1", "title": "Uitvoeringsplan Registers (versie 1.0)", "kind": "uitvoeringsplan", "language": "nl",
+     "date": "2025-02-10", "status": "replaced", "replaced_by": "plan-v2", "path": "plan-v1.md"},
+    {"id": "plan-v2", "title": "Uitvoeringsplan Registers (versie 2.0)", "kind": "uitvoeringsplan", "language": "nl",
+     "date": "2025-06-23", "path": "plan-v2.md"},
+    {"id": "monitor", "title": "Monitor Registers 2024", "kind": "rapport", "language": "nl", "path": "monitor.md"},
+)
 
 
 @pytest.fixture(scope="module")

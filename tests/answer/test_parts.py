@@ -6,7 +6,7 @@ A sentence that names the parts itself answers instead, and so does the evidence
 from __future__ import annotations
 
 import pytest
-from conftest import indexed
+from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
 from assistant.answer.parts import Parts
@@ -73,27 +73,11 @@ Elke organisatie wijst een vaste contactpersoon aan.
 
 Een onafhankelijke partij controleert het register elk jaar.
 """
-MANIFEST = """[[document]]
-id = "nota"
-title = "Beleidsnota Registers"
-kind = "nota"
-language = "nl"
-files = [{ path = "nota.md", format = "markdown" }]
-
-[[document]]
-id = "agenda"
-title = "Agenda Digitale Registers"
-kind = "agenda"
-language = "nl"
-files = [{ path = "agenda.md", format = "markdown" }]
-
-[[document]]
-id = "plan"
-title = "Plan Registerbeheer"
-kind = "plan"
-language = "nl"
-files = [{ path = "plan.md", format = "markdown" }]
-"""
+MANIFEST = manifest(
+    {"id": "nota", "title": "Beleidsnota Registers", "kind": "nota", "language": "nl", "path": "nota.md"},
+    {"id": "agenda", "title": "Agenda Digitale Registers", "kind": "agenda", "language": "nl", "path": "agenda.md"},
+    {"id": "plan", "title": "Plan Registerbeheer", "kind": "plan", "language": "nl", "path": "plan.md"},
+)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ which one is meant instead of answering from a sentence that shares the word "wr
 from __future__ import annotations
 
 import pytest
-from conftest import MOTION_HEAD, indexed
+from conftest import MOTION_HEAD, indexed, manifest
 
 from assistant.answer.answerer import Answerer, Turn
 from assistant.enrich.colophon import stands_for_document
@@ -28,33 +28,22 @@ This paper compares how twelve administrations govern their AI systems.
 
 Registers are most useful when entries are written in plain language.
 """
-MANIFEST = """[[document]]
-id = "motie"
-title = "Motie over een niet-digitale terugvaloptie"
-kind = "motie"
-language = "nl"
-files = [{ path = "motie.txt", format = "text" }]
-"""
-PAPER_ENTRY = """
-[[document]]
-id = "paper"
-title = "Trustworthy AI in Public Administration"
-kind = "policy paper"
-language = "en"
-files = [{ path = "paper.md", format = "markdown" }]
-"""
+MOTION_ENTRY = {"id": "motie", "title": "Motie over een niet-digitale terugvaloptie", "kind": "motie",
+                "language": "nl", "path": "motie.txt"}
+PAPER_ENTRY = {"id": "paper", "title": "Trustworthy AI in Public Administration", "kind": "policy paper",
+               "language": "en", "path": "paper.md"}
 
 
 @pytest.fixture(scope="module")
 def one(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     base = tmp_path_factory.mktemp("one")
-    return Answerer(indexed(base, {"motie.txt": MOTION, "manifest.toml": MANIFEST}), "extractive")
+    return Answerer(indexed(base, {"motie.txt": MOTION, "manifest.toml": manifest(MOTION_ENTRY)}), "extractive")
 
 
 @pytest.fixture(scope="module")
 def two(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     base = tmp_path_factory.mktemp("two")
-    files = {"motie.txt": MOTION, "paper.md": PAPER, "manifest.toml": MANIFEST + PAPER_ENTRY}
+    files = {"motie.txt": MOTION, "paper.md": PAPER, "manifest.toml": manifest(MOTION_ENTRY, PAPER_ENTRY)}
     return Answerer(indexed(base, files), "extractive")
 
 
@@ -105,7 +94,8 @@ def test_a_follow_up_means_the_document_its_earlier_question_found(two):
 def test_what_it_is_about_means_the_document_in_scope_too(one, two):
     assert two.ask("Waar gaat het over?").answer.startswith("Welk document bedoelt u?")
     answer = one.ask("Waar gaat het over?")
-    assert [c.quote for c in answer.citations] == ["verzoekt de regering, een niet-digitale terugvaloptie te garanderen,"]
+    assert [c.quote for c in answer.citations] == [
+        "verzoekt de regering, een niet-digitale terugvaloptie te garanderen,"]
 
 
 def test_this_piece_is_the_document_itself(one):

@@ -4,7 +4,7 @@ sentence that says most about it, quoted; not by the sentences of the one docume
 from __future__ import annotations
 
 import pytest
-from conftest import indexed
+from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
 from assistant.answer.questions import asked_topic
@@ -36,29 +36,14 @@ PLAN = """# Uitvoeringsplan Digitale Inclusie
 
 In 2025 groeit het netwerk van informatiepunten naar 720 locaties in openbare bibliotheken.
 """
-MANIFEST = """[[document]]
-id = "brief"
-title = "Voortgang Algoritmeregister"
-kind = "Kamerbrief"
-identifier = "Kamerstukken II 2024/25, 26 643, nr. 1201"
-date = "2025-04-03"
-language = "nl"
-files = [{ path = "brief.md", format = "markdown" }]
-
-[[document]]
-id = "paper"
-title = "Trustworthy AI in Public Administration"
-kind = "policy paper"
-language = "en"
-files = [{ path = "paper.md", format = "markdown" }]
-
-[[document]]
-id = "plan"
-title = "Uitvoeringsplan Digitale Inclusie"
-kind = "uitvoeringsplan"
-language = "nl"
-files = [{ path = "plan.md", format = "markdown" }]
-"""
+MANIFEST = manifest(
+    {"id": "brief", "title": "Voortgang Algoritmeregister", "kind": "Kamerbrief", "date": "2025-04-03",
+     "identifier": "Kamerstukken II 2024/25, 26 643, nr. 1201", "language": "nl", "path": "brief.md"},
+    {"id": "paper", "title": "Trustworthy AI in Public Administration", "kind": "policy paper", "language": "en",
+     "path": "paper.md"},
+    {"id": "plan", "title": "Uitvoeringsplan Digitale Inclusie", "kind": "uitvoeringsplan", "language": "nl",
+     "path": "plan.md"},
+)
 
 
 @pytest.fixture(scope="module")
