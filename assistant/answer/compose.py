@@ -195,19 +195,21 @@ def changes(old: DocumentMeta, new: DocumentMeta, found: list[tuple[str, list[Ci
     return "\n".join([f"{intro}{f' ({said})' if said else ''}:", *lines, *counted])
 
 
-_PARTS_OF = {"nl": ("{doc} noemt ze in zijn koppen", "{doc} noemt er {n} in zijn koppen", ", onder “{}”",
-                    "en nog {}"),
-             "en": ("{doc} names them in its headings", "{doc} names {n} in its headings", ", under “{}”",
-                    "and {} more")}
+_PARTS_OF = {"nl": ("{doc} noemt ze in zijn koppen", "{doc} noemt er {n} in zijn koppen", "{doc}, in zijn koppen",
+                    ", onder “{}”", "en nog {}"),
+             "en": ("{doc} names them in its headings", "{doc} names {n} in its headings", "{doc}, in its headings",
+                    ", under “{}”", "and {} more")}
 
 
 def parts(meta: DocumentMeta, under: str, headings: list[str], citations: list[Citation], more: int,
-          language: str, counted: int | None = None) -> str:
+          language: str, counted: int | None = None, narrowed: bool = False) -> str:
     """The parts of a document a question asks for (the subsections of the section `under`, if any; how many
-    there are when it asks for their number, `counted`), one line each: its heading (as the document writes
-    it) and the sentence its section opens with, quoted with its marker; `more` others are only counted."""
-    them, number, below, rest = _PARTS_OF["en" if language == "en" else "nl"]
-    head = (number if counted is not None else them).format(doc=_named(meta, language), n=counted)
+    there are when it asks for their number, `counted`; those of them it `narrowed` to), one line each: its
+    heading (as the document writes it) and the sentence its section opens with, quoted with its marker; `more`
+    others are only counted."""
+    them, number, some, below, rest = _PARTS_OF["en" if language == "en" else "nl"]
+    head = (number if counted is not None else some if narrowed else them).format(doc=_named(meta, language),
+                                                                                   n=counted)
     head += below.format(under) if under else ""
     said = _quoted_in(citations, language)
     lines = [f"- {h}: “{' '.join(c.quote.split())}” [{c.n}]" for h, c in zip(headings, citations, strict=True)]

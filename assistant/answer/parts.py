@@ -70,6 +70,13 @@ class Parts(OverTheIndex):
             under, found = parts(doc, asked_stems, set(terms), self.scorer.index.chunks, as_such)
             if not found:
                 continue
+            # "Welk artikel gaat over de beslistermijn?": the parts whose headings hold the question's other words
+            # (not its document's title, nor the heading they stand under: "Welke artikelen heeft de Regeling
+            # subsidie …?" asks for all of them)
+            setting = set(lexical_tokens(f"{doc.meta.title} {doc.meta.identifier or ''} {under}"))
+            other = {form for term in terms.values() if term.weight == 1.0 for form in term.forms} - setting
+            if after is not None and (narrowed := _narrowed(found, other)):
+                return self._draft(asked, doc, under, narrowed, counting=False, narrowed=True)
             if not as_such:  # a question for its parts as such is answered by their headings
                 best = asked.candidates[: self.scorer.settings.answer.max_sentences]
                 if any(_names_parts(ev.span.quote, found) for ev in best):
@@ -91,12 +98,13 @@ class Parts(OverTheIndex):
                 *(p.heading for p in found), *quotes]
         return self.scorer.accounted(asked.question, " ".join(said), asked.bridges)
 
-    def _draft(self, asked: Asked, doc: Document, under: str, found: list[Part], counting: bool) -> Draft:
+    def _draft(self, asked: Asked, doc: Document, under: str, found: list[Part], counting: bool,
+               narrowed: bool = False) -> Draft:
         index = self.scorer.index
         shown = found[:_MAX_PARTS]
         citations = [compose.place_citation(index, n, p.opening) for n, p in enumerate(shown, 1)]
         text = compose.parts(doc.meta, under, [p.heading for p in shown], citations, len(found) - len(shown),
-                             asked.language, counted=len(found) if counting else None)
+                             asked.language, counted=len(found) if counting else None, narrowed=narrowed)
         return Draft(self.name, text, citations,
                      score=self._accounted(asked, doc, under, shown, [c.quote for c in citations]))
 
@@ -126,6 +134,14 @@ def parts(doc: Document, asked: set[str], question: set[str], chunks: list[Chunk
         top = min((len(s.path) for s in sections), default=0)
         family = [s for s in sections if len(s.path) == top]
     return "", _opened(doc, family, chunks) if len(family) >= _MIN_PARTS else []
+
+
+def _narrowed(found: list[Part], other: set[str]) -> list[Part]:
+    """The parts whose headings hold one of the question's `other` words (stems), when some do and others do not;
+    the family's shared word ("Artikel") and the numbers left out."""
+    shared = set.intersection(*(set(lexical_tokens(_NUMBERING.sub("", p.heading))) for p in found))
+    matching = [p for p in found if (set(lexical_tokens(_NUMBERING.sub("", p.heading))) - shared) & other]
+    return matching if 0 < len(matching) < len(found) else []
 
 
 def _names_parts(text: str, found: list[Part]) -> int:

@@ -177,3 +177,12 @@ def test_a_word_for_parts_that_means_something_else_asks_for_no_parts(answerer):
     # "part" translates to "onderdeel", but "took part" asks who did
     answer = answerer.ask("Which organisations took part in the register?")
     assert "headings" not in answer.answer
+
+
+def test_a_question_for_the_part_about_something_is_answered_by_that_part(answerer):
+    answer = answerer.ask("Welk thema gaat over veilige gegevens?")
+    assert [c.section.split(" › ")[-1] for c in answer.citations] == ["Thema 2: Veilige gegevens"]
+    assert answer.answer.startswith("Agenda Digitale Registers, in zijn koppen:")
+    # the document's own title ("Agenda Digitale Registers") narrows nothing: "Thema 3: Digitale vaardigheden"
+    titled = answerer.ask("Welke thema's heeft de Agenda Digitale Registers?")
+    assert len(titled.citations) == 3
