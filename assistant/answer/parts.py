@@ -28,6 +28,7 @@ _NUMBERED = rules.rule("layout", "heading-of-a-series")  # "Thema 1: …", "Arti
 _NUMBERING = rules.rule("layout", "heading-number")  # "2.", "3.1", "IV." before a heading's words
 _NAMES = rules.rule("questions", "document-names")
 _PART_NOUNS = frozenset(lexical_tokens(rules.words("part_nouns")))  # "hoofdstukken", "sections"
+_NUMBER_STEMS = frozenset(lexical_tokens(" ".join(rules.numbers())))  # "Welke vier thema's": "vier" names nothing
 _MIN_PARTS = 2
 _HEAD_WORDS = 3  # of the words after "welke", those that may name what is asked for
 _MAX_PARTS = 12
@@ -54,8 +55,8 @@ class Parts(OverTheIndex):
         # what is asked for stands right after "welke" ("Welke uitgangspunten noemt de nota?", not "For which
         # challenges does the government use data, according to theme 3?"), or is what "hoeveel" counts
         terms = self.scorer.terms(asked.question, bridges=asked.bridges)
-        numbers = set(lexical_tokens(" ".join(rules.numbers())))  # "Welke vier thema's": "vier" names nothing
-        head = ([t for t in lexical_tokens(after) if t in terms and t not in numbers and not t.isdigit()][:_HEAD_WORDS]
+        head = ([t for t in lexical_tokens(after) if t in terms and t not in _NUMBER_STEMS and not t.isdigit()]
+                [:_HEAD_WORDS]
                 if after is not None else [counted])
         asked_stems = {form for t in head for form in (terms[t].forms if t in terms else {t: 1.0})}
         # the question's own word, not a translation of it: "took part" is no question for a document's parts

@@ -5,7 +5,7 @@ words. An official identifier names a document by numbers and counts for nothing
 from __future__ import annotations
 
 import pytest
-from conftest import indexed
+from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
 
@@ -29,20 +29,12 @@ Gemeenten vinden hun registers het nuttigst wanneer burgers ze gebruiken.
 
 De registers worden elk jaar bijgewerkt.
 """
-MANIFEST = """[[document]]
-id = "paper"
-title = "Trustworthy AI in Public Administration"
-identifier = "EPSIF Policy Paper No. 12"
-language = "en"
-files = [{ path = "paper.md", format = "markdown" }]
-
-[[document]]
-id = "brief"
-title = "Voortgang van de registers"
-identifier = "Kamerstukken II 2024/25, 26 643, nr. 1201"
-language = "nl"
-files = [{ path = "brief.md", format = "markdown" }]
-"""
+MANIFEST = manifest(
+    {"id": "paper", "title": "Trustworthy AI in Public Administration", "identifier": "EPSIF Policy Paper No. 12",
+     "language": "en", "path": "paper.md"},
+    {"id": "brief", "title": "Voortgang van de registers", "identifier": "Kamerstukken II 2024/25, 26 643, nr. 1201",
+     "language": "nl", "path": "brief.md"},
+)
 
 
 @pytest.fixture(scope="module")

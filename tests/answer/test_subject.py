@@ -6,7 +6,7 @@ with what it says it is about."""
 from __future__ import annotations
 
 import pytest
-from conftest import indexed
+from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
 from assistant.answer.questions import asked_subject, asks_inventory
@@ -44,20 +44,10 @@ Het aantal gepubliceerde algoritmes groeide in 2024 met ruim een derde ten opzic
 
 De meeste organisaties publiceren hun algoritmes pas nadat ze in gebruik zijn genomen.
 """
-MANIFEST = """[[document]]
-id = "nota"
-title = "Beleidsnota Registers"
-kind = "nota"
-language = "nl"
-files = [{ path = "nota.md", format = "markdown" }]
-
-[[document]]
-id = "monitor"
-title = "Monitor Registers 2024"
-kind = "rapport"
-language = "nl"
-files = [{ path = "monitor.md", format = "markdown" }]
-"""
+MANIFEST = manifest(
+    {"id": "nota", "title": "Beleidsnota Registers", "kind": "nota", "language": "nl", "path": "nota.md"},
+    {"id": "monitor", "title": "Monitor Registers 2024", "kind": "rapport", "language": "nl", "path": "monitor.md"},
+)
 
 
 @pytest.fixture(scope="module")
