@@ -14,10 +14,9 @@ from difflib import SequenceMatcher
 
 from assistant.answer import compose
 from assistant.answer.questions import asks_changes
-from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.answer.responders import Asked, Draft, OverTheIndex, sentences_of
 from assistant.index import Index
 from assistant.text.normalize import match_key
-from assistant.text.sentences import sentence_units
 from assistant.types import Document, Span
 
 _MAX_CHANGES = 12  # quoted; the others are counted
@@ -83,7 +82,7 @@ def differences(old: Document, new: Document, index: Index) -> list[Change]:
     """The sentences in which `new` differs from `old`, in the newer version's order: a run of sentences one
     version has in place of another's is paired sentence by sentence where two keep most of their words
     (`_SAME`), the others are added or removed."""
-    before, after = _sentences(old, index), _sentences(new, index)
+    before, after = ([span for _, span in sentences_of(doc, index.chunks)] for doc in (old, new))
     keys_before, keys_after = [match_key(s.quote) for s in before], [match_key(s.quote) for s in after]
     words_before, words_after = [k.split() for k in keys_before], [k.split() for k in keys_after]
     found: list[Change] = []
@@ -124,20 +123,6 @@ def _paired(before: list[list[str]], after: list[list[str]], i1: int, i2: int, j
         if found is not None:
             paired[j] = found
     return paired
-
-
-def _sentences(doc: Document, index: Index) -> list[Span]:
-    """A document's sentences in order, each as a quotable span (its page and section with it)."""
-    spans = []
-    for chunk in (c for c in index.chunks if c.doc_id == doc.meta.doc_id):
-        section = " › ".join(chunk.section)
-        for start, end in sentence_units(chunk):
-            quote = doc.text[start:end]
-            if quote.strip():
-                page = next(iter(doc.pages_between(start, start + 1)), None)
-                spans.append(Span(doc_id=doc.meta.doc_id, quote=quote, page=page, section=section, start=start,
-                                  end=end))
-    return spans
 
 
 def what_differs(old: str, new: str) -> list[tuple[str, str]]:

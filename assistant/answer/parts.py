@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from assistant.answer import compose
 from assistant.answer.evidence import Evidence
 from assistant.answer.questions import counted_noun, listed
-from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.answer.responders import Asked, Draft, OverTheIndex, sentences_of
 from assistant.enrich import colophon
 from assistant.text import rules
-from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, Document, Section, Span
 
@@ -68,7 +67,9 @@ class Parts(OverTheIndex):
         called = [d for d in retrieved if colophon.called_in(asked.question, d)
                   or colophon.names(asked.question, d.meta.title, asked.bridges)]
         for doc in [*called, *(d for d in retrieved if d not in called)]:
-            under, found = parts(doc, asked_stems, set(terms), self.scorer.index.chunks, as_such)
+            under, sections = parts(doc, asked_stems, set(terms), as_such)
+            read = sentences_of(doc, self.scorer.index.chunks) if sections else []  # read only where it has parts
+            found = _opened(sections, read)
             if not found:
                 continue
             # "Welk artikel gaat over de beslistermijn?": the parts whose headings hold the question's other words
@@ -82,7 +83,7 @@ class Parts(OverTheIndex):
                 best = asked.candidates[: self.scorer.settings.answer.max_sentences]
                 if any(_names_parts(ev.span.quote, found) for ev in best):
                     return None  # the evidence names them: it answers
-                naming = _naming_sentence(doc, found, self.scorer.index.chunks)
+                naming = _naming_sentence(found, read)
                 if naming is not None:  # a sentence elsewhere names them: it answers, read with the headings
                     return Draft(self.name, evidence=[naming],
                                  score=self._accounted(asked, doc, under, found, [naming.span.quote]))
@@ -110,14 +111,13 @@ class Parts(OverTheIndex):
                      score=self._accounted(asked, doc, under, shown, [c.quote for c in citations]))
 
 
-def parts(doc: Document, asked: set[str], question: set[str], chunks: list[Chunk], as_such: bool = False
-          ) -> tuple[str, list[Part]]:
+def parts(doc: Document, asked: set[str], question: set[str], as_such: bool = False) -> tuple[str, list[Section]]:
     """The parts of `doc` a question asks for, whose words after "welke" are `asked` and whose terms are
     `question` (stems): the subsections of a section whose heading's words are all the asked ones ("2.
     Uitgangspunten" for "Welke uitgangspunten …"), with that heading; else the headings numbered after an asked
     word ("Thema 1", "Thema 2" for "Welke thema's …"); for a question that asks for parts as such ("Uit welke
     hoofdstukken bestaat de monitor?", `as_such`), the subsections of the section it names anywhere, else the
-    document's sections. At least two, or none."""
+    document's sections. At least two, or none; with the heading they stand under, if any."""
     sections = [s for s in doc.sections if s.path and s.path[-1] != doc.meta.title]
     for section in sections:
         words = set(lexical_tokens(_NUMBERING.sub("", section.path[-1])))
@@ -125,7 +125,7 @@ def parts(doc: Document, asked: set[str], question: set[str], chunks: list[Chunk
             children = [s for s in sections if len(s.path) == len(section.path) + 1
                         and s.path[: len(section.path)] == section.path]
             if len(children) >= _MIN_PARTS:
-                return section.path[-1], _opened(doc, children, chunks)
+                return section.path[-1], children
     by_noun: dict[str, list[Section]] = {}
     for section in sections:
         if (m := _NUMBERED.match(section.path[-1])) and (stem := lexical_tokens(m["noun"])) and stem[0] in asked:
@@ -134,7 +134,7 @@ def parts(doc: Document, asked: set[str], question: set[str], chunks: list[Chunk
     if as_such and len(family) < _MIN_PARTS:
         top = min((len(s.path) for s in sections), default=0)
         family = [s for s in sections if len(s.path) == top]
-    return "", _opened(doc, family, chunks) if len(family) >= _MIN_PARTS else []
+    return "", family if len(family) >= _MIN_PARTS else []
 
 
 def _narrowed(found: list[Part], other: set[str]) -> list[Part]:
@@ -157,32 +157,24 @@ def _names_parts(text: str, found: list[Part]) -> int:
     return named if named >= _MIN_PARTS else 0
 
 
-def _naming_sentence(doc: Document, found: list[Part], chunks: list[Chunk]) -> Evidence | None:
-    """The sentence of `doc` that names the most of its parts, two at least: the document's own list of them."""
+def _naming_sentence(found: list[Part], read: list[tuple[Chunk, Span]]) -> Evidence | None:
+    """The sentence of the document `read` that names the most of its parts `found`, two at least: the
+    document's own list of them."""
     best: tuple[int, Evidence] | None = None
-    for chunk in (c for c in chunks if c.doc_id == doc.meta.doc_id):
-        for start, end in sentence_units(chunk):
-            named = _names_parts(doc.text[start:end], found)
-            if named and (best is None or named > best[0]):
-                page = next(iter(doc.pages_between(start, start + 1)), None)
-                span = Span(doc_id=doc.meta.doc_id, quote=doc.text[start:end], page=page,
-                            section=" › ".join(chunk.section), start=start, end=end)
-                best = (named, Evidence(0, chunk, span, coverage=0.0, score=0.0))
+    for chunk, span in read:
+        named = _names_parts(span.quote, found)
+        if named and (best is None or named > best[0]):
+            best = (named, Evidence(0, chunk, span, coverage=0.0, score=0.0))
     return best[1] if best else None
 
 
-def _opened(doc: Document, sections: list[Section], chunks: list[Chunk]) -> list[Part]:
-    """Each section with the first sentence under it: its own, or its first subsection's when it opens with one
-    (the citation's section path still shows its heading)."""
+def _opened(sections: list[Section], read: list[tuple[Chunk, Span]]) -> list[Part]:
+    """Each section with the first sentence under it in the document `read`: its own, or its first subsection's
+    when it opens with one (cited under the section's own heading)."""
     found = []
     for section in sections:
         depth = len(section.path)
-        chunk = next((c for c in chunks if c.doc_id == doc.meta.doc_id and tuple(c.section[:depth]) == section.path),
-                     None)
-        units = sentence_units(chunk) if chunk else []
-        if units:
-            start, end = units[0]
-            page = next(iter(doc.pages_between(start, start + 1)), None)
-            found.append(Part(section.path[-1], Span(doc_id=doc.meta.doc_id, quote=doc.text[start:end], page=page,
-                                                     section=" › ".join(section.path), start=start, end=end)))
+        span = next((sp for chunk, sp in read if tuple(chunk.section[:depth]) == section.path), None)
+        if span is not None:
+            found.append(Part(section.path[-1], span.model_copy(update={"section": " › ".join(section.path)})))
     return found if len(found) >= _MIN_PARTS else []

@@ -34,8 +34,9 @@ from assistant.enrich.overview import GlossaryEntry
 from assistant.enrich.refs import Place, Reference
 from assistant.index import Index
 from assistant.retrieve import Filters, Hit
+from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens
-from assistant.types import Citation, Document, Span
+from assistant.types import Chunk, Citation, Document, Span
 
 _MAX_REFERENCES = 8
 _MAX_PARTS = 12  # headings that name a document's parts: as many levels of them as fit
@@ -293,6 +294,22 @@ class FromEvidence(OverTheIndex):
         return Draft(self.name, evidence=chosen,
                      score=self.scorer.accounted(asked.question, " ".join(ev.span.quote for ev in chosen),
                                                  asked.bridges))
+
+
+def sentences_of(doc: Document, chunks: list[Chunk]) -> list[tuple[Chunk, Span]]:
+    """A document's sentences in order, each with its passage and as a quotable span (its page and section with
+    it): what a responder that reads a whole document (its versions, its parts) reads, in one pass over the
+    index's passages."""
+    found = []
+    for chunk in (c for c in chunks if c.doc_id == doc.meta.doc_id):
+        section = " › ".join(chunk.section)
+        for start, end in sentence_units(chunk):
+            quote = doc.text[start:end]
+            if quote.strip():
+                page = next(iter(doc.pages_between(start, start + 1)), None)
+                found.append((chunk, Span(doc_id=doc.meta.doc_id, quote=quote, page=page, section=section,
+                                          start=start, end=end)))
+    return found
 
 
 def _said_about(index: Index, doc: Document) -> list[Span]:
