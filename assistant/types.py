@@ -97,6 +97,10 @@ class Document:
         """The header row of the table whose rows hold `offset`; None outside a table's rows."""
         return next((self.text[t.start : t.header_end] for t in self.tables if t.header_end < offset < t.end), None)
 
+    def in_table_header(self, offset: int) -> bool:
+        """Whether `offset` falls in a table's header row: the names of its columns, which say nothing alone."""
+        return any(t.start <= offset < t.header_end for t in self.tables)
+
     def pages_between(self, start: int, end: int) -> tuple[int, ...]:
         """Printed page numbers that characters [start, end) fall on."""
         return tuple(p.number for p in self.pages if p.start < max(end, start + 1) and p.end > start)

@@ -36,7 +36,7 @@ from assistant.answer.responders import (
     Responder,
     Subject,
 )
-from assistant.answer.topics import DocumentsAbout
+from assistant.answer.topics import DocumentsAbout, SaidAbout
 from assistant.config import Settings
 from assistant.models import servers
 from assistant.models.llm import Backend, get_backend
@@ -63,8 +63,8 @@ class Answerer:
         # among drafts that account for as much of the question, the first answers: lookups, then the evidence
         self.responders: list[Responder] = [
             AboutDocument(self.scorer), Subject(self.scorer), Inventory(self.scorer),
-            DocumentsAbout(self.scorer, self.searcher), Changes(self.scorer), Parts(self.scorer), self.registry,
-            self.definitions, FromEvidence(self.scorer)]
+            DocumentsAbout(self.scorer, self.searcher), SaidAbout(self.scorer, self.searcher), Changes(self.scorer),
+            Parts(self.scorer), self.registry, self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
     def document(self, doc_id: str) -> Document:

@@ -201,7 +201,7 @@ class Scorer:
             for i, (start, end) in enumerate(units):
                 end = extent(doc.text, start, end)
                 text = doc.text[start:end]
-                if _no_evidence(text, no_address, title, heads):
+                if _no_evidence(text, no_address, title, heads) or doc.in_table_header(start):
                     continue
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
@@ -286,7 +286,7 @@ class Scorer:
             for ev in candidates:
                 if len(chosen) == most or ev.score < a.keep_ratio * top:
                     break
-                held = [i for i, c in enumerate(chosen) if _overlap(ev.span, c.span)]
+                held = [i for i, c in enumerate(chosen) if overlap(ev.span, c.span)]
                 if not held:
                     chosen.append(ev)
                 elif len(held) == 1 and _holds(ev.span, chosen[held[0]].span):  # the list that ran on into it
@@ -376,9 +376,11 @@ def _holds(a: Span, b: Span) -> bool:
             and not LIST_ITEM.match("\n" + b.quote))
 
 
-def _overlap(a: Span, b: Span) -> bool:
-    """Whether two evidence spans say the same: the same words, or sentences of the running text that overlap."""
-    return a.quote == b.quote or (a.footnote is None and b.footnote is None and a.start < b.end and b.start < a.end)
+def overlap(a: Span, b: Span) -> bool:
+    """Whether two evidence spans say the same: the same words, or sentences of one document's running text that
+    overlap."""
+    return a.quote == b.quote or (a.doc_id == b.doc_id and a.footnote is None and b.footnote is None
+                                  and a.start < b.end and b.start < a.end)
 
 
 def first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:

@@ -36,6 +36,7 @@ _ASKS_CHANGES = rules.rule("questions", "asks-changes")
 _ASKS_LIST = rules.rule("questions", "asks-list")
 _ASKS_EARLIER_VERSION = rules.rule("questions", "asks-earlier-version")
 _ASKS_DOCUMENTS_ABOUT = rules.rule("questions", "asks-documents-about")
+_ASKS_SAID_ABOUT = rules.rule("questions", "asks-said-about")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
@@ -169,6 +170,17 @@ def asked_topic(question: str) -> str | None:
     topic = next((g for g in m.groups() if g), None) if m else None
     # "Ik zoek alles over X. In welke documenten staat daar iets over?": the topic ends with its sentence
     return re.split(r"[.!?]\s", topic)[0] if topic else None
+
+
+def asked_said_about(question: str) -> tuple[str, str] | None:
+    """Who or what a question asks what it says about a topic, and the topic ("Wat zegt de brief over ouderen?"
+    -> ("de brief", "ouderen"); "" where it names nobody), else None."""
+    m = _ASKS_SAID_ABOUT.search(question.strip())
+    if not m:
+        return None
+    found = {name: value for name, value in m.groupdict().items() if value}
+    topic = next(value for name, value in found.items() if name.startswith("topic"))
+    return next((value for name, value in found.items() if name.startswith("who")), ""), topic
 
 
 def asks_earlier_version(question: str) -> bool:

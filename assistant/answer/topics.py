@@ -1,39 +1,72 @@
-"""Which documents say something about a topic ("Welke documenten gaan over algoritmes?", "Where can I read about
-digital identity?"): each document that does, with the sentence of it that says most about the topic, quoted.
+"""What the documents say about a topic: which documents say something about it ("Welke documenten gaan over
+algoritmes?", "Where can I read about digital identity?"), each with the sentence of it that says most, quoted;
+and what a document says about it ("Wat zegt de brief over ouderen?"), the sentences that say something about it.
 
-The evidence would answer with the sentences of the one document that says most; a newcomer asking where to read
-wants to know each document that says something, which is why this is a responder of its own. A document says
-something about the topic where its best sentence would be evidence for it: its own words (not its document's
-title) cover as much of the topic's as an answer must, or, in another language than the question, some of them
-(through their translations) and it is as near to the topic in meaning as cross-language evidence must be.
+The evidence would answer with the few sentences that share most of the question's words, from the passages an
+answer reads: a newcomer asking where to read wants each document that says something, and one asking what a
+document says about a topic wants what it says wherever it does. A sentence says something about the topic where
+it would be evidence for it: its own words (not its document's title) cover as much of the topic's as an answer
+must, or, in another language than the question, some of them (through their translations) and it is as near to
+the topic in meaning as cross-language evidence must be.
 """
 
 from __future__ import annotations
 
 from assistant.answer import compose
-from assistant.answer.evidence import Evidence, Scorer
-from assistant.answer.questions import asked_topic
+from assistant.answer.evidence import Evidence, Scorer, overlap
+from assistant.answer.questions import asked_said_about, asked_topic
 from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.enrich import colophon
 from assistant.retrieve import Searcher
 
-_PASSAGES = 20  # searched for the topic: more than an answer reads, so that every document that has it is found
+_PASSAGES = 20  # searched for the topic: more than an answer reads, so that every place that has it is found
 _MAX_DOCUMENTS = 8
 
 
-class DocumentsAbout(OverTheIndex):
-    """The documents that say something about the topic a question names, best first."""
-
-    name = "documents-about"
+class _Topical(OverTheIndex):
+    """A responder that reads what the documents say about a topic in more passages than an answer does."""
 
     def __init__(self, scorer: Scorer, searcher: Searcher) -> None:
         super().__init__(scorer)
         self.searcher = searcher
 
+    def saying(self, topic: str, asked: Asked, question: str | None = None) -> list[Evidence]:
+        """The sentences that say something about `topic`, best first for `question` and the question it follows
+        up (the topic itself when None: what else the question says, such as who says it, orders them)."""
+        searched = question or topic
+        context = asked.context if question else ""  # "Wat zegt die strategie over …": the one asked about before
+        hits = self.searcher.search(f"{context} {searched}".strip(), _PASSAGES, asked.filters)
+        bridges = self.searcher.bridged(searched)
+        candidates = self.scorer.evidence(searched, hits, context, bridges)
+        terms = self.scorer.terms(topic, bridges=self.searcher.bridged(topic) if question else bridges)
+        a = self.scorer.settings.answer
+        found = []
+        for ev in candidates:  # best first
+            if ev.span.footnote is not None:
+                continue
+            # the sentence's own words and its heading's ("Privacy"), not its document's title: "Public
+            # Administration" says nothing about "openbare bibliotheken"; and one of them at least where meaning
+            # alone would carry it across
+            said = self.scorer.coverage(terms, f"{ev.chunk.section[-1] if ev.chunk.section else ''} {ev.span.quote}")
+            crossing = self.scorer.index.meta(ev.chunk.doc_id).language != asked.language
+            if said >= a.min_coverage or (crossing and said > 0 and ev.similarity >= a.min_cross_evidence_similarity):
+                found.append(ev)
+        return found
+
+
+class DocumentsAbout(_Topical):
+    """The documents that say something about the topic a question names, best first."""
+
+    name = "documents-about"
+
     def propose(self, asked: Asked) -> Draft | None:
         topic = asked_topic(asked.question)
         if topic is None:
             return None
-        found = self.documents_about(topic, asked)
+        best: dict[str, Evidence] = {}
+        for ev in self.saying(topic, asked):
+            best.setdefault(ev.chunk.doc_id, ev)
+        found = list(best.values())[:_MAX_DOCUMENTS]
         if not found:
             return None
         index = self.scorer.index
@@ -41,21 +74,32 @@ class DocumentsAbout(OverTheIndex):
         text = compose.documents_about(topic, [(index.meta(c.doc_id), c) for c in citations], asked.language)
         return Draft(self.name, text, citations)
 
-    def documents_about(self, topic: str, asked: Asked) -> list[Evidence]:
-        """Each document's best sentence on `topic`, for the documents whose best one would be evidence for it."""
-        hits = self.searcher.search(topic, _PASSAGES, asked.filters)
-        bridges = self.searcher.bridged(topic)
-        candidates = self.scorer.evidence(topic, hits, bridges=bridges)
-        terms = self.scorer.terms(topic, bridges=bridges)
-        a = self.scorer.settings.answer
-        best: dict[str, Evidence] = {}
-        for ev in candidates:  # best first
-            if ev.chunk.doc_id in best or ev.span.footnote is not None:
-                continue
-            # the sentence's own words, not its document's title: "Public Administration" says nothing about
-            # "openbare bibliotheken"; and one of them at least where meaning alone would carry it across
-            said = self.scorer.coverage(terms, ev.span.quote)
-            crossing = self.scorer.index.meta(ev.chunk.doc_id).language != asked.language
-            if said >= a.min_coverage or (crossing and said > 0 and ev.similarity >= a.min_cross_evidence_similarity):
-                best[ev.chunk.doc_id] = ev
-        return list(best.values())[:_MAX_DOCUMENTS]
+
+class SaidAbout(_Topical):
+    """What a document, or someone in it, says about a topic: the sentences that say something about it, the best
+    first and the others in the order they stand, from the document the question names if it names one."""
+
+    name = "said-about"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        said = asked_said_about(asked.question)
+        if said is None:
+            return None
+        who, topic = said
+        found = self.saying(topic, asked, asked.question)
+        named = {d for d in {ev.chunk.doc_id for ev in found}
+                 if who and colophon.names_document(who, self.scorer.document(d))}
+        chosen: list[Evidence] = []
+        for ev in found:
+            if len(chosen) == self.scorer.settings.answer.max_sentences_broad:
+                break
+            if (not named or ev.chunk.doc_id in named) and not any(overlap(ev.span, c.span) for c in chosen):
+                chosen.append(ev)
+        if not chosen:
+            return None
+        lead, *others = chosen
+        chosen = [lead, *sorted(others, key=lambda ev: (ev.chunk.doc_id, ev.span.start))]
+        # the words that name the document ("the EPSIF paper") are accounted for by it
+        return Draft(self.name, evidence=chosen, score=self.scorer.accounted(
+            asked.question, " ".join([*(ev.span.quote for ev in chosen), who if named else ""]), asked.bridges))
+

@@ -15,3 +15,12 @@ def test_a_cited_row_carries_its_tables_header(tmp_path):
     for c in answer.citations:  # a row has its table's header; a sentence about the table has none
         is_row = any(c.quote.startswith(row[0].split()[0]) for row in ROWS[1:])
         assert c.table_header == ("Onderdeel Begroot Gerealiseerd Verschil" if is_row else None), c.quote
+
+
+def test_a_tables_header_row_alone_is_no_evidence(tmp_path):
+    settings = indexed(tmp_path, {"monitor.pdf": lambda path: table_report(path, ROWS)})
+    answer = Answerer(settings, "extractive").ask("Wat was het verschil tussen begroot en gerealiseerd?")
+    header = " ".join(ROWS[0])
+    assert answer.citations  # the rows answer, read under the header that names their figures
+    assert all(c.quote.strip() != header for c in answer.citations)
+    assert any(c.table_header == header for c in answer.citations)
