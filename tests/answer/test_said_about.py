@@ -58,7 +58,14 @@ def answerer(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     ("Wat schrijft de staatssecretaris over digitale inclusie?", ("de staatssecretaris", "digitale inclusie")),
     ("What does the letter say about the power of companies?", ("the letter", "the power of companies")),
     ("What is said about generative AI in the letter?", ("the letter", "generative AI")),
+    ("Wat vindt de staatssecretaris van generatieve AI?", ("de staatssecretaris", "generatieve AI")),
+    ("Wat is het standpunt van het kabinet over datacenters?", ("het kabinet", "datacenters")),
+    ("Hoe kijkt het kabinet aan tegen de AI Act?", ("het kabinet", "de AI Act")),
+    ("What is the cabinet's position on data centres?", ("the cabinet", "data centres")),
+    ("What does the state secretary think about generative AI?", ("the state secretary", "generative AI")),
     ("Welke documenten zeggen iets over algoritmes?", None),
+    ("Waar vindt de Catshuissessie plaats?", None),
+    ("Hoe staat het met de coalities?", None),
     ("Wat staat er in de brief?", None),
     ("What does the letter recommend?", None),
     ("Wie zegt dat AI een systeemtechnologie is?", None),
@@ -88,6 +95,11 @@ def test_a_document_named_by_its_kind_is_the_one_quoted(answerer):
 def test_a_question_that_names_no_document_is_answered_from_every_one(answerer):
     answer = answerer.ask("Wat staat er over privacy?")
     assert {c.doc_id for c in answer.citations} == {"nota", "motie"}
+
+
+def test_what_a_document_thinks_of_a_topic_is_what_it_says_about_it(answerer):
+    answer = answerer.ask("Wat is het standpunt van de motie over privacy?")
+    assert [c.doc_id for c in answer.citations] == ["motie"]
 
 
 def test_a_topic_the_documents_say_nothing_about_is_declined(answerer):
