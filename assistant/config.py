@@ -88,6 +88,11 @@ class AnswerSettings(_Section):
         description="...or when the best sentence of a document in another language than the question (English "
         "over Dutch, Dutch over English) reaches this embedding similarity.",
     )
+    heading_weight: float = Field(
+        0.1, ge=0, le=1,
+        description="How far a question word met only by the heading of a sentence's section counts towards the "
+        "sentence's coverage (\"In deze fase wordt de coalitie gevormd door …\" under \"Thema 1: Digitale ethiek\").",
+    )
     similarity_weight: float = Field(
         2.0, ge=0,
         description="Weight of a sentence's embedding similarity to the question in choosing evidence (next to "

@@ -96,19 +96,25 @@ class Scorer:
             if i + 1 < len(indptr)
         }
 
-    def coverage(self, terms: Terms, text: str, setting: frozenset[str] = frozenset()) -> float:
+    def coverage(self, terms: Terms, text: str, setting: frozenset[str] = frozenset(),
+                 heading: frozenset[str] = frozenset()) -> float:
         """The (idf- and `terms`-weighted) share of the question's terms that `text` contains, or its `setting`
         (the stems of its document's title, of an identifier that names it in words and of its author's office and
         name: "volgens de EPSIF-paper" is met by every sentence of "EPSIF Policy Paper No. 12", "the state
         secretary" by every sentence of the letter she signed and writes in the first person, and no sentence is
         chosen for repeating them).
         A term met only by a translation counts as much as that translation is likely to be meant (see `terms`).
-        The section's words were tried as setting too: they lowered the held-out set's citation recall."""
+        A term met only by the `heading` of the sentence's section counts a little (`heading_weight`): "In deze fase
+        wordt de coalitie gevormd door …" says who forms the coalition of its heading, "Thema 1: Digitale ethiek".
+        Counted in full, as setting, the section's words lowered the held-out set's citation recall; at a tenth they
+        raised citation recall on gold, bundled train and corpus2 dev and changed no first quote."""
         if not terms:
             return 0.0
         present = set(lexical_tokens(text)) | setting
         weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
-        met = {stem: max((c for form, c in term.forms.items() if form in present), default=0.0)
+        hw = self.settings.answer.heading_weight
+        met = {stem: max((c if form in present else hw * c for form, c in term.forms.items()
+                          if form in present or form in heading), default=0.0)
                for stem, term in terms.items()}
         return sum(weight[stem] * met[stem] for stem in terms) / sum(weight.values())
 
@@ -206,7 +212,8 @@ class Scorer:
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
                 read_in = (setting | frozenset(lexical_tokens(header)) if header else setting) | asked_by
-                coverage = self.coverage(terms, text, read_in)
+                heading = frozenset(lexical_tokens(chunk.section[-1])) if chunk.section else frozenset()
+                coverage = self.coverage(terms, text, read_in, heading)
                 ordered = self.in_order(terms, pairs, text, read_in)
                 if i and POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
                     with_before = doc.text[units[i - 1][0] : end]

@@ -3,6 +3,8 @@ each footnote after the sentence that points to it (its span starts where its pa
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer.evidence import Evidence, _led
 from assistant.types import Chunk, Footnote, Span
 
@@ -43,3 +45,23 @@ def test_a_footnote_no_chosen_sentence_points_to_closes_its_passage():
     order = _led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?", unread)
     assert [ev.span.footnote or ev.span.quote for ev in order] == [
         "De coalitie werkt aan ethiek.", "Daarna volgden er drie².", 2, 1]
+
+
+
+def test_a_word_its_heading_holds_counts_a_little_for_a_sentence(tmp_path):
+    from conftest import indexed
+
+    from assistant.answer.answerer import Answerer
+    from assistant.text.tokens import lexical_tokens
+
+    agenda = ("# Agenda\n\n## Thema 1: Digitale ethiek\n\n"
+              "In deze fase wordt de coalitie gevormd door IPO, UWV en VNG.\n\n"
+              "## Thema 2: AI in actie\n\nIn deze fase wordt de coalitie gevormd door TNO, SURF en NWO.\n")
+    scorer = Answerer(indexed(tmp_path, {"agenda.md": agenda}), "extractive").scorer
+    terms = scorer.terms("Door wie wordt de coalitie voor ethiek gevormd?")
+    sentence = "In deze fase wordt de coalitie gevormd door IPO, UWV en VNG."
+    alone = scorer.coverage(terms, sentence)
+    under = scorer.coverage(terms, sentence, heading=frozenset(lexical_tokens("Thema 1: Digitale ethiek")))
+    held = scorer.coverage(terms, f"{sentence} Het gaat om ethiek.")
+    assert alone < under < held
+    assert under - alone == pytest.approx(scorer.settings.answer.heading_weight * (held - alone))
