@@ -217,7 +217,7 @@ class Scorer:
                 ordered = self.in_order(terms, pairs, text, read_in)
                 if i and POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
                     with_before = doc.text[units[i - 1][0] : end]
-                    coverage = max(coverage, self.coverage(terms, with_before, read_in))
+                    coverage = max(coverage, self.coverage(terms, with_before, read_in, heading))
                     ordered = max(ordered, self.in_order(terms, pairs, with_before, read_in))
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
@@ -226,7 +226,7 @@ class Scorer:
                             table_header=header)
                 score = coverage + 0.3 * prior + a.similarity_weight * similarity + a.phrase_weight * ordered
                 candidates.append(Evidence(rank, chunk, span, coverage, score, similarity=similarity,
-                                           nearby=self.coverage(terms, around, read_in)))
+                                           nearby=self.coverage(terms, around, read_in, heading)))
             for note in chunk.footnotes:
                 if _no_evidence(note.text, no_address):
                     continue
