@@ -181,6 +181,17 @@ class Span(BaseModel):
         "the index like the quote).",
     )
 
+    def overlaps(self, other: Span) -> bool:
+        """Whether two spans say the same: the same words, or running text of one document that overlaps (a
+        footnote's span stands where its passage starts, so only its words tell)."""
+        if self.quote == other.quote:
+            return True
+        if self.doc_id != other.doc_id or self.footnote is not None or other.footnote is not None:
+            return False
+        if self.start is None or self.end is None or other.start is None or other.end is None:
+            return False
+        return self.start < other.end and other.start < self.end
+
 
 class Citation(Span):
     """A numbered source of an answer: where the quote stands and the quote itself, copied from the index."""

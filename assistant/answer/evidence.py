@@ -102,18 +102,16 @@ class Scorer:
         (the stems of its document's title, of an identifier that names it in words and of its author's office and
         name: "volgens de EPSIF-paper" is met by every sentence of "EPSIF Policy Paper No. 12", "the state
         secretary" by every sentence of the letter she signed and writes in the first person, and no sentence is
-        chosen for repeating them).
-        A term met only by a translation counts as much as that translation is likely to be meant (see `terms`).
-        A term met only by the `heading` of the sentence's section counts a little (`heading_weight`): "In deze fase
-        wordt de coalitie gevormd door …" says who forms the coalition of its heading, "Thema 1: Digitale ethiek".
-        Counted in full, as setting, the section's words lowered the held-out set's citation recall; at a tenth they
-        raised citation recall on gold, bundled train and corpus2 dev and changed no first quote."""
+        chosen for repeating them). A term met only by a translation counts as much as that translation is likely
+        to be meant (see `terms`); one met only by the `heading` of the sentence's section, a tenth: "In deze fase
+        wordt de coalitie gevormd door …" says who forms that of "Thema 1: Digitale ethiek" (counted in full, as
+        setting, the section's words lowered held-out citation recall)."""
         if not terms:
             return 0.0
         present = set(lexical_tokens(text)) | setting
         weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
-        hw = self.settings.answer.heading_weight
-        met = {stem: max((c if form in present else hw * c for form, c in term.forms.items()
+        low = self.settings.answer.heading_weight
+        met = {stem: max((c if form in present else low * c for form, c in term.forms.items()
                           if form in present or form in heading), default=0.0)
                for stem, term in terms.items()}
         return sum(weight[stem] * met[stem] for stem in terms) / sum(weight.values())
@@ -293,7 +291,7 @@ class Scorer:
             for ev in candidates:
                 if len(chosen) == most or ev.score < a.keep_ratio * top:
                     break
-                held = [i for i, c in enumerate(chosen) if overlap(ev.span, c.span)]
+                held = [i for i, c in enumerate(chosen) if ev.span.overlaps(c.span)]
                 if not held:
                     chosen.append(ev)
                 elif len(held) == 1 and _holds(ev.span, chosen[held[0]].span):  # the list that ran on into it
@@ -381,13 +379,6 @@ def _holds(a: Span, b: Span) -> bool:
     precise answer, and the list around it is no better quote."""
     return (a.footnote is None and b.footnote is None and a.start < b.start and a.end == b.end
             and not LIST_ITEM.match("\n" + b.quote))
-
-
-def overlap(a: Span, b: Span) -> bool:
-    """Whether two evidence spans say the same: the same words, or sentences of one document's running text that
-    overlap."""
-    return a.quote == b.quote or (a.doc_id == b.doc_id and a.footnote is None and b.footnote is None
-                                  and a.start < b.end and b.start < a.end)
 
 
 def first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:

@@ -13,7 +13,7 @@ the topic in meaning as cross-language evidence must be.
 from __future__ import annotations
 
 from assistant.answer import compose
-from assistant.answer.evidence import Evidence, Scorer, overlap
+from assistant.answer.evidence import Evidence, Scorer
 from assistant.answer.questions import asked_said_about, asked_topic
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon
@@ -93,7 +93,7 @@ class SaidAbout(_Topical):
         for ev in found:
             if len(chosen) == self.scorer.settings.answer.max_sentences_broad:
                 break
-            if (not named or ev.chunk.doc_id in named) and not any(overlap(ev.span, c.span) for c in chosen):
+            if (not named or ev.chunk.doc_id in named) and not any(ev.span.overlaps(c.span) for c in chosen):
                 chosen.append(ev)
         if not chosen:
             return None

@@ -8,7 +8,6 @@ import pytest
 from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.evidence import overlap
 from assistant.answer.questions import asked_said_about
 from assistant.types import Span
 
@@ -109,5 +108,6 @@ def test_a_topic_the_documents_say_nothing_about_is_declined(answerer):
 def test_sentences_of_two_documents_at_the_same_place_are_not_one():
     one = Span(doc_id="nota", quote="Gegevens worden gedeeld.", start=10, end=40)
     other = Span(doc_id="motie", quote="De Kamer verzoekt de regering.", start=12, end=44)
-    assert not overlap(one, other)
-    assert overlap(one, Span(doc_id="nota", quote="worden gedeeld. En meer.", start=20, end=50))
+    assert not one.overlaps(other)
+    assert one.overlaps(Span(doc_id="nota", quote="worden gedeeld. En meer.", start=20, end=50))
+    assert not one.overlaps(Span(doc_id="nota", quote="Een voetnoot.", footnote=3, start=10, end=10))
