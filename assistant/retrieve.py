@@ -69,7 +69,7 @@ class Searcher:
         self.settings = settings
         self.index = index or Index.open(settings)
         self._expansions: dict[str, str] | None = None
-        self._bridged: dict[str, dict[str, list[str]]] = {}
+        self._bridged: dict[tuple[str, str], dict[str, list[str]]] = {}
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
@@ -165,19 +165,20 @@ class Searcher:
     def _known_stems(self) -> set[str]:
         return set(self.index.words[0])
 
-    def bridged(self, query: str) -> dict[str, list[str]]:
+    def bridged(self, query: str, language: str | None = None) -> dict[str, list[str]]:
         """For a query in another language than some documents: each of its words with the documents' words
-        that translate it, so "goals" also finds "doelen" and "doelen" finds "goals".
+        that translate it, so "goals" also finds "doelen" and "doelen" finds "goals". The query's `language` is
+        read from its own words unless given (a topic cut from a question, "older people", has too few to tell).
 
         Translations come from the dictionary (`text.lexicon`), kept where the documents use them. A word the
         documents lack and the dictionary does not hold gets the documents' words nearest to it in meaning as
         the embedder sees words alone (`Index.words`): those within `bridge_margin` of its nearest, if that one
         reaches `min_bridge_similarity`."""
         _, words, vectors = self.index.words
-        language = language_of(query)
+        language = language or language_of(query)
         if not len(vectors) or self._languages <= {language}:
             return {}
-        if query not in self._bridged:
+        if (query, language) not in self._bridged:
             r = self.settings.retrieval
             known = self._known_stems
             asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
@@ -198,8 +199,8 @@ class Searcher:
                         found[word] = [words[i] for i in near if row[i] >= best - r.bridge_margin]
             if len(self._bridged) > 16:  # a question is searched more than once (an evaluation ranks it again)
                 self._bridged.clear()
-            self._bridged[query] = found
-        return self._bridged[query]
+            self._bridged[query, language] = found
+        return self._bridged[query, language]
 
     @cached_property
     def _document_words(self) -> set[str]:

@@ -36,9 +36,9 @@ class _Topical(OverTheIndex):
         searched = question or topic
         context = asked.context if question else ""  # "Wat zegt die strategie over …": the one asked about before
         hits = self.searcher.search(f"{context} {searched}".strip(), _PASSAGES, asked.filters)
-        bridges = self.searcher.bridged(searched)
+        bridges = self.searcher.bridged(searched, asked.language)
         candidates = self.scorer.evidence(searched, hits, context, bridges)
-        terms = self.scorer.terms(topic, bridges=self.searcher.bridged(topic) if question else bridges)
+        terms = self.scorer.terms(topic, bridges=self.searcher.bridged(topic, asked.language))
         a = self.scorer.settings.answer
         found = []
         for ev in candidates:  # best first

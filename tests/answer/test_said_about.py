@@ -111,3 +111,9 @@ def test_sentences_of_two_documents_at_the_same_place_are_not_one():
     assert not one.overlaps(other)
     assert one.overlaps(Span(doc_id="nota", quote="worden gedeeld. En meer.", start=20, end=50))
     assert not one.overlaps(Span(doc_id="nota", quote="Een voetnoot.", footnote=3, start=10, end=10))
+
+
+def test_an_english_question_about_a_dutch_document_finds_its_topic_through_translation(answerer):
+    answer = answerer.ask("What does the nota say about citizens?")
+    assert {c.doc_id for c in answer.citations} == {"nota"}
+    assert sum("burgers" in c.quote for c in answer.citations) >= 2
