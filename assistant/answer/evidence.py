@@ -202,6 +202,7 @@ class Scorer:
             note_vectors = self.index.footnote_vectors(chunk.doc_id)
             units = sentence_units(chunk)
             asked_by = _asked_by(chunk)
+            heading = frozenset(lexical_tokens(chunk.section[-1])) if chunk.section else frozenset()
             for i, (start, end) in enumerate(units):
                 end = extent(doc.text, start, end)
                 text = doc.text[start:end]
@@ -210,7 +211,6 @@ class Scorer:
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
                 read_in = (setting | frozenset(lexical_tokens(header)) if header else setting) | asked_by
-                heading = frozenset(lexical_tokens(chunk.section[-1])) if chunk.section else frozenset()
                 coverage = self.coverage(terms, text, read_in, heading)
                 ordered = self.in_order(terms, pairs, text, read_in)
                 if i and POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
