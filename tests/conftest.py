@@ -284,3 +284,18 @@ def table_report(path: Path, rows: list[list[str]], ruled: bool = True) -> Path:
     pdf.multi_cell(0, 5, AFTER, new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path
+
+
+def table_page(rows: list[list[str]]) -> str:
+    """A web page with the sentence, the table (its header in `<thead>`) and the sentence `table_report` has."""
+    head = "".join(f"<th>{cell}</th>" for cell in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows[1:])
+    return (f"<html><head><title>Monitor</title></head><body><main><h1>Monitor</h1><p>{BEFORE}</p>"
+            f"<table><caption>Tabel 4. Uitgaven 2024</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table><p>{AFTER}</p></main></body></html>")
+
+
+def table_markdown(rows: list[list[str]]) -> str:
+    """A Markdown file with the sentence, the table and the sentence `table_report` has."""
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(["# Monitor", "", BEFORE, "", lines[0], "|" + "---|" * len(rows[0]), *lines[1:], "", AFTER, ""])

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from conftest import ROWS, indexed, table_report
+import pytest
+from conftest import ROWS, indexed, table_markdown, table_page, table_report
 
 from assistant.answer.answerer import Answerer
 
 
-def test_a_cited_row_carries_its_tables_header(tmp_path):
-    settings = indexed(tmp_path, {"monitor.pdf": lambda path: table_report(path, ROWS)})
+@pytest.mark.parametrize(("name", "content"), [
+    ("monitor.pdf", lambda path: table_report(path, ROWS)),
+    ("monitor.html", table_page(ROWS)),  # a web page's table, and a Markdown file's, are read as a PDF's
+    ("monitor.md", table_markdown(ROWS)),
+])
+def test_a_cited_row_carries_its_tables_header(tmp_path, name, content):
+    settings = indexed(tmp_path, {name: content})
     answer = Answerer(settings, "extractive").ask("Hoeveel is er gerealiseerd voor berichtenverkeer?")
     assert not answer.abstained
-    assert "Berichtenverkeer" in answer.citations[0].quote
+    assert answer.citations[0].quote == " ".join(ROWS[2])  # the row, not a cell of it, nor the whole table
     for c in answer.citations:  # a row has its table's header; a sentence about the table has none
         is_row = any(c.quote.startswith(row[0].split()[0]) for row in ROWS[1:])
         assert c.table_header == ("Onderdeel Begroot Gerealiseerd Verschil" if is_row else None), c.quote

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AFTER, BEFORE, ROWS
+from conftest import AFTER, BEFORE, ROWS, table_markdown, table_page
 from conftest import table_report as _report
 
 from assistant.sources.documents import build_document
@@ -106,3 +106,50 @@ def test_a_caption_opens_no_section(tmp_path):
     doc = build_document(DocumentMeta("r", "r"), [load(tmp_path / "rapport.pdf")], "h")
     assert "Tabel 4." in doc.text
     assert doc.section_at(doc.text.index(AFTER)) == ("2. Kosten en financiering",)
+
+
+@pytest.mark.parametrize(("name", "write"), [("monitor.html", table_page), ("monitor.md", table_markdown)])
+def test_a_web_page_or_markdown_tables_rows_are_paragraphs_under_its_header(tmp_path, name, write):
+    """A row is one paragraph, its cells in reading order, not one paragraph per cell (a figure alone, "91,2")
+    nor the whole table as one; the table is marked, so its header is what its rows are read under."""
+    (tmp_path / name).write_text(write(ROWS), encoding="utf-8")
+    rendering = load(tmp_path / name)
+    paragraphs = [b.text for b in rendering.blocks]
+    assert [b.text for b in rendering.blocks if b.table is not None] == [" ".join(row) for row in ROWS]
+    assert BEFORE in paragraphs and AFTER in paragraphs and "91,2" not in paragraphs
+    doc = build_document(DocumentMeta("m", "m"), [rendering], "h")
+    assert len(doc.tables) == 1
+    assert doc.table_header(doc.text.index("Berichtenverkeer")) == "Onderdeel Begroot Gerealiseerd Verschil"
+    assert doc.table_header(doc.text.index(AFTER)) is None
+
+
+def test_a_web_page_table_without_a_header_row_keeps_its_rows_but_marks_none(tmp_path):
+    """Without `<thead>` or a row of `<th>`, the first row holds figures too: it must not be read as a header
+    (which is no evidence)."""
+    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in ROWS[1:])
+    (tmp_path / "t.html").write_text(f"<html><body><p>{BEFORE}</p><table>{rows}</table></body></html>",
+                                     encoding="utf-8")
+    rendering = load(tmp_path / "t.html")
+    assert [b.text for b in rendering.blocks][1:] == [" ".join(row) for row in ROWS[1:]]
+    assert all(b.table is None for b in rendering.blocks)
+
+
+def test_a_layout_table_of_single_cells_is_read_as_its_text(tmp_path):
+    """Old pages lay out their text in tables: a row of one cell is no table row, its paragraphs stay apart."""
+    (tmp_path / "t.html").write_text(f"<html><body><table><tr><td><p>{BEFORE}</p><p>{AFTER}</p></td></tr></table>"
+                                     "</body></html>", encoding="utf-8")
+    rendering = load(tmp_path / "t.html")
+    assert [b.text for b in rendering.blocks] == [f"{BEFORE} {AFTER}"]
+    assert all(b.table is None for b in rendering.blocks)
+
+
+def test_a_markdown_line_with_a_pipe_but_no_dashes_under_it_is_text(tmp_path):
+    (tmp_path / "t.md").write_text(f"# T\n\nKies ja | nee in het formulier.\n\n{AFTER}\n", encoding="utf-8")
+    rendering = load(tmp_path / "t.md")
+    assert [b.text for b in rendering.blocks][1] == "Kies ja | nee in het formulier."
+    assert all(b.table is None for b in rendering.blocks)
+
+
+def test_a_markdown_cell_may_hold_an_escaped_pipe(tmp_path):
+    (tmp_path / "t.md").write_text("| Teken | Betekenis |\n|:--|--:|\n| a \\| b | of |\n", encoding="utf-8")
+    assert [b.text for b in load(tmp_path / "t.md").blocks] == ["Teken Betekenis", "a | b of"]

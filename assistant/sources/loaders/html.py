@@ -1,23 +1,30 @@
 """A web page's article into blocks: navigation and page chrome dropped, footnotes lifted, metadata kept.
 
 Headings keep the level their markup gives; a page without block markup falls back to its text, laid out as
-plain text is.
+plain text is. A table's row is one paragraph, its cells in reading order ("eHerkenning 51 57"), as a PDF's are
+(`tables`): read cell by cell, no sentence would hold a figure with what it is of. A table with a header row (in
+`<thead>`, or all `<th>`) is marked as one, so its rows are chunked together and read under that header; a row of
+a single cell (a table used for layout) is read as the text it holds.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.sources.loaders.decoding import clean_text
 from assistant.sources.loaders.lines import blocks_from_lines
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
 from assistant.types import AssistantError, Footnote
 
+if TYPE_CHECKING:
+    from bs4 import Tag
+
 _HTML_DROP = (
     "script, style, nav, header, footer, aside, form, noscript, template, iframe, svg, button, [role=navigation]"
 )
-_HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "td", "th", "pre", "blockquote"]
+_HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "caption"]
 
 
 def load_html(path: Path, text: str) -> Rendering:
@@ -48,11 +55,19 @@ def load_html(path: Path, text: str) -> Rendering:
             note.decompose()
     root = soup.find("main") or soup.find("article") or soup.find(id="content") or soup.body or soup
     blocks: list[Block] = []
-    for element in root.find_all(_HTML_BLOCKS):
-        if element.find_parent(_HTML_BLOCKS) is not None:
+    tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
+    for element in root.find_all([*_HTML_BLOCKS, "tr"]):
+        row = element if element.name == "tr" else element.find_parent("tr")
+        if row is not None and len(cells := _cells(row)) > 1:
+            outer = row.find_parent("tr")
+            if element is row and (outer is None or len(_cells(outer)) < 2):  # else read with its cell or row
+                line = " ".join(cell for cell in map(_line, cells) if cell)
+                if line:
+                    blocks.append(Block("para", line, table=_table_number(row, tables)))
+            continue
+        if element.name == "tr" or element.find_parent(_HTML_BLOCKS) is not None:
             continue  # nested blocks are read with their parent
-        line = " ".join(clean_text(element.get_text(" ", strip=True)).split())
-        line = re.sub(r"\s+([,.;:!?)»])", r"\1", line)
+        line = _line(element)
         if not line:
             continue
         if element.name[0] == "h" and element.name[1:].isdigit():
@@ -65,3 +80,27 @@ def load_html(path: Path, text: str) -> Rendering:
     rendering = Rendering(path, "html", blocks, footnotes, metadata=metadata)
     text_metadata(rendering)
     return rendering
+
+
+def _line(element: Tag) -> str:
+    """An element's text on one line, without the space markup leaves before punctuation."""
+    line = " ".join(clean_text(element.get_text(" ", strip=True)).split())
+    return re.sub(r"\s+([,.;:!?)»])", r"\1", line)
+
+
+def _cells(row: Tag) -> list[Tag]:
+    """A table row's own cells (not those of a table inside one of them)."""
+    return [cell for cell in row.find_all(["td", "th"]) if cell.find_parent("tr") is row]
+
+
+def _table_number(row: Tag, tables: dict[int, int | None]) -> int | None:
+    """The number of the table `row` stands in, among the tables read so far that open with a header row (in
+    `<thead>`, or all `<th>`); None for a table without one, whose first row holds figures like the others."""
+    table = row.find_parent("table")
+    if table is None:
+        return None
+    if id(table) not in tables:
+        first = next((r for r in table.find_all("tr") if r.find_parent("table") is table), row)
+        header = first.find_parent("thead") is not None or all(c.name == "th" for c in _cells(first))
+        tables[id(table)] = sum(n is not None for n in tables.values()) if header else None
+    return tables[id(table)]

@@ -1,6 +1,9 @@
 """Plain text and Markdown files into blocks.
 
-Markdown says where its headings are; plain text is laid out from its lines alone (`lines`).
+Markdown says where its headings are; plain text is laid out from its lines alone (`lines`). A Markdown table
+(a row of cells between pipes, a row of dashes under its header) becomes one paragraph per row, its cells in
+reading order, and is marked as a table, as a PDF's and a web page's are: a row is then a sentence that holds a
+figure with what it is of, read under its header.
 """
 
 from __future__ import annotations
@@ -21,11 +24,33 @@ def load_text(path: Path, text: str) -> Rendering:
     return rendering
 
 
+# The row under a table's header: its cells' dashes, aligned by colons ("|---|:--:|", "--- | ---").
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # a pipe that is not escaped ("\|" is a pipe in a cell's text)
+
+
 def load_markdown(path: Path, text: str) -> Rendering:
-    """A Markdown file as blocks: `#` headings with their level, paragraphs split at blank lines and bullets."""
+    """A Markdown file as blocks: `#` headings with their level, paragraphs split at blank lines and bullets,
+    a table's rows one paragraph each."""
     blocks: list[Block] = []
     para: list[str] = []
-    for line in clean_text(text).split("\n"):
+    lines = clean_text(text).split("\n")
+    tables = 0
+    in_table = False
+    for i, line in enumerate(lines):
+        if not in_table and "|" in line and i + 1 < len(lines) and "-" in lines[i + 1] \
+                and _DELIMITER_ROW.match(lines[i + 1]) and len(_row(line)) > 1:
+            if para:
+                blocks.append(Block("para", join_lines(para)))
+                para = []
+            in_table = True
+            tables += 1
+        if in_table:
+            if "|" in line:
+                if not _DELIMITER_ROW.match(line) and (row := " ".join(c for c in _row(line) if c)):
+                    blocks.append(Block("para", row, table=tables - 1))
+                continue
+            in_table = False
         m = re.match(r"^(#{1,6})\s+(.*?)\s*#*$", line)
         if m or not line:
             if para:
@@ -43,3 +68,9 @@ def load_markdown(path: Path, text: str) -> Rendering:
     rendering = Rendering(path, "markdown", blocks)
     text_metadata(rendering)
     return rendering
+
+
+def _row(line: str) -> list[str]:
+    """A table row's cells ("| DigiD | 681 | 742 |" -> "DigiD", "681", "742"), inline markup left as written."""
+    cells = [cell.strip().replace("\\|", "|") for cell in _CELL_BORDER.split(line.strip())]
+    return cells[1 if line.strip().startswith("|") else 0 : -1 if line.strip().endswith("|") else None]
