@@ -476,6 +476,21 @@ def test_markdown_headings(tmp_path):
     assert evaluatie[-1] == "Evaluatie" and "Afspraken" not in evaluatie
 
 
+def test_markdown_is_read_as_commonmark(tmp_path):
+    """An underlined heading is a heading, a list item keeps its bullet or number (a list is recognised by it),
+    a quotation loses its `>`, and a code block is one paragraph, its pipes and dashes no table."""
+    path = tmp_path / "nota.md"
+    path.write_text("Nota datadeling\n===============\n\nDe afspraken:\n\n- eerste afspraak;\n- tweede\n"
+                    "  afspraak.\n\n3. Derde punt.\n\n> Een citaat dat\n> doorloopt.\n\nUitvoering\n---\n\n"
+                    "```\nveld | waarde\n--- | ---\n```\n", encoding="utf-8")
+    blocks = [(b.kind, b.text, b.level, b.table) for b in load(path).blocks]
+    assert blocks == [
+        ("heading", "Nota datadeling", 1, None), ("para", "De afspraken:", None, None),
+        ("para", "- eerste afspraak;", None, None), ("para", "- tweede afspraak.", None, None),
+        ("para", "3. Derde punt.", None, None), ("para", "Een citaat dat doorloopt.", None, None),
+        ("heading", "Uitvoering", 2, None), ("para", "veld | waarde --- | ---", None, None)]
+
+
 
 def _marked_document(tmp_path, name: str, text: str):
     """The document a Markdown or HTML file `name` holding `text` is read into."""

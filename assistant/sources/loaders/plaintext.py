@@ -1,18 +1,18 @@
 """Plain text and Markdown files into blocks.
 
-Markdown says where its headings are; plain text is laid out from its lines alone (`lines`). A Markdown table
-(a row of cells between pipes, a row of dashes under its header) becomes one paragraph per row, its cells in
-reading order, and is marked as a table, as a PDF's and a web page's are: a row is then a sentence that holds a
-figure with what it is of, read under its header.
+Markdown is parsed by markdown-it-py (CommonMark, with GitHub's tables): it says where the headings are (`#` and
+underlined), what a list item, a quotation and a code block are. Plain text is laid out from its lines alone
+(`lines`). A Markdown table becomes one paragraph per row, its cells in reading order, marked as a table, as a
+PDF's and a web page's are: a row is then a sentence that holds a figure with what it is of, read under its
+header row. The text stays as written (inline markup included), so quotes can be found in the file.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from assistant.sources.loaders.decoding import clean_text
-from assistant.sources.loaders.lines import BULLET, blocks_from_lines, join_lines
+from assistant.sources.loaders.lines import blocks_from_lines, join_lines
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
 
 
@@ -24,53 +24,40 @@ def load_text(path: Path, text: str) -> Rendering:
     return rendering
 
 
-# The row under a table's header: its cells' dashes, aligned by colons ("|---|:--:|", "--- | ---").
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_CELL_BORDER = re.compile(r"(?<!\\)\|")  # a pipe that is not escaped ("\|" is a pipe in a cell's text)
-
-
 def load_markdown(path: Path, text: str) -> Rendering:
-    """A Markdown file as blocks: `#` headings with their level, paragraphs split at blank lines and bullets,
-    a table's rows one paragraph each."""
+    """A Markdown file as blocks: headings with their level, a paragraph or a list item each (its bullet or
+    number kept: "- Publiceer …", "2. …"), a table's rows one paragraph each, a code block as one."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(clean_text(text))
     blocks: list[Block] = []
-    para: list[str] = []
-    lines = clean_text(text).split("\n")
     tables = 0
-    in_table = False
-    for i, line in enumerate(lines):
-        if not in_table and "|" in line and i + 1 < len(lines) and "-" in lines[i + 1] \
-                and _DELIMITER_ROW.match(lines[i + 1]) and len(_row(line)) > 1:
-            if para:
-                blocks.append(Block("para", join_lines(para)))
-                para = []
-            in_table = True
+    bullet = ""  # the marker of the list item whose first paragraph comes next
+    cells: list[str] = []
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind == "list_item_open":
+            bullet = f"{token.info}{token.markup} "
+        elif kind == "heading_open":
+            blocks.append(Block("heading", _joined(tokens[i + 1].content), level=int(token.tag[1:])))
+        elif kind == "paragraph_open":
+            blocks.append(Block("para", bullet + _joined(tokens[i + 1].content)))
+            bullet = ""
+        elif kind in {"fence", "code_block", "html_block"} and token.content.strip():
+            blocks.append(Block("para", join_lines(token.content.strip("\n").split("\n"))))
+        elif kind == "table_open":
             tables += 1
-        if in_table:
-            if "|" in line:
-                if not _DELIMITER_ROW.match(line) and (row := " ".join(c for c in _row(line) if c)):
-                    blocks.append(Block("para", row, table=tables - 1))
-                continue
-            in_table = False
-        m = re.match(r"^(#{1,6})\s+(.*?)\s*#*$", line)
-        if m or not line:
-            if para:
-                blocks.append(Block("para", join_lines(para)))
-                para = []
-            if m:
-                blocks.append(Block("heading", m.group(2), level=len(m.group(1))))
-            continue
-        if BULLET.match(line) and para:
-            blocks.append(Block("para", join_lines(para)))
-            para = []
-        para.append(line)
-    if para:
-        blocks.append(Block("para", join_lines(para)))
+        elif kind in {"th_open", "td_open"}:
+            cells.append(_joined(tokens[i + 1].content))
+        elif kind == "tr_close":
+            if row := " ".join(c for c in cells if c):
+                blocks.append(Block("para", row, table=tables - 1))
+            cells = []
     rendering = Rendering(path, "markdown", blocks)
     text_metadata(rendering)
     return rendering
 
 
-def _row(line: str) -> list[str]:
-    """A table row's cells ("| DigiD | 681 | 742 |" -> "DigiD", "681", "742"), inline markup left as written."""
-    cells = [cell.strip().replace("\\|", "|") for cell in _CELL_BORDER.split(line.strip())]
-    return cells[1 if line.strip().startswith("|") else 0 : -1 if line.strip().endswith("|") else None]
+def _joined(content: str) -> str:
+    """An inline's lines as one, hyphenation across them undone as for every other format."""
+    return join_lines([line.strip() for line in content.split("\n")])
