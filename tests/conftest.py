@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -299,3 +299,68 @@ def table_markdown(rows: list[list[str]]) -> str:
     """A Markdown file with the sentence, the table and the sentence `table_report` has."""
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(["# Monitor", "", BEFORE, "", lines[0], "|" + "---|" * len(rows[0]), *lines[1:], "", AFTER, ""])
+
+
+_WORD_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def word_paragraph(text: str, style: str | None = None, note: int | None = None) -> str:
+    """A Word paragraph (in `style`, "Heading1"), with a reference to footnote `note` after its text."""
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    ref = f'<w:r><w:footnoteReference w:id="{note}"/></w:r>' if note else ""
+    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r>{ref}</w:p>'
+
+
+def word_table(rows: list[list[str]], header: bool = True) -> str:
+    """A Word table, its first row repeated as the header row on every page (`w:tblHeader`) if `header`."""
+    def row(cells: list[str], first: bool) -> str:
+        props = "<w:trPr><w:tblHeader/></w:trPr>" if first and header else ""
+        return f"<w:tr>{props}" + "".join(f"<w:tc>{word_paragraph(c)}</w:tc>" for c in cells) + "</w:tr>"
+    return "<w:tbl>" + "".join(row(cells, i == 0) for i, cells in enumerate(rows)) + "</w:tbl>"
+
+
+def word_document(path: Path, body: str, notes: Sequence[str] = (), title: str | None = None) -> Path:
+    """A .docx file written part by part (as Word lays it out): `body`'s paragraphs and tables, the
+    `notes` as its footnotes 1, 2, ..., and `title` in its properties."""
+    import zipfile
+
+    styles = "".join(f'<w:style w:type="paragraph" w:styleId="Heading{i}"><w:name w:val="heading {i}"/></w:style>'
+                     for i in (1, 2, 3))
+    notes_xml = "".join(f'<w:footnote w:id="{i}">{word_paragraph(t)}</w:footnote>' for i, t in enumerate(notes, 1))
+    types = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/word/document.xml" ContentType="{types}.document.main+xml"/>'
+            f'<Override PartName="/word/styles.xml" ContentType="{types}.styles+xml"/>'
+            f'<Override PartName="/word/footnotes.xml" ContentType="{types}.footnotes+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            f'<Relationships xmlns="{_RELS}">'
+            f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="word/document.xml"/>'
+            f'<Relationship Id="rId2" Type="{_RELS}/metadata/core-properties" Target="docProps/core.xml"/>'
+            '</Relationships>'))
+        archive.writestr("word/_rels/document.xml.rels", (
+            f'<Relationships xmlns="{_RELS}">'
+            f'<Relationship Id="rId1" Type="{_OFFICE}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId2" Type="{_OFFICE}/footnotes" Target="footnotes.xml"/></Relationships>'))
+        archive.writestr("word/document.xml", f"<w:document {_WORD_NS}><w:body>{body}</w:body></w:document>")
+        archive.writestr("word/styles.xml", f"<w:styles {_WORD_NS}>{styles}</w:styles>")
+        archive.writestr("word/footnotes.xml", f"<w:footnotes {_WORD_NS}>{notes_xml}</w:footnotes>")
+        archive.writestr("docProps/core.xml", (
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            + (f"<dc:title>{title}</dc:title>" if title else "") + "</cp:coreProperties>"))
+    return path
+
+
+def table_word(path: Path, rows: list[list[str]]) -> Path:
+    """A Word document with the sentence, the table (its header row marked) and the sentence `table_report` has."""
+    return word_document(path, word_paragraph("Monitor", "Heading1") + word_paragraph(BEFORE) + word_table(rows)
+                         + word_paragraph(AFTER))

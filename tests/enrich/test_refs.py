@@ -787,14 +787,15 @@ def _existing(workspace: Settings) -> None:
 @pytest.mark.parametrize(("make", "options", "message"), [
     (lambda tmp: _note(tmp), ["--id", "nieuw", "--date", "4 november 2022"], "date"),
     (lambda tmp: _note(tmp), ["--id", "nieuw", "--date", "2022/11/04"], "date"),
-    (lambda tmp: _note(tmp, "werkagenda.docx"), ["--id", "nieuw"], "unsupported file type .docx"),
+    (lambda tmp: _note(tmp, "werkagenda.doc"), ["--id", "nieuw"], "unsupported file type .doc"),
+    (lambda tmp: _note(tmp, "werkagenda.docx"), ["--id", "nieuw"], "not a readable Word document"),
     (lambda tmp: _note(tmp, "leeg.txt").write_text("") or tmp / "downloads" / "leeg.txt", ["--id", "nieuw"], "empty"),
     (lambda tmp: _note(tmp, "nep.pdf"), ["--id", "nieuw"], "not a PDF"),
     (lambda tmp: _note(tmp), ["--id", "werkagenda"], "werkagenda"),
     (lambda tmp: _note(tmp, "werkagenda.md"), ["--id", "werkagenda"], "already in the corpus"),
     (lambda tmp: _note(tmp), ["--id", "Nieuw Document!"], "id"),
-], ids=["long date", "slashed date", "docx", "empty", "fake pdf", "existing id", "existing id, other suffix",
-        "bad id"])
+], ids=["long date", "slashed date", "doc", "docx that is none", "empty", "fake pdf", "existing id",
+        "existing id, other suffix", "bad id"])
 def test_corpus_add_refuses_and_changes_nothing(workspace, tmp_path, make, options, message):
     _existing(workspace)
     source = make(tmp_path)

@@ -326,7 +326,8 @@ BAD = {
     "leeg.txt": "empty file",
     "leeg.pdf": "empty file",
     "nulpagina.pdf": "no pages",
-    "brief.docx": "unsupported file type .docx",
+    "brief.docx": "not a readable Word document",
+    "brief.doc": "unsupported file type .doc",
     "ontbreekt.pdf": "not found",
 }
 
@@ -346,6 +347,7 @@ def test_bad_inputs_fail_per_file_and_nothing_indexed_is_lost(workspace):
     (corpus / "leeg.pdf").write_bytes(b"")
     _zero_page_pdf(corpus / "nulpagina.pdf")
     (corpus / "brief.docx").write_bytes(b"PK\x03\x04 geen echt Word-bestand")
+    (corpus / "brief.doc").write_bytes(b"\xd0\xcf\x11\xe0 een Word-bestand van voor 2007")
     (corpus / "oud.txt").write_bytes(
         "Coördinatie\n\nDe coördinatie van het beleid wordt geëvalueerd in één reële pilot met het café.\n"
         .encode("cp1252"))
@@ -358,7 +360,7 @@ def test_bad_inputs_fail_per_file_and_nothing_indexed_is_lost(workspace):
     assert set(failed) == set(BAD), failed
     for name, reason in BAD.items():
         assert reason in failed[name], (name, failed[name])
-        if name not in {"brief.docx", "ontbreekt.pdf"}:
+        if name not in {"brief.doc", "ontbreekt.pdf"}:
             assert failed[name].startswith(f"{name}: "), failed[name]
     assert "listed in manifest.toml for ontbreekt" in failed["ontbreekt.pdf"]
 

@@ -582,7 +582,8 @@ def test_find_date():
     ("kapot.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> rommel\n%%EOF", "unreadable PDF"),
     ("geen.pdf", b"Dit is geen PDF maar platte tekst.", "not a PDF"),
     ("binair.txt", b"\x00\x01\x02\x03binair\x00", "binary"),
-    ("brief.docx", b"PK\x03\x04", "unsupported file type .docx"),
+    ("brief.docx", b"PK\x03\x04", "not a readable Word document"),
+    ("brief.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc"),
 ])
 def test_bad_files_raise_clear_errors(tmp_path, name, data, reason):
     path = tmp_path / name

@@ -355,7 +355,8 @@ CASES = [
     Case("long-word-txt", "lang-woord.txt", long_word_txt, "ok", hangs=True),
     Case("headings-only-md", "alleen-koppen.md", headings_only_md, "fail", ("no text",)),
     Case("markdown-script", "markdown-script.md", markdown_script, "ok"),
-    Case("docx", "brief.docx", docx_file, "fail", ("unsupported file type .docx",)),
+    Case("docx", "brief.docx", docx_file, "fail", ("not a readable Word document",)),
+    Case("doc", "brief.doc", lambda d: b"\xd0\xcf\x11\xe0" + PROBE.encode(), "fail", ("unsupported file type .doc",)),
     Case("no-suffix", "LEESMIJ", lambda d: PROBE.encode(), "fail", ("unsupported file type (none)",)),
 ]
 IN_PROCESS = [c for c in CASES if not c.hangs]

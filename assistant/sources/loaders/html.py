@@ -19,7 +19,7 @@ from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
 from assistant.types import AssistantError, Footnote
 
 if TYPE_CHECKING:
-    from bs4 import Tag
+    from bs4 import BeautifulSoup, Tag
 
 _HTML_DROP = (
     "script, style, nav, header, footer, aside, form, noscript, template, iframe, svg, button, [role=navigation]"
@@ -53,6 +53,13 @@ def load_html(path: Path, text: str) -> Rendering:
         if m:
             footnotes.setdefault(int(m.group(1)), Footnote(int(m.group(1)), " ".join(m.group(2).split())))
             note.decompose()
+    rendering = Rendering(path, "html", body_blocks(soup), footnotes, metadata=metadata)
+    text_metadata(rendering)
+    return rendering
+
+
+def body_blocks(soup: BeautifulSoup) -> list[Block]:
+    """The blocks of a page's main content (its footnotes and chrome already taken out)."""
     root = soup.find("main") or soup.find("article") or soup.find(id="content") or soup.body or soup
     blocks: list[Block] = []
     tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
@@ -77,9 +84,7 @@ def load_html(path: Path, text: str) -> Rendering:
     if not blocks:
         lines = clean_text(root.get_text("\n")).split("\n")
         blocks = blocks_from_lines(lines, None)
-    rendering = Rendering(path, "html", blocks, footnotes, metadata=metadata)
-    text_metadata(rendering)
-    return rendering
+    return blocks
 
 
 def _line(element: Tag) -> str:

@@ -1,0 +1,73 @@
+"""A Word document (.docx) into blocks: mammoth turns it into clean HTML by its paragraph styles ("heading 1" is
+`h1`, a list a list, a table a table), which is then read as a web page is (`html.body_blocks`).
+
+Its footnotes and endnotes become the document's footnotes, their references superscript numbers glued to the
+word before them, as a PDF's are; its title comes from the file's properties, else from its first heading.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from assistant.sources.loaders.decoding import clean_text
+from assistant.sources.loaders.html import body_blocks
+from assistant.sources.loaders.rendering import Rendering, text_metadata
+from assistant.text.marks import TO_SUPERSCRIPT
+from assistant.types import AssistantError, Footnote
+
+_NOTE = re.compile(r"^(?:footnote|endnote)-(\d+)$")
+_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+def load_docx(path: Path, data: bytes) -> Rendering:
+    """A .docx file's body as blocks, with its footnotes and the title its properties give."""
+    import mammoth
+    from bs4 import BeautifulSoup
+
+    try:
+        html = mammoth.convert_to_html(io.BytesIO(data)).value
+    except Exception as exc:  # not a zip, or a zip without a Word document in it
+        raise AssistantError(f"{path.name}: not a readable Word document (.docx) ({exc})") from exc
+    soup = BeautifulSoup(html, "lxml")
+    footnotes: dict[int, Footnote] = {}
+    for note in soup.select('li[id^="footnote-"], li[id^="endnote-"]'):
+        found = _NOTE.match(str(note.get("id", "")))
+        if not found:
+            continue
+        number = int(found.group(1))
+        for back in note.select('a[href^="#footnote-ref-"], a[href^="#endnote-ref-"]'):
+            back.decompose()
+        text = " ".join(clean_text(note.get_text(" ", strip=True)).split())
+        if text:
+            footnotes.setdefault(number, Footnote(number, text))
+        parent = note.parent
+        note.decompose()
+        if parent is not None and not parent.find("li"):
+            parent.decompose()
+    for ref in soup.select('sup > a[href^="#footnote-"], sup > a[href^="#endnote-"]'):
+        number = str(ref.get("href", "")).rsplit("-", 1)[1]
+        sup = ref.parent
+        holder = sup.parent if sup is not None else None
+        if sup is None or not number.isdigit():
+            continue
+        sup.replace_with(number.translate(TO_SUPERSCRIPT))
+        if holder is not None:
+            holder.smooth()  # glued to the word before it: "vastgesteld op 3 maart 2023.¹"
+    rendering = Rendering(path, "docx", body_blocks(soup), footnotes, metadata=_properties(data))
+    text_metadata(rendering)
+    return rendering
+
+
+def _properties(data: bytes) -> dict[str, str]:
+    """The title the file's properties (docProps/core.xml) give, if any."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            core = ElementTree.fromstring(archive.read("docProps/core.xml"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    title = " ".join((core.findtext(_TITLE) or "").split())
+    return {"title": title} if title else {}
