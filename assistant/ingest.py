@@ -268,6 +268,9 @@ def _write(
         raise
 
 
+_ARCHIVES = {".docx": "Word document (.docx)", ".odt": "OpenDocument text (.odt)"}
+
+
 def file_problem(path: Path, max_mb: int) -> str | None:
     """Why a file cannot be added: type (by its content, not only its name) or size."""
     suffix = path.suffix.lower()
@@ -281,8 +284,8 @@ def file_problem(path: Path, max_mb: int) -> str | None:
     data = path.read_bytes()
     if suffix == ".pdf" and not data.startswith(b"%PDF-"):
         return "not a PDF (its content does not start with %PDF-)"
-    if suffix == ".docx":  # a zip archive of XML parts; whether Word's, its loader tells
-        return None if data.startswith(b"PK\x03\x04") else "not a readable Word document (.docx): no zip archive"
+    if suffix in _ARCHIVES:  # a zip archive of XML parts; whether a document's, its loader tells
+        return None if data.startswith(b"PK\x03\x04") else f"not a readable {_ARCHIVES[suffix]}: no zip archive"
     if suffix != ".pdf" and (b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return "binary content in a text file"
     return None

@@ -364,3 +364,47 @@ def table_word(path: Path, rows: list[list[str]]) -> Path:
     """A Word document with the sentence, the table (its header row marked) and the sentence `table_report` has."""
     return word_document(path, word_paragraph("Monitor", "Heading1") + word_paragraph(BEFORE) + word_table(rows)
                          + word_paragraph(AFTER))
+
+
+_ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"')
+
+
+def odf_paragraph(text: str, level: int | None = None, note: tuple[int, str] | None = None) -> str:
+    """An OpenDocument paragraph, or a heading at outline `level`, with footnote `note` (number, text) after it."""
+    tag = "text:h" if level else "text:p"
+    attrs = f' text:outline-level="{level}"' if level else ""
+    ref = (f'<text:note text:id="ftn{note[0]}" text:note-class="footnote"><text:note-citation>{note[0]}'
+           f"</text:note-citation><text:note-body><text:p>{note[1]}</text:p></text:note-body></text:note>"
+           if note else "")
+    return f"<{tag}{attrs}>{text}{ref}</{tag}>"
+
+
+def odf_table(rows: list[list[str]], header: bool = True) -> str:
+    """An OpenDocument table, its first row among the header rows (repeated on every page) if `header`."""
+    def row(cells: list[str]) -> str:
+        return "<table:table-row>" + "".join(f"<table:table-cell>{odf_paragraph(c)}</table:table-cell>"
+                                             for c in cells) + "</table:table-row>"
+    first = f"<table:table-header-rows>{row(rows[0])}</table:table-header-rows>" if header else row(rows[0])
+    return f'<table:table table:name="T">{first}{"".join(map(row, rows[1:]))}</table:table>'
+
+
+def odf_document(path: Path, body: str, title: str | None = None) -> Path:
+    """An .odt file with `body` as its text and `title` in its metadata (the parts a reader needs)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", f"<office:document-content {_ODF_NS}><office:body><office:text>{body}"
+                                        "</office:text></office:body></office:document-content>")
+        archive.writestr("meta.xml", f"<office:document-meta {_ODF_NS}><office:meta>"
+                                     + (f"<dc:title>{title}</dc:title>" if title else "")
+                                     + "</office:meta></office:document-meta>")
+    return path
+
+
+def table_odf(path: Path, rows: list[list[str]]) -> Path:
+    """An .odt with the sentence, the table (with its header row) and the sentence `table_report` has."""
+    return odf_document(path, odf_paragraph("Monitor", 1) + odf_paragraph(BEFORE) + odf_table(rows)
+                        + odf_paragraph(AFTER))

@@ -33,7 +33,7 @@ class FileEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(description="File name relative to the corpus directory.")
-    format: Literal["pdf", "pdf-text", "html", "text", "markdown", "docx"] | None = Field(
+    format: Literal["pdf", "pdf-text", "html", "text", "markdown", "docx", "odt"] | None = Field(
         None,
         description="How to read it; by default from the suffix. `pdf-text` is text extracted from a PDF where "
         "form feeds, or a line starting with one space, begin a new page.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROWS, indexed, table_markdown, table_page, table_report, table_word
+from conftest import ROWS, indexed, table_markdown, table_odf, table_page, table_report, table_word
 
 from assistant.answer.answerer import Answerer
 
@@ -13,6 +13,7 @@ from assistant.answer.answerer import Answerer
     ("monitor.html", table_page(ROWS)),  # a web page's table, and a Markdown file's, are read as a PDF's
     ("monitor.md", table_markdown(ROWS)),
     ("monitor.docx", lambda path: table_word(path, ROWS)),
+    ("monitor.odt", lambda path: table_odf(path, ROWS)),
 ])
 def test_a_cited_row_carries_its_tables_header(tmp_path, name, content):
     settings = indexed(tmp_path, {name: content})

@@ -328,6 +328,7 @@ BAD = {
     "nulpagina.pdf": "no pages",
     "brief.docx": "not a readable Word document",
     "brief.doc": "unsupported file type .doc",
+    "nota.odt": "not a readable OpenDocument text",
     "ontbreekt.pdf": "not found",
 }
 
@@ -348,6 +349,7 @@ def test_bad_inputs_fail_per_file_and_nothing_indexed_is_lost(workspace):
     _zero_page_pdf(corpus / "nulpagina.pdf")
     (corpus / "brief.docx").write_bytes(b"PK\x03\x04 geen echt Word-bestand")
     (corpus / "brief.doc").write_bytes(b"\xd0\xcf\x11\xe0 een Word-bestand van voor 2007")
+    (corpus / "nota.odt").write_bytes(b"PK\x03\x04 geen echte OpenDocument-tekst")
     (corpus / "oud.txt").write_bytes(
         "Coördinatie\n\nDe coördinatie van het beleid wordt geëvalueerd in één reële pilot met het café.\n"
         .encode("cp1252"))

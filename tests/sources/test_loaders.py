@@ -584,6 +584,7 @@ def test_find_date():
     ("binair.txt", b"\x00\x01\x02\x03binair\x00", "binary"),
     ("brief.docx", b"PK\x03\x04", "not a readable Word document"),
     ("brief.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc"),
+    ("nota.odt", b"PK\x03\x04", "not a readable OpenDocument text"),
 ])
 def test_bad_files_raise_clear_errors(tmp_path, name, data, reason):
     path = tmp_path / name

@@ -9,13 +9,14 @@ from pathlib import Path
 
 from assistant.sources.loaders.decoding import decode
 from assistant.sources.loaders.html import load_html
+from assistant.sources.loaders.opendocument import load_odt
 from assistant.sources.loaders.pdf import load_pdf, paged, split_pages
 from assistant.sources.loaders.plaintext import load_markdown, load_text
 from assistant.sources.loaders.rendering import Rendering
 from assistant.sources.loaders.word import load_docx
 from assistant.types import AssistantError
 
-SUPPORTED = {".pdf", ".html", ".htm", ".txt", ".md", ".markdown", ".docx"}
+SUPPORTED = {".pdf", ".html", ".htm", ".txt", ".md", ".markdown", ".docx", ".odt"}
 
 
 def load(path: Path, fmt: str | None = None) -> Rendering:
@@ -26,7 +27,7 @@ def load(path: Path, fmt: str | None = None) -> Rendering:
             f"{path.name}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUPPORTED))}"
         )
     fmt = fmt or {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
-                  ".docx": "docx"}.get(suffix, "text")
+                  ".docx": "docx", ".odt": "odt"}.get(suffix, "text")
     data = path.read_bytes()
     if not data.strip():
         raise AssistantError(f"{path.name}: empty file")
@@ -34,6 +35,8 @@ def load(path: Path, fmt: str | None = None) -> Rendering:
         rendering = load_pdf(path, data)
     elif fmt == "docx":
         rendering = load_docx(path, data)
+    elif fmt == "odt":
+        rendering = load_odt(path, data)
     elif fmt == "html":
         rendering = load_html(path, decode(data, path))
     elif fmt == "markdown":
