@@ -82,8 +82,9 @@ def corpus() -> None:
 @friendly
 def corpus_add(source: str, doc_id: str | None, title: str | None, kind: str | None, date: str | None,
                identifier: str | None, url: str | None) -> None:
-    """Add SOURCE to the corpus and index it. SOURCE is a PDF/HTML/TXT file, or the id of a cited official
-    publication (see `assistant refs --missing`), which is downloaded when a network is available.
+    """Add SOURCE to the corpus and index it. SOURCE is a PDF, HTML, text, Markdown, Word (.docx) or
+    OpenDocument (.odt) file, or the id of a cited official publication (see `assistant refs --missing`), which
+    is downloaded when a network is available.
 
     \b
     Examples:
