@@ -262,8 +262,8 @@ def overview(view: Overview) -> None:
         click.echo(f"{d.identifier or d.doc_id}" + (f", {d.date}" if d.date else "")
                    + (" (no headings: mapped by pages)" if d.by_pages else ""))
         for s in d.sections:
-            pages = f"p. {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") if s.pages else ""
-            click.echo(f"{'  ' * len(s.path)}{s.path[-1]}  ({pages})")
+            pages = f"  (p. {s.pages[0]}" + (f"–{s.pages[-1]}" if len(s.pages) > 1 else "") + ")" if s.pages else ""
+            click.echo(f"{'  ' * len(s.path)}{s.path[-1]}{pages}")  # a web page or a Word file has no pages
             if s.condensed:
                 click.echo(f"{'  ' * len(s.path)}  {s.condensed} ({s.condensed_by})")
             for c in s.summary:

@@ -185,6 +185,17 @@ def test_overview_command(bundled):
     assert unknown.exit_code == 1 and "unknown document id nope" in unknown.stderr
 
 
+def test_overview_of_a_document_without_pages_shows_no_empty_page(workspace):
+    """A Markdown, web or Word document has no printed pages: its sections are listed without "()"."""
+    (workspace.corpus_dir / "nota.md").write_text(
+        "# Nota datadeling\n\n## Aanleiding\n\nOverheden delen dagelijks gegevens om hun taken uit te voeren.\n",
+        encoding="utf-8")
+    assert not ingest(workspace).failed
+    result = _invoke(workspace, "overview")
+    assert result.exit_code == 0
+    assert "  Aanleiding\n" in result.stdout and "()" not in result.stdout
+
+
 @pytest.mark.parametrize("suffix", ["md", "html"])
 def test_overview_exports_a_briefing_with_its_sources(bundled, tmp_path, suffix):
     target = tmp_path / f"briefing.{suffix}"
