@@ -97,7 +97,7 @@ a. De aanvrager: beschikt over rechtspersoonlijkheid.
 """
 
 
-_FORMATS = {".md": "markdown", ".txt": "text", ".html": "html", ".pdf": "pdf"}
+_FORMATS = {".md": "markdown", ".txt": "text", ".html": "html", ".pdf": "pdf", ".docx": "docx", ".odt": "odt"}
 
 
 def manifest(*documents: dict[str, str]) -> str:

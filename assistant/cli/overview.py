@@ -20,7 +20,11 @@ def _overview(index: Path | None) -> Overview:
     """The overview stored with the index."""
     from assistant.index import Index
 
-    return Index.open(settings(index)).overview()
+    view = Index.open(settings(index)).overview()
+    if view.outdated:
+        click.echo(f"left out, made by an earlier version: {', '.join(view.outdated)}; run `assistant ingest` "
+                   "to make their overview again", err=True)
+    return view
 
 
 def _about(view: Overview, doc_id: str) -> Overview:

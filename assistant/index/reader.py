@@ -160,7 +160,7 @@ class Index:
         """The onboarding view of the whole corpus, made once per process from the stored parts."""
         if self._overview is None:
             parts = {d: part for d in self.documents if (part := self.overview_part(d)) is not None}
-            self._overview = combine(parts, {d: self.meta(d) for d in parts})
+            self._overview = combine(parts, {d: self.meta(d) for d in parts}, set(self.documents) - set(parts))
         return self._overview
 
     def position(self, chunk_id: str) -> int:

@@ -92,7 +92,8 @@ def briefing(overview: Overview, fmt: str = "md") -> str:
             lines.append(f"- **{e.term}**: “{' '.join((e.expansion or '').split())}” {cite(e.defined_at[0])}")
     lines += ["", "## Tijdlijn / Timeline", ""]
     for t in overview.timeline:
-        mark = " (afgeleid / resolved)" if t.resolved else ""
+        mark = (" (afgeleid / resolved)" if t.resolved else "") + (
+            "" if t.current else " (niet meer actueel / no longer current)")
         lines.append(f"- **{t.when}**{mark} — {t.status}: “{' '.join(t.cited.quote.split())}” {cite(t.cited)}")
     lines += ["", "## Wie is wie / Who is who", ""]
     for a in overview.actors:

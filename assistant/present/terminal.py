@@ -305,4 +305,5 @@ def timeline(events: list[TimelineEvent], as_json: bool) -> None:
             click.echo(e.model_dump_json())
             continue
         resolved = f" (from “{e.as_written}”)" if e.resolved else ""
-        click.echo(f"{e.when:11} {e.status:8} {_quoted(e.cited.quote)} ({_cited(e.cited)}){resolved}")
+        old = "" if e.current else " — no longer current"
+        click.echo(f"{e.when:11} {e.status:8} {_quoted(e.cited.quote)} ({_cited(e.cited)}){resolved}{old}")

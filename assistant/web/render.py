@@ -238,6 +238,8 @@ def overview_html(view: Overview, lang: str) -> str:
         return f"“{esc(_plain(c.quote))}” {where(c)}"
 
     parts = [f'<div class="overview"><p>{esc(t["intro"])}</p>']
+    if view.outdated:
+        parts.append(f"<p class='flag'>⚠ {esc(t['outdated'])} {esc(', '.join(view.outdated))}</p>")
     for d in view.documents:
         parts.append(f"<details open><summary><b>{esc(d.title)}</b> — {esc(d.identifier or d.doc_id)}"
                      f"{', ' + esc(d.date) if d.date else ''}</summary><ul>")
@@ -263,6 +265,8 @@ def overview_html(view: Overview, lang: str) -> str:
     parts.append(f"</table><h3>{t['timeline']}</h3><table>")
     for ev in view.timeline:
         resolved = f"<br><span class='where'>{t['resolved']} “{esc(ev.as_written)}”</span>" if ev.resolved else ""
+        if not ev.current:
+            resolved += f"<br><span class='flag'>⚠ {t['not_current']}</span>"
         parts.append(f"<tr><td><b>{esc(ev.when)}</b>{resolved}</td><td>{t.get(ev.status, ev.status)}</td>"
                      f"<td>{quote(ev.cited)}</td></tr>")
     parts.append(f"</table><h3>{t['actors']}</h3><table>")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REGELING, ROOT, cli_env
+from conftest import REGELING, ROOT, cli_env, indexed, manifest
 
 from assistant.cli import cli
 from assistant.evaluation.overview import score
@@ -169,6 +169,49 @@ def test_a_new_document_adds_to_the_overview_and_keeps_the_others_part(workspace
     view = second.overview()
     assert {e.term for e in view.glossary if e.defined_at} == {"NDL", "KDZ"}
     assert [e.when for e in view.timeline] == ["2021-03-03", "2024-01-01"]
+
+
+def test_a_range_of_days_is_dated_in_the_year_it_ends_in(tmp_path):
+    """"1 januari tot en met 31 december 2024" in a report of 2025 runs in 2024: the first day takes the year the
+    range ends in, not the report's."""
+    settings = indexed(tmp_path, {"monitor.md": "# Monitor 2024\n\nVerschenen op 14 maart 2025.\n\n"
+                                  "Gebruik inlogmiddelen 1 januari tot en met 31 december 2024 799 miljoen sessies.\n\n"
+                                  "Aanvragen kan van 1 september t/m 31 oktober 2025.\n"})
+    events = {(e.when, e.as_written) for e in Index.open(settings).overview().timeline}
+    assert {("2024-01-01", "1 januari"), ("2024-12-31", "31 december 2024"), ("2025-09-01", "1 september"),
+            ("2025-10-31", "31 oktober 2025")} <= events
+    assert not any(when == "2025-01-01" for when, _ in events)
+
+
+def test_the_events_of_a_replaced_version_are_marked_no_longer_current(tmp_path):
+    """Two versions of a plan date different figures for 2025: the replaced one's are marked, not dropped."""
+    settings = indexed(tmp_path, {
+        "plan-v1.md": "# Plan\n\nIn 2025 groeit het netwerk naar 650 locaties.\n",
+        "plan-v2.md": "# Plan\n\nIn 2025 groeit het netwerk naar 720 locaties.\n",
+        "manifest.toml": manifest(
+            {"id": "plan-v1", "title": "Plan (versie 1)", "date": "2025-02-10", "status": "replaced",
+             "replaced_by": "plan-v2", "path": "plan-v1.md"},
+            {"id": "plan-v2", "title": "Plan (versie 2)", "date": "2025-06-23", "path": "plan-v2.md"})})
+    current = {e.cited.quote: e.current for e in Index.open(settings).overview().timeline}
+    assert current == {"In 2025 groeit het netwerk naar 650 locaties.": False,
+                       "In 2025 groeit het netwerk naar 720 locaties.": True}
+    lines = _invoke(settings, "timeline").stdout.splitlines()
+    assert [line.endswith("— no longer current") for line in lines] == ["650" in line for line in lines]
+    briefing = tmp_path / "briefing.md"
+    _invoke(settings, "overview", "--export", str(briefing))
+    assert "(niet meer actueel / no longer current)" in briefing.read_text(encoding="utf-8")
+
+
+def test_a_part_made_by_an_earlier_version_is_left_out_and_said_so(workspace):
+    (workspace.corpus_dir / "nota.md").write_text("# Nota\n\nOp 3 maart 2021 opende het loket.\n", encoding="utf-8")
+    assert not ingest(workspace).failed
+    part = Index.open(workspace).gen_dir / "docs" / "nota.overview.json"
+    data = json.loads(part.read_text(encoding="utf-8"))
+    part.write_text(json.dumps({**data, "version": "0"}), encoding="utf-8")
+    result = _invoke(workspace, "timeline")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "made by an earlier version: nota" in result.stderr and "assistant ingest" in result.stderr
+    assert Index.open(workspace).overview().outdated == ["nota"]
 
 
 # -- commands -------------------------------------------------------------------------------------------------

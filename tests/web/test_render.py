@@ -181,3 +181,21 @@ def test_the_list_of_documents_keeps_a_line_for_each_in_the_chat(app):
     body = message.split('<details class="cited">')[0]
     assert body.count("<br>") == 1 and "<br>- Agenda" in body, body[:300]
     assert [text for text, _ in Page(message).links] == ["[1]"]
+
+
+def test_the_overview_page_marks_a_replaced_versions_events_and_names_what_was_left_out():
+    from assistant.enrich.overview import Overview, TimelineEvent
+    from assistant.types import Span
+    from assistant.web.render import overview_html
+
+    def event(quote: str, current: bool) -> TimelineEvent:
+        return TimelineEvent(when="2025", precision="year", as_written="In 2025", status="past", current=current,
+                             cited=Span(doc_id="plan-v1" if not current else "plan-v2", quote=quote))
+
+    view = Overview(documents=[], glossary=[], actors=[], outdated=["nota"],
+                    timeline=[event("650 locaties.", False), event("720 locaties.", True)])
+    for lang, mark, left in (("nl", "niet meer actueel", "eerdere versie"), ("en", "no longer current", "earlier")):
+        html = overview_html(view, lang)
+        rows = html.split("<tr>")
+        assert mark in next(r for r in rows if "650" in r) and mark not in next(r for r in rows if "720" in r)
+        assert left in html and "nota" in html

@@ -30,6 +30,7 @@ quotes of `quotes`; this module assembles one document's part and combines the p
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import numpy as np
 
@@ -80,9 +81,12 @@ def _meaning(expansion: str) -> str:
     return " ".join(re.sub(r"\d{4}(?:\s?[–-]\s?\d{2,4})?|[–—-]", " ", expansion).lower().split())
 
 
-def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta]) -> Overview:
+def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
+            outdated: Collection[str] = ()) -> Overview:
     """The corpus overview from each document's part: a term defined in one document is not "undefined" in
-    another, and one abbreviation defined two ways is shown both ways, marked as a conflict."""
+    another, and one abbreviation defined two ways is shown both ways, marked as a conflict; an event read from
+    a document that is no longer current is marked so (two versions of a plan date different figures).
+    `outdated` names the documents whose part is missing."""
     glossary: dict[tuple[str, str], GlossaryEntry] = {}
     for doc_id in sorted(parts):
         for e in parts[doc_id].glossary:
@@ -109,9 +113,12 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta]) 
             else:
                 actors[a.name] = a.model_copy(deep=True)
     order = sorted(parts, key=lambda d: (metas[d].date or "", d) if d in metas else ("", d))
+    old = {d for d in parts if d in metas and metas[d].status != "current"}
     return Overview(
         documents=[parts[d].map for d in order],
         glossary=sorted(merged, key=lambda e: (e.term.lower(), e.expansion or "")),
-        timeline=sorted((t for d in order for t in parts[d].timeline), key=lambda t: (t.when, t.cited.doc_id)),
+        timeline=sorted((t.model_copy(update={"current": False}) if d in old else t
+                         for d in order for t in parts[d].timeline), key=lambda t: (t.when, t.cited.doc_id)),
         actors=sorted(actors.values(), key=lambda x: (x.kind, x.name.lower())),
+        outdated=sorted(outdated),
     )

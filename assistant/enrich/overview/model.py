@@ -52,6 +52,8 @@ class TimelineEvent(BaseModel):
     resolved: bool = Field(False, description="Resolved from a relative time against the document's date.")
     status: str = Field(description="`past`, `planned` or `target`, from the date and the wording.")
     cited: Span
+    current: bool = Field(True, description="False when read from a document that is no longer current (a "
+                          "newer version replaces it, or it was withdrawn): what it dates may have changed.")
 
 
 class Actor(BaseModel):
@@ -84,3 +86,5 @@ class Overview(BaseModel):
     glossary: list[GlossaryEntry]
     timeline: list[TimelineEvent]
     actors: list[Actor]
+    outdated: list[str] = Field(default_factory=list, description="Documents left out: their part was made by an "
+                                "earlier version of the assistant, and `assistant ingest` makes it again.")

@@ -25,6 +25,8 @@ TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition,
     r"(?![/–-]\d))",
     re.IGNORECASE,
 )
+# The end of a range of days whose year it alone names: "1 januari tot en met 31 december 2024" is in 2024.
+_RANGE_END = re.compile(rf"\s*(?:tot en met|t/m|tot|–|-)\s*\d{{1,2}} (?:{_MONTH}) (?P<y>\d{{4}})\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:zal|zullen|wil|willen|ga|gaat|gaan|streef\w*|voornemens|verwacht\w*|doel\w*|plan|"
                      r"komt|komen|moet|moeten|werk\w* aan|naar verwachting)\b", re.IGNORECASE)
 
@@ -45,12 +47,14 @@ def _relative(phrase: str, today: datetime.date) -> tuple[str, str]:
     return str(year), "year"
 
 
-def _when(m: re.Match[str], today: datetime.date | None) -> tuple[str, str, bool] | None:
-    """(when, precision, resolved) of a time expression, or None when it needs a date the document lacks."""
+def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tuple[str, str, bool] | None:
+    """(when, precision, resolved) of a time expression, or None when it needs a date the document lacks; a day
+    without a year that opens a range of days (`after` it) is in the year the range ends in."""
     if m.group("date"):
         month, day = MONTHS.index(m.group("m").lower()) + 1, int(m.group("d"))
-        if m.group("y"):
-            year, resolved = int(m.group("y")), False
+        written = m.group("y") or ((end := _RANGE_END.match(after)) and end.group("y"))
+        if written:
+            year, resolved = int(written), False
         elif today is not None:  # a day without a year is in the document's year, or the year before if past
             year = today.year if (month, day) <= (today.month, today.day) or not m.group("jl") else today.year - 1
             resolved = True
@@ -94,7 +98,7 @@ def timeline_events(doc: Document) -> list[TimelineEvent]:
             for m in TIME_EXPRESSION.finditer(sentence):
                 if re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$", sentence[: m.start()]):
                     continue  # a session year or number inside an identifier
-                found = _when(m, today)
+                found = _when(m, today, sentence[m.end():])
                 if found is None:
                     continue
                 when, precision, resolved = found
