@@ -64,3 +64,12 @@ def test_a_file_that_is_no_word_document_gets_a_clear_error(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(AssistantError, match=r"kapot\.docx: not a readable Word document"):
         load(path)
+
+
+def test_a_paragraph_in_words_title_style_heads_the_document(tmp_path):
+    body = word_paragraph("Nota verantwoord datadelen", "Title") + word_paragraph("Aanleiding", "Heading1") + \
+        word_paragraph(BEFORE)
+    rendering = load(word_document(tmp_path / "nota.docx", body))
+    assert [(b.kind, b.text) for b in rendering.blocks][:2] == [
+        ("heading", "Nota verantwoord datadelen"), ("heading", "Aanleiding")]
+    assert rendering.metadata["title"] == "Nota verantwoord datadelen"

@@ -63,12 +63,19 @@ def body_blocks(soup: BeautifulSoup) -> list[Block]:
     root = soup.find("main") or soup.find("article") or soup.find(id="content") or soup.body or soup
     blocks: list[Block] = []
     tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
+    cells_of: dict[int, list[Tag]] = {}  # a row's own cells (by the row's id), found once per row
+
+    def cells(row: Tag) -> list[Tag]:
+        if id(row) not in cells_of:
+            cells_of[id(row)] = _cells(row)
+        return cells_of[id(row)]
+
     for element in root.find_all([*_HTML_BLOCKS, "tr"]):
         row = element if element.name == "tr" else element.find_parent("tr")
-        if row is not None and len(cells := _cells(row)) > 1:
+        if row is not None and len(own := cells(row)) > 1:
             outer = row.find_parent("tr")
-            if element is row and (outer is None or len(_cells(outer)) < 2):  # else read with its cell or row
-                line = " ".join(cell for cell in map(_line, cells) if cell)
+            if element is row and (outer is None or len(cells(outer)) < 2):  # else read with its cell or row
+                line = " ".join(cell for cell in map(_line, own) if cell)
                 if line:
                     blocks.append(Block("para", line, table=_table_number(row, tables)))
             continue

@@ -20,7 +20,15 @@ from assistant.text.marks import TO_SUPERSCRIPT
 from assistant.types import AssistantError, Footnote
 
 _NOTE = re.compile(r"^(?:footnote|endnote)-(\d+)$")
+# The document's title, in Word's own style for it, heads it as a web page's `h1` does (mammoth leaves it a
+# paragraph); "Kop 1" is "heading 1" in the file whatever the language Word was set to.
+_STYLES = "p[style-name='Title'] => h1:fresh"
 _TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+def _no_image(image: object) -> dict[str, str]:
+    """An image as an empty `img`: its bytes are never read (mammoth would inline each one as base64)."""
+    return {}
 
 
 def load_docx(path: Path, data: bytes) -> Rendering:
@@ -28,8 +36,9 @@ def load_docx(path: Path, data: bytes) -> Rendering:
     import mammoth
     from bs4 import BeautifulSoup
 
+    no_image = mammoth.images.img_element(_no_image)
     try:
-        html = mammoth.convert_to_html(io.BytesIO(data)).value
+        html = mammoth.convert_to_html(io.BytesIO(data), style_map=_STYLES, convert_image=no_image).value
     except Exception as exc:  # not a zip, or a zip without a Word document in it
         raise AssistantError(f"{path.name}: not a readable Word document (.docx) ({exc})") from exc
     soup = BeautifulSoup(html, "lxml")
