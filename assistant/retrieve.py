@@ -20,8 +20,8 @@ from pydantic import ConfigDict
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models.embeddings import get_embeddings
-from assistant.text.lexicon import translations
-from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, shouted, unshouted, written_forms
+from assistant.text.lexicon import LANGUAGES, lemma, translations
+from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, shouted, unaccented, unshouted, written_forms
 from assistant.text.spelling import american
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
@@ -70,6 +70,7 @@ class Searcher:
         self.index = index or Index.open(settings)
         self._expansions: dict[str, str] | None = None
         self._bridged: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._inflections: dict[str, dict[str, set[str]]] = {}
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
@@ -170,7 +171,8 @@ class Searcher:
         that translate it, so "goals" also finds "doelen" and "doelen" finds "goals". The query's `language` is
         read from its own words unless given (a topic cut from a question, "older people", has too few to tell).
 
-        Translations come from the dictionary (`text.lexicon`), kept where the documents use them. A word the
+        Translations come from the dictionary (`text.lexicon`), kept where the documents use them, as written
+        or inflected ("drive" is "drijven", met by "voortgedreven"). A word the
         documents lack and the dictionary does not hold gets the documents' words nearest to it in meaning as
         the embedder sees words alone (`Index.words`): those within `bridge_margin` of its nearest, if that one
         reaches `min_bridge_similarity`."""
@@ -184,8 +186,7 @@ class Searcher:
             asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
                 w.lower() for w in _WORD.findall(query) if not w.isupper() and w.lower() not in FUNCTION_WORDS_EN
                 and lexical_tokens(w)))
-            found = {word: near for word in asked if (near := sorted(
-                t for t in translations(word, language) if (stem := lexical_tokens(t)) and stem[0] in known))}
+            found = {word: near for word in asked if (near := self._translated(word, language))}
             for word, parts in self._compounds(query, language).items():
                 found[word] = sorted({*found.get(word, []), *parts})
             lacked = [w for w in asked if w not in found and lexical_tokens(w)[0] not in known]
@@ -201,6 +202,28 @@ class Searcher:
                 self._bridged.clear()
             self._bridged[query, language] = found
         return self._bridged[query, language]
+
+    def _translated(self, word: str, language: str) -> list[str]:
+        """The documents' words that translate `word`: a translation where they hold it, else the forms in which
+        they hold it ("drive" -> "drijven", which stands in them as "voortgedreven" only)."""
+        known = self._known_stems
+        near: set[str] = set()
+        for t in translations(word, language):
+            stem = lexical_tokens(t)
+            near |= {t} if stem and stem[0] in known else self._inflected(language).get(unaccented(t.lower()), set())
+        return sorted(near)
+
+    def _inflected(self, language: str) -> dict[str, set[str]]:
+        """The documents' words that are not their own dictionary form, by that form in the language a query in
+        `language` is translated into; made once for each language asked in."""
+        if language not in self._inflections:
+            into = next(other for other in LANGUAGES if other != language)
+            found: dict[str, set[str]] = {}
+            for w in self._document_words:
+                if (form := lemma(w, into)) != w:
+                    found.setdefault(form, set()).add(w)
+            self._inflections[language] = found
+        return self._inflections[language]
 
     @cached_property
     def _document_words(self) -> set[str]:

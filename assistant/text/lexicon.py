@@ -6,6 +6,10 @@ a plural, adjective or verb ending ("gemeenten" as "gemeente", "taken" as "taak"
 "grote" as "groot", "definieert" as "definiëren"): the lexical index's Dutch stemmer, which reads both languages
 alike, makes one stem of "gemeente" and "gemeen" and would mix their translations.
 
+A translation is the dictionary form of a word ("drijven", "opslaan"); a document may hold it only inflected or in
+a compound verb ("gedreven", "opgeslagen", "voortgedreven"). `lemma` gives a document's word its dictionary form
+(simplemma's tables, which ship in the package), so the two can be matched.
+
 The embedder alone cannot bridge the two languages word by word: a Dutch word and its English translation, each
 embedded alone, are hardly closer (cosine 0.89–0.91) than two unrelated words (0.85–0.87). A dictionary is
 precise where it has the word, and says nothing where it has not.
@@ -87,3 +91,12 @@ def translations(word: str, language: str) -> frozenset[str]:
     word the dictionary lacks or a language it does not hold."""
     table = _pairs().get(language, {})
     return next((table[key] for key in _keys(word, language) if key in table), frozenset())
+
+
+def lemma(word: str, language: str) -> str:
+    """The dictionary form of `word`, a word of `language` ("opgeslagen" -> "opslaan", "gemeenten" ->
+    "gemeente"), without accents as the dictionary is read; `word` itself where simplemma does not know it. A
+    separable verb is one word, as the dictionary writes it ("deel_nemen" -> "deelnemen")."""
+    import simplemma
+
+    return unaccented(fold(simplemma.lemmatize(word, lang=language)).lower()).replace("_", "")

@@ -110,3 +110,23 @@ def test_an_english_questions_function_words_are_nothing_an_answer_must_account_
     scorer = mixed.scorer
     assert scorer.accounted("Which courses does the library have?", "library courses") == pytest.approx(1.0)
     assert scorer.accounted("Which courses does the library have?", "library") < 0.8
+
+
+INFLECTED = """# Agenda digitale samenleving
+
+De digitale transitie gaat in sneltreinvaart.
+
+De digitale transitie wordt voortgedreven door techniek, innovatie, bestuur en beleid.
+
+In Europa werken we samen aan de digitale transitie en de energietransitie.
+"""
+
+
+def test_a_translation_the_document_holds_only_inflected_finds_its_sentence(tmp_path):
+    """"drive" is "drijven" in the dictionary; the letter writes "voortgedreven" only: its dictionary form meets it."""
+    from conftest import indexed
+
+    answerer = Answerer(indexed(tmp_path, {"agenda.md": INFLECTED}), "extractive")
+    assert "voortgedreven" in answerer.searcher.bridged("What is driving the digital transition?")["driving"]
+    answer = answerer.ask("What is driving the digital transition?")
+    assert answer.citations[0].quote.startswith("De digitale transitie wordt voortgedreven")

@@ -41,3 +41,18 @@ def test_the_wrong_senses_of_a_stem_stay_out():
 ])
 def test_a_word_the_dictionary_lacks_has_no_translation(word, language):
     assert translations(word, language) == frozenset()
+
+
+@pytest.mark.parametrize(("word", "language", "expected"), [
+    ("opgeslagen", "nl", "opslaan"),  # a participle of a separable verb
+    ("gedreven", "nl", "drijven"),
+    ("voortgedreven", "nl", "voortdrijven"),
+    ("gemeenten", "nl", "gemeente"),
+    ("deelnemen", "nl", "deelnemen"),  # simplemma writes "deel_nemen"; the dictionary writes it as one word
+    ("libraries", "en", "library"),
+    ("onbekendwoord", "nl", "onbekendwoord"),  # a word simplemma does not know stays as it is
+])
+def test_a_documents_word_has_its_dictionary_form(word, language, expected):
+    from assistant.text.lexicon import lemma
+
+    assert lemma(word, language) == expected
