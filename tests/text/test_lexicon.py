@@ -23,6 +23,9 @@ from assistant.text.lexicon import translations
     ("kunstmatige", "nl", "artificial"),  # an inflected adjective, by its plain form
     ("grote", "nl", "big"),  # "groot": an open syllable's long vowel, not the verb "groen"
     ("slimme", "nl", "clever"),  # "slim"
+    ("opgeslagen", "nl", "store"),  # a participle of a separable verb: "opslaan"
+    ("ondertekend", "nl", "sign"),  # "ondertekenen"
+    ("belemmeringen", "nl", "obstacle"),
 ])
 def test_a_word_finds_its_translation(word, language, expected):
     assert expected in translations(word, language)
