@@ -120,15 +120,16 @@ class Searcher:
         "wie is de minister van BZK?"): the embedder reads capitals as other words. Any other text as it is."""
         return unshouted(text, self._written) if shouted(text) else text
 
-    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
+               language: str | None = None) -> list[Hit]:
         """The `k` best chunks for `query` (read as the documents write it, `unshouted`), fused from both
-        rankings."""
+        rankings; `language` is the query's where its words are too few to tell (see `bridged`)."""
         query = self.unshouted(query)
         r = self.settings.retrieval
         k = k or r.k
         allowed = self._allowed(filters)
         n = max(r.candidates, k)
-        lexical = self.lexical(self.lexical_query(query), n, allowed) if r.lexical_weight else []
+        lexical = self.lexical(self.lexical_query(query, language), n, allowed) if r.lexical_weight else []
         scored = self.dense_scored(query, n, allowed) if r.dense_weight else []
         dense = [pos for pos, _ in scored]
         similarity = dict(scored)
@@ -141,10 +142,11 @@ class Searcher:
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
         return [Hit(self.index.chunks[p], scores[p], *ranks[p], similarity.get(p)) for p in best]
 
-    def lexical_query(self, query: str) -> str:
-        """The query as BM25 reads it: with what its abbreviations stand for, and the documents' words nearest
-        in meaning to those of its words the documents lack."""
-        return " ".join([self.expanded(query), *(w for words in self.bridged(query).values() for w in words)])
+    def lexical_query(self, query: str, language: str | None = None) -> str:
+        """The query as BM25 reads it: with what its abbreviations stand for, and the documents' words that
+        translate its words or are nearest in meaning to those the documents lack."""
+        return " ".join([self.expanded(query),
+                         *(w for words in self.bridged(query, language).values() for w in words)])
 
     def expanded(self, query: str) -> str:
         """The query with what its abbreviations stand for (the glossary of the overview), so "NOLAI" also

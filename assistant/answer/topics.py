@@ -35,7 +35,7 @@ class _Topical(OverTheIndex):
         up (the topic itself when None: what else the question says, such as who says it, orders them)."""
         searched = question or topic
         context = asked.context if question else ""  # "Wat zegt die strategie over …": the one asked about before
-        hits = self.searcher.search(f"{context} {searched}".strip(), _PASSAGES, asked.filters)
+        hits = self.searcher.search(f"{context} {searched}".strip(), _PASSAGES, asked.filters, asked.language)
         bridges = self.searcher.bridged(searched, asked.language)
         candidates = self.scorer.evidence(searched, hits, context, bridges)
         terms = self.scorer.terms(topic, bridges=self.searcher.bridged(topic, asked.language))

@@ -71,6 +71,15 @@ def test_an_english_question_also_searches_the_dutch_words_nearest_in_meaning(bu
 
 
 
+def test_a_topic_too_short_to_tell_its_language_is_searched_as_its_question_says(bundled):
+    """"older people" cut from "What does the letter say about older people?" reads as Dutch by its words
+    alone; searched as English, BM25 also searches the letter's "ouderen"."""
+    searcher = Searcher(bundled)
+    assert "ouder" not in lexical_tokens(searcher.lexical_query("older people"))
+    assert "ouder" in lexical_tokens(searcher.lexical_query("older people", "en"))
+    assert any(h.lexical_rank and "ouderen" in h.chunk.text for h in searcher.search("older people", 5, language="en"))
+
+
 def test_a_query_typed_in_capitals_finds_what_it_finds_as_the_documents_write_it(bundled):
     searcher = Searcher(bundled)
     query = "Welke rol heeft de Minister van IenW bij de Basis Data Infrastructuur?"
