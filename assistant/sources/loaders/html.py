@@ -58,8 +58,9 @@ def load_html(path: Path, text: str) -> Rendering:
     return rendering
 
 
-def body_blocks(soup: BeautifulSoup) -> list[Block]:
-    """The blocks of a page's main content (its footnotes and chrome already taken out)."""
+def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
+    """The blocks of a page's main content (its footnotes and chrome already taken out); with `headed`, every
+    table's first row is its header, marked or not (as a PDF's is)."""
     root = soup.find("main") or soup.find("article") or soup.find(id="content") or soup.body or soup
     blocks: list[Block] = []
     tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
@@ -77,7 +78,7 @@ def body_blocks(soup: BeautifulSoup) -> list[Block]:
             if element is row and (outer is None or len(cells(outer)) < 2):  # else read with its cell or row
                 line = " ".join(cell for cell in map(_line, own) if cell)
                 if line:
-                    blocks.append(Block("para", line, table=_table_number(row, tables)))
+                    blocks.append(Block("para", line, table=_table_number(row, tables, headed)))
             continue
         if element.name == "tr" or element.find_parent(_HTML_BLOCKS) is not None:
             continue  # nested blocks are read with their parent
@@ -105,14 +106,15 @@ def _cells(row: Tag) -> list[Tag]:
     return [cell for cell in row.find_all(["td", "th"]) if cell.find_parent("tr") is row]
 
 
-def _table_number(row: Tag, tables: dict[int, int | None]) -> int | None:
+def _table_number(row: Tag, tables: dict[int, int | None], headed: bool = False) -> int | None:
     """The number of the table `row` stands in, among the tables read so far that open with a header row (in
-    `<thead>`, or all `<th>`); None for a table without one, whose first row holds figures like the others."""
+    `<thead>`, or all `<th>`, or any first row if `headed`); None for a table without one, whose first row holds
+    figures like the others."""
     table = row.find_parent("table")
     if table is None:
         return None
     if id(table) not in tables:
         first = next((r for r in table.find_all("tr") if r.find_parent("table") is table), row)
-        header = first.find_parent("thead") is not None or all(c.name == "th" for c in _cells(first))
+        header = headed or first.find_parent("thead") is not None or all(c.name == "th" for c in _cells(first))
         tables[id(table)] = sum(n is not None for n in tables.values()) if header else None
     return tables[id(table)]

@@ -1,8 +1,9 @@
 """A Word document (.docx) into blocks: mammoth turns it into clean HTML by its paragraph styles ("heading 1" is
 `h1`, a list a list, a table a table), which is then read as a web page is (`html.body_blocks`).
 
-Its footnotes and endnotes become the document's footnotes, their references superscript numbers glued to the
-word before them, as a PDF's are; its title comes from the file's properties, else from its first heading.
+A table's first row is its header, marked as one or not. Its footnotes and endnotes become the document's
+footnotes, their references superscript numbers glued to the word before them, as a PDF's are; its title comes
+from the file's properties, else from its first heading.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def load_docx(path: Path, data: bytes) -> Rendering:
         sup.replace_with(number.translate(TO_SUPERSCRIPT))
         if holder is not None:
             holder.smooth()  # glued to the word before it: "vastgesteld op 3 maart 2023.¹"
-    rendering = Rendering(path, "docx", body_blocks(soup), footnotes, metadata=_properties(data))
+    # Word marks a header row only when it is repeated on every page, which few tables ask for: a table's first
+    # row is taken for its header, as a PDF's is
+    rendering = Rendering(path, "docx", body_blocks(soup, headed=True), footnotes, metadata=_properties(data))
     text_metadata(rendering)
     return rendering
 
