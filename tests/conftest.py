@@ -314,6 +314,12 @@ def word_paragraph(text: str, style: str | None = None, note: int | None = None)
     return f'<w:p>{props}<w:r><w:t xml:space="preserve">{text}</w:t></w:r>{ref}</w:p>'
 
 
+def word_list_item(text: str) -> str:
+    """A paragraph of Word's bulleted list 1."""
+    return ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
+
+
 def word_table(rows: list[list[str]], header: bool = True) -> str:
     """A Word table, its first row repeated as the header row on every page (`w:tblHeader`) if `header`."""
     def row(cells: list[str], first: bool) -> str:
@@ -339,6 +345,7 @@ def word_document(path: Path, body: str, notes: Sequence[str] = (), title: str |
             f'<Override PartName="/word/document.xml" ContentType="{types}.document.main+xml"/>'
             f'<Override PartName="/word/styles.xml" ContentType="{types}.styles+xml"/>'
             f'<Override PartName="/word/footnotes.xml" ContentType="{types}.footnotes+xml"/>'
+            f'<Override PartName="/word/numbering.xml" ContentType="{types}.numbering+xml"/>'
             '<Override PartName="/docProps/core.xml" '
             'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>'))
         archive.writestr("_rels/.rels", (
@@ -349,10 +356,15 @@ def word_document(path: Path, body: str, notes: Sequence[str] = (), title: str |
         archive.writestr("word/_rels/document.xml.rels", (
             f'<Relationships xmlns="{_RELS}">'
             f'<Relationship Id="rId1" Type="{_OFFICE}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId2" Type="{_OFFICE}/footnotes" Target="footnotes.xml"/></Relationships>'))
+            f'<Relationship Id="rId2" Type="{_OFFICE}/footnotes" Target="footnotes.xml"/>'
+            f'<Relationship Id="rId3" Type="{_OFFICE}/numbering" Target="numbering.xml"/></Relationships>'))
         archive.writestr("word/document.xml", f"<w:document {_WORD_NS}><w:body>{body}</w:body></w:document>")
         archive.writestr("word/styles.xml", f"<w:styles {_WORD_NS}>{styles}</w:styles>")
         archive.writestr("word/footnotes.xml", f"<w:footnotes {_WORD_NS}>{notes_xml}</w:footnotes>")
+        archive.writestr("word/numbering.xml", (  # list 1: bullets (`word_list_item`)
+            f'<w:numbering {_WORD_NS}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/>'
+            '<w:lvlText w:val="•"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+            "</w:numbering>"))
         archive.writestr("docProps/core.xml", (
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/">'

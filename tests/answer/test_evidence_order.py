@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.answerer import Answerer
 from assistant.answer.evidence import Evidence, _led
 from assistant.types import Chunk, Footnote, Span
 
@@ -65,3 +66,25 @@ def test_a_word_its_heading_holds_counts_a_little_for_a_sentence(tmp_path):
     held = scorer.coverage(terms, f"{sentence} Het gaat om ethiek.")
     assert alone < under < held
     assert under - alone == pytest.approx(scorer.settings.answer.heading_weight * (held - alone))
+
+
+@pytest.mark.parametrize("name", ["nota.html", "nota.docx"])
+def test_a_sentence_that_announces_a_web_pages_or_word_list_takes_its_items_along(tmp_path, name):
+    """The items of a list in a web page or a Word document carry their bullets into the text, as a PDF's do, so
+    the sentence that announces them is quoted with them."""
+    from conftest import indexed, word_document, word_list_item, word_paragraph
+
+    items = ["gegevens worden alleen voor een vastgelegd doel gedeeld;", "er wordt niet meer gevraagd dan nodig;",
+             "burgers zien wie hun gegevens opvroeg."]
+    lead = "Het kabinet maakt drie afspraken over het delen van gegevens:"
+    other = "De nota verschijnt in het najaar en wordt daarna besproken met gemeenten en provincies."
+    if name.endswith(".html"):
+        content: object = (f"<html><body><h1>Nota datadeling</h1><p>{other}</p><p>{lead}</p><ul>"
+                           + "".join(f"<li>{i}</li>" for i in items) + "</ul></body></html>")
+    else:
+        body = (word_paragraph("Nota datadeling", "Heading1") + word_paragraph(other) + word_paragraph(lead)
+                + "".join(map(word_list_item, items)))
+        content = lambda path: word_document(path, body)  # noqa: E731
+    answer = Answerer(indexed(tmp_path, {name: content}), "extractive").ask("Welke afspraken maakt het kabinet?")
+    assert answer.citations[0].quote.startswith(lead)
+    assert all(i in answer.citations[0].quote for i in items)

@@ -701,3 +701,13 @@ def test_a_line_that_stops_short_before_a_new_start_ends_its_block():
         "februari 2025.",
     ]
     assert "Rijk, provincies, Gemeenten en waterschappen" in texts[-1] and texts[-1].endswith("verslag uitbrengen.")
+
+
+def test_a_web_pages_list_items_keep_the_bullet_or_number_a_browser_shows(tmp_path):
+    path = tmp_path / "nota.html"
+    path.write_text("<html><body><p>De nota maakt drie afspraken:</p><ul><li>eerste afspraak;</li>"
+                    "<li>tweede afspraak;</li></ul><ol start='3'><li>derde afspraak.</li><li>vierde.</li></ol>"
+                    "</body></html>", encoding="utf-8")
+    assert [b.text for b in load(path).blocks] == [
+        "De nota maakt drie afspraken:", "• eerste afspraak;", "• tweede afspraak;", "3. derde afspraak.",
+        "4. vierde."]

@@ -35,7 +35,7 @@ def test_an_opendocument_text_is_read_by_its_structure(tmp_path):
         ("Nota datadeling", 1), ("Afspraken", 2), ("Uitzonderingen", 3)]
     assert rendering.metadata == {"title": "Nota verantwoord datadelen", "date": "2023-03-03"}
     paragraphs = [b.text for b in rendering.blocks]
-    assert "- eerste afspraak;" in paragraphs and "- tweede afspraak." in paragraphs
+    assert "• eerste afspraak;" in paragraphs and "• tweede afspraak." in paragraphs
     assert not any(p.startswith("Afspraken 2") for p in paragraphs), "the table of contents is left out"
     doc = build_document(DocumentMeta("n", "n"), [rendering], "h")
     assert doc.section_at(doc.text.index(AFTER))[-2:] == ("Afspraken", "Uitzonderingen")

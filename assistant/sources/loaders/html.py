@@ -1,10 +1,11 @@
 """A web page's article into blocks: navigation and page chrome dropped, footnotes lifted, metadata kept.
 
 Headings keep the level their markup gives; a page without block markup falls back to its text, laid out as
-plain text is. A table's row is one paragraph, its cells in reading order ("eHerkenning 51 57"), as a PDF's are
-(`tables`): read cell by cell, no sentence would hold a figure with what it is of. A table with a header row (in
-`<thead>`, or all `<th>`) is marked as one, so its rows are chunked together and read under that header; a row of
-a single cell (a table used for layout) is read as the text it holds.
+plain text is. A list item keeps the bullet or number a browser shows. A table's row is one paragraph, its cells
+in reading order ("eHerkenning 51 57"), as a PDF's are (`tables`): read cell by cell, no sentence would hold a
+figure with what it is of. A table with a header row (in `<thead>`, or all `<th>`) is marked as one, so its rows
+are chunked together and read under that header; a row of a single cell (a table used for layout) is read as the
+text it holds.
 """
 
 from __future__ import annotations
@@ -88,11 +89,24 @@ def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
         if element.name[0] == "h" and element.name[1:].isdigit():
             blocks.append(Block("heading", line, level=int(element.name[1:])))
         else:
-            blocks.append(Block("para", line))
+            blocks.append(Block("para", _bullet(element) + line))
     if not blocks:
         lines = clean_text(root.get_text("\n")).split("\n")
         blocks = blocks_from_lines(lines, None)
     return blocks
+
+
+def _bullet(element: Tag) -> str:
+    """A list item's bullet or number as a browser shows it ("• ", "3. "): a sentence that announces a list
+    ("De nota maakt drie afspraken:") takes along the items that follow it, known by their bullets, as in a
+    PDF's text."""
+    if element.name != "li" or (parent := element.find_parent(["ul", "ol"])) is None:
+        return ""
+    if parent.name == "ul":
+        return "• "
+    before = [li for li in parent.find_all("li") if li.find_parent(["ul", "ol"]) is parent]
+    start = str(parent.get("start", "1"))
+    return f"{(int(start) if start.isdigit() else 1) + before.index(element)}. "
 
 
 def _line(element: Tag) -> str:

@@ -70,7 +70,7 @@ class _Reader:
                 self._add("para", bullet + self.inline(child))
                 bullet = ""
             elif tag == f"{{{_TEXT}}}list-item":
-                self.read(child, "- ")
+                self.read(child, "• ")
             elif tag == f"{{{_TABLE}}}table":
                 self.table(child)
             else:  # lists, sections, list headers: their paragraphs are read in order
