@@ -334,7 +334,8 @@ def word_document(path: Path, body: str, notes: Sequence[str] = (), title: str |
     import zipfile
 
     styles = "".join(f'<w:style w:type="paragraph" w:styleId="{style}"><w:name w:val="{name}"/></w:style>'
-                     for style, name in [("Title", "Title"), *((f"Heading{i}", f"heading {i}") for i in (1, 2, 3))])
+                     for style, name in [("Title", "Title"), ("TOC1", "toc 1"),
+                                         *((f"Heading{i}", f"heading {i}") for i in (1, 2, 3))])
     notes_xml = "".join(f'<w:footnote w:id="{i}">{word_paragraph(t)}</w:footnote>' for i, t in enumerate(notes, 1))
     types = "application/vnd.openxmlformats-officedocument.wordprocessingml"
     with zipfile.ZipFile(path, "w") as archive:

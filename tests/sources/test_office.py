@@ -26,7 +26,7 @@ from assistant.types import AssistantError, DocumentMeta
 
 NOTE = "Kamerstukken II 2022/23, 26 643, nr. 1055."
 ITEMS = ["eerste afspraak;", "tweede afspraak."]
-# A table of contents repeats the headings: an OpenDocument's is left out.
+# A table of contents repeats the headings: it is left out.
 CONTENTS = ('<text:table-of-content><text:index-body><text:p>Afspraken 2</text:p><text:p>Uitzonderingen 3</text:p>'
             "</text:index-body></text:table-of-content>")
 NAMES = {"docx": "Word document", "odt": "OpenDocument text"}
@@ -34,6 +34,7 @@ NAMES = {"docx": "Word document", "odt": "OpenDocument text"}
 
 def _word(tmp_path, title: str | None, header: bool):
     body = (word_paragraph("Nota datadeling", "Heading1")
+            + word_paragraph("Afspraken 2", "TOC1") + word_paragraph("Uitzonderingen 3", "TOC1")
             + word_paragraph("De nota is vastgesteld op 3 maart 2023.", note=1)
             + word_paragraph("Afspraken", "Heading2") + word_paragraph(BEFORE) + "".join(map(word_list_item, ITEMS))
             + word_table(ROWS, header=header) + word_paragraph("Uitzonderingen", "Heading3") + word_paragraph(AFTER))

@@ -22,8 +22,9 @@ from assistant.types import AssistantError, Footnote
 
 _NOTE = re.compile(r"^(?:footnote|endnote)-(\d+)$")
 # The document's title, in Word's own style for it, heads it as a web page's `h1` does (mammoth leaves it a
-# paragraph); "Kop 1" is "heading 1" in the file whatever the language Word was set to.
-_STYLES = "p[style-name='Title'] => h1:fresh"
+# paragraph); "Kop 1" is "heading 1" in the file whatever the language Word was set to. A table of contents
+# ("toc 1", "toc 2", …) repeats the headings with page numbers: it is left out.
+_STYLES = "\n".join(["p[style-name='Title'] => h1:fresh", *(f"p[style-name='toc {i}'] => !" for i in range(1, 10))])
 _TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
