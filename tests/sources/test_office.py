@@ -63,8 +63,9 @@ def test_a_document_is_read_by_its_structure(tmp_path, fmt):
     assert f".{fmt}" in SUPPORTED
     rendering = _nota(tmp_path, fmt)
     assert rendering.format == fmt
-    assert [(b.text, b.level) for b in rendering.blocks if b.kind == "heading"] == [
-        ("Nota datadeling", 1), ("Afspraken", 2), ("Uitzonderingen", 3)]
+    headings = [(b.text, b.level) for b in rendering.blocks if b.kind == "heading"]
+    top = headings[0][1]  # Word's "heading 1" stands a level below its Title style
+    assert headings == [("Nota datadeling", top), ("Afspraken", top + 1), ("Uitzonderingen", top + 2)]
     assert rendering.metadata == {"title": "Nota verantwoord datadelen", "date": "2023-03-03"}
     paragraphs = [b.text for b in rendering.blocks]
     assert [f"• {i}" for i in ITEMS] == [p for p in paragraphs if p.startswith("•")]
@@ -117,6 +118,8 @@ def test_a_paragraph_in_words_title_style_heads_the_document(tmp_path):
     assert [(b.kind, b.text) for b in rendering.blocks][:2] == [
         ("heading", "Nota verantwoord datadelen"), ("heading", "Aanleiding")]
     assert rendering.metadata["title"] == "Nota verantwoord datadelen"
+    doc = build_document(DocumentMeta("n", "n"), [rendering], "h")  # the first section opens right under it
+    assert doc.section_at(doc.text.index(BEFORE)) == ("Aanleiding",)
 
 
 @FORMATS

@@ -22,9 +22,14 @@ from assistant.types import AssistantError, Footnote
 
 _NOTE = re.compile(r"^(?:footnote|endnote)-(\d+)$")
 # The document's title, in Word's own style for it, heads it as a web page's `h1` does (mammoth leaves it a
-# paragraph); "Kop 1" is "heading 1" in the file whatever the language Word was set to. A table of contents
-# ("toc 1", "toc 2", …) repeats the headings with page numbers: it is left out.
-_STYLES = "\n".join(["p[style-name='Title'] => h1:fresh", *(f"p[style-name='toc {i}'] => !" for i in range(1, 10))])
+# paragraph), and "heading 1" is a level below it, so a section that opens right under the title is one ("Kop
+# 1" is "heading 1" in the file whatever the language Word was set to). A table of contents ("toc 1", "toc 2",
+# …) repeats the headings with page numbers: it is left out.
+_STYLES = "\n".join([
+    "p[style-name='Title'] => h1:fresh",
+    *(f"p[style-name='heading {i}'] => h{min(i + 1, 6)}:fresh" for i in range(1, 10)),
+    *(f"p[style-name='toc {i}'] => !" for i in range(1, 10)),
+])
 _TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
