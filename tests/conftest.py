@@ -381,7 +381,8 @@ def table_word(path: Path, rows: list[list[str]]) -> Path:
 
 _ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"')
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"')
 
 
 def odf_paragraph(text: str, level: int | None = None, note: tuple[int, str] | None = None) -> str:
@@ -403,13 +404,15 @@ def odf_table(rows: list[list[str]], header: bool = True) -> str:
     return f'<table:table table:name="T">{first}{"".join(map(row, rows[1:]))}</table:table>'
 
 
-def odf_document(path: Path, body: str, title: str | None = None) -> Path:
-    """An .odt file with `body` as its text and `title` in its metadata (the parts a reader needs)."""
+def odf_document(path: Path, body: str, title: str | None = None, styles: str = "") -> Path:
+    """An .odt file with `body` as its text, `styles` as its automatic styles and `title` in its metadata (the
+    parts a reader needs)."""
     import zipfile
 
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", f"<office:document-content {_ODF_NS}><office:body><office:text>{body}"
+        archive.writestr("content.xml", f"<office:document-content {_ODF_NS}><office:automatic-styles>{styles}"
+                                        f"</office:automatic-styles><office:body><office:text>{body}"
                                         "</office:text></office:body></office:document-content>")
         archive.writestr("meta.xml", f"<office:document-meta {_ODF_NS}><office:meta>"
                                      + (f"<dc:title>{title}</dc:title>" if title else "")

@@ -111,10 +111,19 @@ def test_without_a_title_in_its_properties_the_first_heading_is_the_title(tmp_pa
     assert _nota(tmp_path, fmt, title=None).metadata["title"] == "Nota datadeling"
 
 
-def test_a_paragraph_in_words_title_style_heads_the_document(tmp_path):
-    body = word_paragraph("Nota verantwoord datadelen", "Title") + word_paragraph("Aanleiding", "Heading1") + \
-        word_paragraph(BEFORE)
-    rendering = load(word_document(tmp_path / "nota.docx", body))
+@FORMATS
+def test_a_paragraph_in_the_title_style_heads_the_document(tmp_path, fmt):
+    """The title heads the document and its first heading opens a section right under it, before any paragraph
+    (Writer writes an edited title in a style of its own, "P1", made from "Title")."""
+    if fmt == "docx":
+        body = word_paragraph("Nota verantwoord datadelen", "Title") + word_paragraph("Aanleiding", "Heading1") + \
+            word_paragraph(BEFORE)
+        rendering = load(word_document(tmp_path / "nota.docx", body))
+    else:
+        body = ('<text:p text:style-name="P1">Nota verantwoord datadelen</text:p>' + odf_paragraph("Aanleiding", 1)
+                + odf_paragraph(BEFORE))
+        rendering = load(odf_document(tmp_path / "nota.odt", body,
+                                      styles='<style:style style:name="P1" style:parent-style-name="Title"/>'))
     assert [(b.kind, b.text) for b in rendering.blocks][:2] == [
         ("heading", "Nota verantwoord datadelen"), ("heading", "Aanleiding")]
     assert rendering.metadata["title"] == "Nota verantwoord datadelen"

@@ -1,7 +1,8 @@
 """An OpenDocument text (.odt, the open standard Dutch government is asked to use) into blocks, read from its
 `content.xml`: headings with their outline level, paragraphs, list items with a bullet, a table's rows one
 paragraph each under its header rows, footnotes and endnotes lifted with superscript markers glued to their
-word, as a PDF's are. The title comes from its `meta.xml`, else from its first heading.
+word, as a PDF's are. A paragraph in the Title style heads the document, its headings a level below it. The
+title comes from its `meta.xml`, else from its first heading.
 
 odfpy's converter to HTML fails on such documents under Python 3, so the few elements that carry text are read
 here with lxml; a table of contents or an index repeats the headings and is left out.
@@ -23,6 +24,7 @@ from assistant.types import AssistantError, Footnote
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _SKIPPED = {f"{{{_TEXT}}}{name}" for name in ("table-of-content", "alphabetical-index", "illustration-index",
                                               "table-index", "object-index", "user-index", "bibliography",
@@ -41,7 +43,7 @@ def load_odt(path: Path, data: bytes) -> Rendering:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise AssistantError(f"{path.name}: not a readable OpenDocument text (.odt) ({exc})") from exc
     body = content.find(f".//{{{_OFFICE}}}text")
-    reader = _Reader()
+    reader = _Reader(_titles(content))
     if body is not None:
         reader.read(body)
     title = " ".join((meta.findtext(f".//{_TITLE}") or "").split()) if meta is not None else ""
@@ -53,7 +55,8 @@ def load_odt(path: Path, data: bytes) -> Rendering:
 class _Reader:
     """Walks a document's body once, gathering its blocks and its notes."""
 
-    def __init__(self) -> None:
+    def __init__(self, titles: set[str]) -> None:
+        self.titles = titles  # the paragraph styles of the document's title (`_titles`)
         self.blocks: list[Block] = []
         self.notes: dict[int, Footnote] = {}
         self.tables = 0  # tables with header rows read so far: the next one's number
@@ -64,8 +67,10 @@ class _Reader:
             tag = child.tag
             if tag in _SKIPPED or not isinstance(tag, str):
                 continue
-            if tag == f"{{{_TEXT}}}h":
-                self._add("heading", self.inline(child), level=int(child.get(f"{{{_TEXT}}}outline-level") or 1))
+            if tag == f"{{{_TEXT}}}h":  # a level below the title, as Writer shows it
+                self._add("heading", self.inline(child), level=int(child.get(f"{{{_TEXT}}}outline-level") or 1) + 1)
+            elif tag == f"{{{_TEXT}}}p" and child.get(f"{{{_TEXT}}}style-name") in self.titles:
+                self._add("heading", self.inline(child), level=1)
             elif tag == f"{{{_TEXT}}}p":
                 self._add("para", bullet + self.inline(child))
                 bullet = ""
@@ -134,3 +139,10 @@ def _paragraphs(element: etree._Element) -> list[etree._Element]:
     note = f"{{{_TEXT}}}note-body"
     return [p for p in element.iter(f"{{{_TEXT}}}p", f"{{{_TEXT}}}h")
             if not any(a.tag == note for a in p.iterancestors() if a is not element)]
+
+
+def _titles(content: etree._Element) -> set[str]:
+    """The paragraph styles that set a document's title: Writer's "Title", and the automatic styles it makes from
+    it when a title is edited ("P1" with "Title" as its parent)."""
+    return {"Title"} | {str(s.get(f"{{{_STYLE}}}name")) for s in content.iter(f"{{{_STYLE}}}style")
+                        if s.get(f"{{{_STYLE}}}parent-style-name") == "Title"}
