@@ -150,3 +150,14 @@ def test_an_entity_in_an_opendocument_is_not_expanded(tmp_path):
                          f"<text:p>{BEFORE} &geheim;</text:p></office:text></office:body></office:document-content>")
     rendering = load(path)
     assert rendering.blocks[0].text.startswith(BEFORE) and "root:" not in rendering.plain
+
+
+def test_an_opendocument_numbered_list_keeps_its_numbers(tmp_path):
+    """A list whose style numbers its items is quoted with the numbers Writer shows; a bulleted one with bullets."""
+    numbered = ('<text:list-style style:name="L1"><text:list-level-style-number text:level="1" style:num-format="1"/>'
+                "</text:list-style>")
+    items = "".join(f"<text:list-item>{odf_paragraph(i)}</text:list-item>" for i in ITEMS)
+    body = (odf_paragraph("Nota", 1) + odf_paragraph("De afspraken:") + f'<text:list text:style-name="L1">{items}'
+            + "</text:list>" + f"<text:list>{items}</text:list>")
+    blocks = [b.text for b in load(odf_document(tmp_path / "nota.odt", body, styles=numbered)).blocks]
+    assert blocks[2:] == [f"1. {ITEMS[0]}", f"2. {ITEMS[1]}", f"• {ITEMS[0]}", f"• {ITEMS[1]}"]

@@ -1,5 +1,5 @@
 """An OpenDocument text (.odt, the open standard Dutch government is asked to use) into blocks, read from its
-`content.xml`: headings with their outline level, paragraphs, list items with a bullet, a table's rows one
+`content.xml`: headings with their outline level, paragraphs, list items with their bullet or number, a table's rows one
 paragraph each under its header rows, footnotes and endnotes lifted with superscript markers glued to their
 word, as a PDF's are. A paragraph in the Title style heads the document, its headings a level below it. The
 title comes from its `meta.xml`, else from its first heading.
@@ -39,11 +39,12 @@ def load_odt(path: Path, data: bytes) -> Rendering:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = etree.fromstring(archive.read("content.xml"), _PARSER)
             names = set(archive.namelist())
+            styles = etree.fromstring(archive.read("styles.xml"), _PARSER) if "styles.xml" in names else None
             meta = etree.fromstring(archive.read("meta.xml"), _PARSER) if "meta.xml" in names else None
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise AssistantError(f"{path.name}: not a readable OpenDocument text (.odt) ({exc})") from exc
     body = content.find(f".//{{{_OFFICE}}}text")
-    reader = _Reader(_titles(content))
+    reader = _Reader(_titles(content), _numbered(content) | (_numbered(styles) if styles is not None else set()))
     if body is not None:
         reader.read(body)
     title = " ".join((meta.findtext(f".//{_TITLE}") or "").split()) if meta is not None else ""
@@ -55,8 +56,9 @@ def load_odt(path: Path, data: bytes) -> Rendering:
 class _Reader:
     """Walks a document's body once, gathering its blocks and its notes."""
 
-    def __init__(self, titles: set[str]) -> None:
+    def __init__(self, titles: set[str], numbered: set[str]) -> None:
         self.titles = titles  # the paragraph styles of the document's title (`_titles`)
+        self.numbered = numbered  # the list styles that number their items (`_numbered`)
         self.blocks: list[Block] = []
         self.notes: dict[int, Footnote] = {}
         self.tables = 0  # tables with header rows read so far: the next one's number
@@ -74,8 +76,12 @@ class _Reader:
             elif tag == f"{{{_TEXT}}}p":
                 self._add("para", bullet + self.inline(child))
                 bullet = ""
-            elif tag == f"{{{_TEXT}}}list-item":
-                self.read(child, "• ")
+            elif tag == f"{{{_TEXT}}}list":  # its items with a bullet, or numbered as its style says
+                numbered = child.get(f"{{{_TEXT}}}style-name") in self.numbered
+                n = 0
+                for item in child:  # a list's header, if any, is read as it stands
+                    n += item.tag == f"{{{_TEXT}}}list-item"
+                    self.read(item, ("" if item.tag != f"{{{_TEXT}}}list-item" else f"{n}. " if numbered else "• "))
             elif tag == f"{{{_TABLE}}}table":
                 self.table(child)
             else:  # lists, sections, list headers: their paragraphs are read in order
@@ -146,3 +152,10 @@ def _titles(content: etree._Element) -> set[str]:
     it when a title is edited ("P1" with "Title" as its parent)."""
     return {"Title"} | {str(s.get(f"{{{_STYLE}}}name")) for s in content.iter(f"{{{_STYLE}}}style")
                         if s.get(f"{{{_STYLE}}}parent-style-name") == "Title"}
+
+
+def _numbered(styles: etree._Element) -> set[str]:
+    """The list styles whose first level numbers its items ("1.", "2.") rather than bullets them."""
+    return {str(s.get(f"{{{_STYLE}}}name")) for s in styles.iter(f"{{{_TEXT}}}list-style")
+            if any(level.get(f"{{{_TEXT}}}level") == "1"
+                   for level in s.iter(f"{{{_TEXT}}}list-level-style-number"))}
