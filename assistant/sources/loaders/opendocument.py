@@ -40,14 +40,14 @@ def load_odt(path: Path, data: bytes) -> Rendering:
             content = etree.fromstring(archive.read("content.xml"), _PARSER)
             names = set(archive.namelist())
             styles = etree.fromstring(archive.read("styles.xml"), _PARSER) if "styles.xml" in names else None
-            meta = etree.fromstring(archive.read("meta.xml"), _PARSER) if "meta.xml" in names else None
+            meta = archive.read("meta.xml") if "meta.xml" in names else None
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise AssistantError(f"{path.name}: not a readable OpenDocument text (.odt) ({exc})") from exc
     body = content.find(f".//{{{_OFFICE}}}text")
     reader = _Reader(_titles(content), _numbered(content) | (_numbered(styles) if styles is not None else set()))
     if body is not None:
         reader.read(body)
-    title = " ".join((meta.findtext(f".//{_TITLE}") or "").split()) if meta is not None else ""
+    title = office_title(meta)
     rendering = Rendering(path, "odt", reader.blocks, reader.notes, metadata={"title": title} if title else {})
     text_metadata(rendering)
     return rendering
@@ -80,11 +80,12 @@ class _Reader:
                 numbered = child.get(f"{{{_TEXT}}}style-name") in self.numbered
                 n = 0
                 for item in child:  # a list's header, if any, is read as it stands
-                    n += item.tag == f"{{{_TEXT}}}list-item"
-                    self.read(item, ("" if item.tag != f"{{{_TEXT}}}list-item" else f"{n}. " if numbered else "• "))
+                    is_item = item.tag == f"{{{_TEXT}}}list-item"
+                    n += is_item
+                    self.read(item, (f"{n}. " if numbered else "• ") if is_item else "")
             elif tag == f"{{{_TABLE}}}table":
                 self.table(child)
-            else:  # lists, sections, list headers: their paragraphs are read in order
+            else:  # sections, a list item's content: their paragraphs are read in order
                 self.read(child, bullet)
 
     def table(self, table: etree._Element) -> None:
@@ -133,6 +134,17 @@ class _Reader:
     def _add(self, kind: str, text: str, level: int | None = None, table: int | None = None) -> None:
         if text:
             self.blocks.append(Block(kind, text, level=level, table=table))
+
+
+def office_title(part: bytes | None) -> str:
+    """The title an office file's metadata part (an OpenDocument's meta.xml, a Word document's
+    docProps/core.xml) gives in Dublin Core, read with the same untrusting parser; "" if none."""
+    if part is None:
+        return ""
+    try:
+        return " ".join((etree.fromstring(part, _PARSER).findtext(f".//{_TITLE}") or "").split())
+    except etree.XMLSyntaxError:
+        return ""
 
 
 def _table_of(row: etree._Element) -> etree._Element | None:

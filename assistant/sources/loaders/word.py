@@ -12,10 +12,10 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 
 from assistant.sources.loaders.decoding import clean_text
 from assistant.sources.loaders.html import body_blocks
+from assistant.sources.loaders.opendocument import office_title
 from assistant.sources.loaders.rendering import Rendering, text_metadata
 from assistant.text.marks import TO_SUPERSCRIPT
 from assistant.types import AssistantError, Footnote
@@ -30,7 +30,6 @@ _STYLES = "\n".join([
     *(f"p[style-name='heading {i}'] => h{min(i + 1, 6)}:fresh" for i in range(1, 10)),
     *(f"p[style-name='toc {i}'] => !" for i in range(1, 10)),
 ])
-_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
 def _no_image(image: object) -> dict[str, str]:
@@ -84,8 +83,7 @@ def _properties(data: bytes) -> dict[str, str]:
     """The title the file's properties (docProps/core.xml) give, if any."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            core = ElementTree.fromstring(archive.read("docProps/core.xml"))
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+            title = office_title(archive.read("docProps/core.xml"))
+    except (KeyError, zipfile.BadZipFile):
         return {}
-    title = " ".join((core.findtext(_TITLE) or "").split())
     return {"title": title} if title else {}
