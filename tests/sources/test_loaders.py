@@ -711,3 +711,13 @@ def test_a_web_pages_list_items_keep_the_bullet_or_number_a_browser_shows(tmp_pa
     assert [b.text for b in load(path).blocks] == [
         "De nota maakt drie afspraken:", "• eerste afspraak;", "• tweede afspraak;", "3. derde afspraak.",
         "4. vierde."]
+
+
+def test_each_ordered_list_numbers_its_own_items_whatever_lists_stand_inside_them(tmp_path):
+    path = tmp_path / "nota.html"
+    items = "".join(f"<li>punt {n};</li>" for n in range(1, 301))
+    path.write_text("<html><body><ol><li>eerste<ol><li>binnen</li><li>binnen</li></ol></li><li>tweede</li></ol>"
+                    f"<p>En verder:</p><ol start='7'>{items}</ol></body></html>", encoding="utf-8")
+    texts = [b.text for b in load(path).blocks]
+    assert texts[:3] == ["1. eerste binnen binnen", "2. tweede", "En verder:"]
+    assert texts[3] == "7. punt 1;" and texts[-1] == "306. punt 300;" and len(texts) == 303

@@ -67,10 +67,26 @@ def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
     tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
     cells_of: dict[int, list[Tag]] = {}  # a row's own cells (by the row's id), found once per row
 
+    numbers: dict[int, dict[int, int]] = {}  # an ordered list's (by id) items: each one's place in it
+
     def cells(row: Tag) -> list[Tag]:
         if id(row) not in cells_of:
             cells_of[id(row)] = _cells(row)
         return cells_of[id(row)]
+
+    def bullet(item: Tag) -> str:
+        """A list item's bullet or number as a browser shows it ("• ", "3. "): a sentence that announces a list
+        ("De nota maakt drie afspraken:") takes along the items that follow it, known by their bullets, as in a
+        PDF's text. An ordered list's items are counted once, not again for each of them."""
+        if item.name != "li" or (parent := item.find_parent(["ul", "ol"])) is None:
+            return ""
+        if parent.name == "ul":
+            return "• "
+        if id(parent) not in numbers:
+            own = (li for li in parent.find_all("li") if li.find_parent(["ul", "ol"]) is parent)
+            numbers[id(parent)] = {id(li): place for place, li in enumerate(own)}
+        start = str(parent.get("start", "1"))
+        return f"{(int(start) if start.isdigit() else 1) + numbers[id(parent)][id(item)]}. "
 
     for element in root.find_all([*_HTML_BLOCKS, "tr"]):
         row = element if element.name == "tr" else element.find_parent("tr")
@@ -89,24 +105,11 @@ def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
         if element.name[0] == "h" and element.name[1:].isdigit():
             blocks.append(Block("heading", line, level=int(element.name[1:])))
         else:
-            blocks.append(Block("para", _bullet(element) + line))
+            blocks.append(Block("para", bullet(element) + line))
     if not blocks:
         lines = clean_text(root.get_text("\n")).split("\n")
         blocks = blocks_from_lines(lines, None)
     return blocks
-
-
-def _bullet(element: Tag) -> str:
-    """A list item's bullet or number as a browser shows it ("• ", "3. "): a sentence that announces a list
-    ("De nota maakt drie afspraken:") takes along the items that follow it, known by their bullets, as in a
-    PDF's text."""
-    if element.name != "li" or (parent := element.find_parent(["ul", "ol"])) is None:
-        return ""
-    if parent.name == "ul":
-        return "• "
-    before = [li for li in parent.find_all("li") if li.find_parent(["ul", "ol"]) is parent]
-    start = str(parent.get("start", "1"))
-    return f"{(int(start) if start.isdigit() else 1) + before.index(element)}. "
 
 
 def _line(element: Tag) -> str:
