@@ -47,7 +47,10 @@ class ChunkingSettings(_Section):
     target_chars: int = Field(
         900, ge=200, description="Chunks grow sentence by sentence until they reach about this many characters."
     )
-    max_chars: int = Field(1500, ge=300, description="Hard upper bound; only a single longer sentence exceeds it.")
+    max_chars: int = Field(
+        1500, ge=300, description="Hard upper bound; a longer sentence is cut into pieces this long, at a comma or a "
+        "space."
+    )
     overlap_sentences: int = Field(
         1, ge=0, le=3, description="Sentences repeated from the end of one chunk at the start of the next."
     )

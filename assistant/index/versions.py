@@ -39,7 +39,7 @@ class Version:
 
 TABLE: dict[str, Version] = {
     "schema": Version(2),
-    "sentences": Version(1),
+    "sentences": Version(2),
     "folding": Version(1),
     "chunks": Version(14, ("sentences", "folding")),
     "lexical": Version(4, ("folding",)),

@@ -1,9 +1,10 @@
 """Split a `Document` into retrievable chunks along sections, paragraphs and sentences.
 
-A chunk never crosses a heading, never ends mid-sentence and never splits a table that fits in it (its rows stay
-with their header); it grows sentence by sentence to about `target_chars`, prefers to stop at a paragraph end,
-and repeats the last `overlap_sentences` of the previous chunk so a fact on a boundary is whole in at least one
-chunk (and, when those are items of an enumeration, the sentences back to the one that announces them).
+A chunk never crosses a heading, never ends mid-sentence (a sentence longer than a chunk may be is cut, see
+`text.sentences.sentence_spans`) and never splits a table that fits in it (its rows stay with their header); it
+grows sentence by sentence to about `target_chars`, prefers to stop at a paragraph end, and repeats the last
+`overlap_sentences` of the previous chunk so a fact on a boundary is whole in at least one chunk (and, when those
+are items of an enumeration, the sentences back to the one that announces them).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from assistant.config import ChunkingSettings
-from assistant.text.sentences import ENUMERATION_ITEM, sentence_spans
+from assistant.text.sentences import ENUMERATION_ITEM, LONGEST, sentence_spans
 from assistant.types import Chunk, Document
 
 _MAX_ITEMS_BACK = 3
@@ -34,7 +35,8 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
     """The document's chunks, in reading order."""
     chunks: list[Chunk] = []
     for section_start, section_end in _section_ranges(doc):
-        sentences = _whole_tables(sentence_spans(doc.text, section_start, section_end), doc, settings.max_chars)
+        spans = sentence_spans(doc.text, section_start, section_end, min(settings.max_chars, LONGEST))
+        sentences = _whole_tables(spans, doc, settings.max_chars)
         i = 0
         done = 0  # sentences[:done] are in earlier chunks
         while i < len(sentences):

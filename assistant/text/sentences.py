@@ -28,8 +28,13 @@ _BOUNDARY = re.compile(r"[.!?…]+[»”’\"')\]⁰¹²³⁴⁵⁶⁷⁸⁹]*(?
 
 # Chunks, references and overview are all read sentence by sentence: bump `sentences` in
 # `assistant/index/versions.py` when `sentence_spans` ends sentences differently, and all of them are made anew.
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence [start, end) offsets in `text[start:end]`; paragraph breaks always end a sentence."""
+LONGEST = 1500  # characters: no sentence of a policy text runs longer (the bundled letter's longest has 515)
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None,
+                   longest: int = LONGEST) -> list[tuple[int, int]]:
+    """Sentence [start, end) offsets in `text[start:end]`; paragraph breaks always end a sentence, and a
+    "sentence" longer than `longest` is cut into pieces (`_pieces`)."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text[start:end]):
@@ -47,7 +52,27 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 cursor += 1
         if cursor < len(p_text):
             spans.append((p_start + cursor, p_start + len(p_text.rstrip())))
-    return [s for s in spans if s[1] > s[0]]
+    return [piece for a, b in spans if b > a for piece in _pieces(text, a, b, longest)]
+
+
+def _pieces(text: str, start: int, end: int, longest: int) -> list[tuple[int, int]]:
+    """A sentence cut into pieces of at most `longest` characters: text without sentence ends (a transcript, a
+    table flattened into one line, a listing) would otherwise be one sentence however long, read as one chunk,
+    embedded only as far as the embedder reads and quoted whole. A piece ends after the last ';', ':' or ','
+    in its second half, else at its last space, else (no space at all) at `longest`."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > longest:
+        window = text[start : start + longest]
+        cut = max(window.rfind(mark) for mark in ("; ", ": ", ", ")) + 1
+        if cut <= longest // 2:
+            cut = text.rfind(" ", start, start + longest + 1) - start  # a space just past the window ends a word
+        if cut <= 0:
+            cut = longest
+        pieces.append((start, start + len(window[:cut].rstrip())))
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    return [*pieces, (start, end)]
 
 
 def sentence_units(chunk: Chunk) -> list[tuple[int, int]]:

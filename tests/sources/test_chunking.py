@@ -231,3 +231,29 @@ def test_sentence_spans_within_a_range():
     text = "Eerste zin. Tweede zin. Derde zin."
     assert sentence_spans(text, 12, 23) == [(12, 23)]
     assert [text[a:b] for a, b in sentence_spans(text, 12)] == ["Tweede zin.", "Derde zin."]
+
+
+def test_a_sentence_longer_than_any_sentence_is_cut_at_a_comma_or_a_space():
+    words = "gemeenten provincies waterschappen uitvoeringsorganisaties ministeries".split()
+    clauses = ", ".join(" ".join(words[(i + k) % 5] for k in range(9)) for i in range(60))  # ~4,000 chars
+    text = f"Inleiding. De {clauses} en zo verder"
+    spans = sentence_spans(text, longest=1000)
+    pieces = [text[a:b] for a, b in spans]
+    assert pieces[0] == "Inleiding." and all(len(p) <= 1000 for p in pieces) and len(pieces) >= 5
+    assert all(p.endswith(",") for p in pieces[1:-1])  # each cut after a comma, none inside a word
+    assert " ".join(pieces[1:]) == f"De {clauses} en zo verder"  # nothing lost, nothing repeated
+    spaced = " ".join(["woord"] * 600)
+    lengths = [b - a for a, b in sentence_spans(spaced, longest=300)]
+    assert all(294 <= n <= 300 for n in lengths[:-1]) and sum(lengths) + len(lengths) - 1 == len(spaced)
+    blob = "x" * 2500  # no space at all: cut where the limit falls
+    assert [b - a for a, b in sentence_spans(blob, longest=1000)] == [1000, 1000, 500]
+
+
+def test_a_paragraph_without_sentence_ends_gives_chunks_no_larger_than_the_settings_allow():
+    text = " ".join(f"regel {n} van het logboek met de melding dat de dienst draaide" for n in range(2000))
+    doc = Document(DocumentMeta("t", "t"), text, [], [], {}, [], "h")
+    settings = ChunkingSettings()
+    parts = chunk_document(doc, settings)
+    assert len(parts) > 50 and all(len(c.text) <= settings.max_chars for c in parts)
+    assert parts[0].start == 0 and parts[-1].end == len(text)
+    assert all(not text[a.end : b.start].strip() for a, b in pairwise(parts))  # every word is in a chunk
