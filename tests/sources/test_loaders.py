@@ -721,3 +721,16 @@ def test_each_ordered_list_numbers_its_own_items_whatever_lists_stand_inside_the
     texts = [b.text for b in load(path).blocks]
     assert texts[:3] == ["1. eerste binnen binnen", "2. tweede", "En verder:"]
     assert texts[3] == "7. punt 1;" and texts[-1] == "306. punt 300;" and len(texts) == 303
+
+
+def test_a_web_pages_text_outside_any_paragraph_is_read_where_it_stands(tmp_path):
+    path = tmp_path / "pagina.html"
+    path.write_text("<html><body><h1>Subsidie</h1><span>U kunt subsidie <b>aanvragen</b> tot 1 mei.</span>"
+                    "<div>Inleidende tekst zonder alinea.<p>Een alinea.</p>Staart na de <a href='#'>link</a>."
+                    "<!-- een opmerking --></div><figure><img src='x.png'><figcaption>Figuur 1: aanvragen per "
+                    "maand</figcaption></figure><section>Tekst in een sectie.</section></body></html>",
+                    encoding="utf-8")
+    assert [(b.kind, b.text) for b in load(path).blocks] == [
+        ("heading", "Subsidie"), ("para", "U kunt subsidie aanvragen tot 1 mei."),
+        ("para", "Inleidende tekst zonder alinea."), ("para", "Een alinea."), ("para", "Staart na de link."),
+        ("para", "Figuur 1: aanvragen per maand"), ("para", "Tekst in een sectie.")]

@@ -26,6 +26,10 @@ _HTML_DROP = (
     "script, style, nav, header, footer, aside, form, noscript, template, iframe, svg, button, [role=navigation]"
 )
 _HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "caption"]
+_BLOCK_NAMES = frozenset([*_HTML_BLOCKS, "tr"])
+# Elements that flow within a line: text in them, outside any block element, joins the text around it.
+_INLINE = frozenset(("a abbr b bdi bdo br cite code data del dfn em font i img ins kbd label mark q s samp small "
+                     "span strong sub sup time u var wbr").split())
 
 
 def load_html(path: Path, text: str) -> Rendering:
@@ -63,18 +67,77 @@ def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
     """The blocks of a page's main content (its footnotes and chrome already taken out); with `headed`, every
     table's first row is its header, marked or not (as a PDF's is)."""
     root = soup.find("main") or soup.find("article") or soup.find(id="content") or soup.body or soup
-    blocks: list[Block] = []
-    tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
-    cells_of: dict[int, list[Tag]] = {}  # a row's own cells (by the row's id), found once per row
+    reader = _Reader(headed)
+    blocks = reader.read(root)
+    if not reader.marked:  # no block markup at all: laid out as plain text is
+        return blocks_from_lines(clean_text(root.get_text("\n")).split("\n"), None)
+    return blocks
 
-    numbers: dict[int, dict[int, int]] = {}  # an ordered list's (by id) items: each one's place in it
 
-    def cells(row: Tag) -> list[Tag]:
-        if id(row) not in cells_of:
-            cells_of[id(row)] = _cells(row)
-        return cells_of[id(row)]
+class _Reader:
+    """Reads a page's blocks in document order, in one pass over its elements: each block element (a paragraph,
+    heading, list item, table row) as a block, and text that stands outside any of them, between two (a `<div>`'s
+    own text before its first `<p>`, a `<span>` under a heading) as a paragraph of its own, as a browser shows it:
+    no text of the page is left unread."""
 
-    def bullet(item: Tag) -> str:
+    def __init__(self, headed: bool) -> None:
+        self.headed = headed
+        self.blocks: list[Block] = []
+        self.marked = 0  # blocks read from a block element (a paragraph, heading, item, row), not loose text
+        self.loose: list[str] = []  # text outside any block element since the last block or container boundary
+        self.tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
+        self.cells_of: dict[int, list[Tag]] = {}  # a row's own cells (by the row's id), found once per row
+        self.numbers: dict[int, dict[int, int]] = {}  # an ordered list's (by id) items: each one's place in it
+
+    def read(self, root: Tag) -> list[Block]:
+        from bs4 import NavigableString, Tag
+
+        for node in root.descendants:
+            if isinstance(node, Tag):
+                if node.name in _BLOCK_NAMES:
+                    self._flush()
+                    self._element(node)
+                elif node.name not in _INLINE:  # a container (`<div>`, `<section>`, a list) ends loose text
+                    self._flush()
+            elif type(node) is NavigableString and node.strip() and node.find_parent(_HTML_BLOCKS) is None:
+                self.loose.append(node.strip())  # not a comment, nor text a block element reads
+        self._flush()
+        return self.blocks
+
+    def _flush(self) -> None:
+        if line := _joined(" ".join(self.loose)):
+            self.blocks.append(Block("para", line))
+        self.loose.clear()
+
+    def _element(self, element: Tag) -> None:
+        row = element if element.name == "tr" else element.find_parent("tr")
+        if row is not None and len(own := self._cells(row)) > 1:
+            outer = row.find_parent("tr")
+            if element is row and (outer is None or len(self._cells(outer)) < 2):  # else read with its cell or row
+                line = " ".join(cell for cell in map(_line, own) if cell)
+                if line:
+                    table = _table_number(row, self.tables, self.headed)
+                    self._add(Block("para", line, table=table))
+            return
+        if element.name == "tr" or element.find_parent(_HTML_BLOCKS) is not None:
+            return  # nested blocks are read with their parent
+        if not (line := _line(element)):
+            return
+        if element.name[0] == "h" and element.name[1:].isdigit():
+            self._add(Block("heading", line, level=int(element.name[1:])))
+        else:
+            self._add(Block("para", self._bullet(element) + line))
+
+    def _add(self, block: Block) -> None:
+        self.blocks.append(block)
+        self.marked += 1
+
+    def _cells(self, row: Tag) -> list[Tag]:
+        if id(row) not in self.cells_of:
+            self.cells_of[id(row)] = _cells(row)
+        return self.cells_of[id(row)]
+
+    def _bullet(self, item: Tag) -> str:
         """A list item's bullet or number as a browser shows it ("• ", "3. "): a sentence that announces a list
         ("De nota maakt drie afspraken:") takes along the items that follow it, known by their bullets, as in a
         PDF's text. An ordered list's items are counted once, not again for each of them."""
@@ -82,40 +145,21 @@ def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
             return ""
         if parent.name == "ul":
             return "• "
-        if id(parent) not in numbers:
+        if id(parent) not in self.numbers:
             own = (li for li in parent.find_all("li") if li.find_parent(["ul", "ol"]) is parent)
-            numbers[id(parent)] = {id(li): place for place, li in enumerate(own)}
+            self.numbers[id(parent)] = {id(li): place for place, li in enumerate(own)}
         start = str(parent.get("start", "1"))
-        return f"{(int(start) if start.isdigit() else 1) + numbers[id(parent)][id(item)]}. "
-
-    for element in root.find_all([*_HTML_BLOCKS, "tr"]):
-        row = element if element.name == "tr" else element.find_parent("tr")
-        if row is not None and len(own := cells(row)) > 1:
-            outer = row.find_parent("tr")
-            if element is row and (outer is None or len(cells(outer)) < 2):  # else read with its cell or row
-                line = " ".join(cell for cell in map(_line, own) if cell)
-                if line:
-                    blocks.append(Block("para", line, table=_table_number(row, tables, headed)))
-            continue
-        if element.name == "tr" or element.find_parent(_HTML_BLOCKS) is not None:
-            continue  # nested blocks are read with their parent
-        line = _line(element)
-        if not line:
-            continue
-        if element.name[0] == "h" and element.name[1:].isdigit():
-            blocks.append(Block("heading", line, level=int(element.name[1:])))
-        else:
-            blocks.append(Block("para", bullet(element) + line))
-    if not blocks:
-        lines = clean_text(root.get_text("\n")).split("\n")
-        blocks = blocks_from_lines(lines, None)
-    return blocks
+        return f"{(int(start) if start.isdigit() else 1) + self.numbers[id(parent)][id(item)]}. "
 
 
 def _line(element: Tag) -> str:
     """An element's text on one line, without the space markup leaves before punctuation."""
-    line = " ".join(clean_text(element.get_text(" ", strip=True)).split())
-    return re.sub(r"\s+([,.;:!?)»])", r"\1", line)
+    return _joined(element.get_text(" ", strip=True))
+
+
+def _joined(text: str) -> str:
+    """Text on one line, without the space markup leaves before punctuation."""
+    return re.sub(r"\s+([,.;:!?)»])", r"\1", " ".join(clean_text(text).split()))
 
 
 def _cells(row: Tag) -> list[Tag]:
