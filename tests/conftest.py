@@ -301,6 +301,15 @@ def table_markdown(rows: list[list[str]]) -> str:
     return "\n".join(["# Monitor", "", BEFORE, "", lines[0], "|" + "---|" * len(rows[0]), *lines[1:], "", AFTER, ""])
 
 
+def table_text(rows: list[list[str]], aligned: bool = False) -> str:
+    """A text file with the sentence, the table and the sentence `table_report` has: its cells parted by tabs, or
+    (`aligned`) padded with spaces into columns, as a report exported to text lays them out."""
+    widths = [max(len(row[k]) for row in rows) + 2 for k in range(len(rows[0]))]
+    lines = ["".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() if aligned
+             else "\t".join(row) for row in rows]
+    return "\n".join(["Monitor", "", BEFORE, "", *lines, "", AFTER, ""])
+
+
 _WORD_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROWS, indexed, table_markdown, table_odf, table_page, table_report, table_word
+from conftest import ROWS, indexed, table_markdown, table_odf, table_page, table_report, table_text, table_word
 
 from assistant.answer.answerer import Answerer
 
@@ -14,6 +14,8 @@ from assistant.answer.answerer import Answerer
     ("monitor.md", table_markdown(ROWS)),
     ("monitor.docx", lambda path: table_word(path, ROWS)),
     ("monitor.odt", lambda path: table_odf(path, ROWS)),
+    ("monitor.txt", table_text(ROWS)),  # a text file's table: cells parted by tabs, or by runs of spaces
+    ("monitor-aligned.txt", table_text(ROWS, aligned=True)),
 ])
 def test_a_cited_row_carries_its_tables_header(tmp_path, name, content):
     settings = indexed(tmp_path, {name: content})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AFTER, BEFORE, ROWS, table_markdown, table_page
+from conftest import AFTER, BEFORE, ROWS, table_markdown, table_page, table_text
 from conftest import table_report as _report
 
 from assistant.sources.documents import build_document
@@ -108,8 +108,10 @@ def test_a_caption_opens_no_section(tmp_path):
     assert doc.section_at(doc.text.index(AFTER)) == ("2. Kosten en financiering",)
 
 
-@pytest.mark.parametrize(("name", "write"), [("monitor.html", table_page), ("monitor.md", table_markdown)])
-def test_a_web_page_or_markdown_tables_rows_are_paragraphs_under_its_header(tmp_path, name, write):
+@pytest.mark.parametrize(("name", "write"), [
+    ("monitor.html", table_page), ("monitor.md", table_markdown), ("monitor.txt", table_text),
+    ("aligned.txt", lambda rows: table_text(rows, aligned=True))])
+def test_a_web_page_markdown_or_text_tables_rows_are_paragraphs_under_its_header(tmp_path, name, write):
     """A row is one paragraph, its cells in reading order, not one paragraph per cell (a figure alone, "91,2")
     nor the whole table as one; the table is marked, so its header is what its rows are read under."""
     (tmp_path / name).write_text(write(ROWS), encoding="utf-8")
@@ -153,3 +155,25 @@ def test_a_markdown_line_with_a_pipe_but_no_dashes_under_it_is_text(tmp_path):
 def test_a_markdown_cell_may_hold_an_escaped_pipe(tmp_path):
     (tmp_path / "t.md").write_text("| Teken | Betekenis |\n|:--|--:|\n| a \\| b | of |\n", encoding="utf-8")
     assert [b.text for b in load(tmp_path / "t.md").blocks] == ["Teken Betekenis", "a | b of"]
+
+
+def test_a_text_files_table_may_leave_the_row_labels_column_unheaded(tmp_path):
+    (tmp_path / "t.txt").write_text("Inlogsessies\n\n             2023    2024\nDigiD         681     742\n"
+                                    "eHerkenning   51      57\n", encoding="utf-8")
+    rendering = load(tmp_path / "t.txt")
+    assert [(b.text, b.table) for b in rendering.blocks][1:] == [
+        ("2023 2024", 0), ("DigiD 681 742", 0), ("eHerkenning 51 57", 0)]
+
+
+@pytest.mark.parametrize("text", [
+    # prose typed with two spaces after a full stop: its "cells" are long
+    "De monitor meet elk jaar.  Het gebruik van DigiD steeg opnieuw\nflink in het afgelopen jaar.  Dat geldt ook\n"
+    "voor eHerkenning, dat door bedrijven.  Wordt gebruikt om in te loggen.",
+    # lines whose runs of spaces part them unevenly
+    "Naam    Functie\nJansen    directeur    Den Haag\nDe Vries    adviseur",
+    # two lines are no table
+    "Jaar    Aantal\n2024    742",
+])
+def test_text_that_only_looks_spaced_stays_text(tmp_path, text):
+    (tmp_path / "t.txt").write_text(f"Titel\n\n{text}\n", encoding="utf-8")
+    assert all(b.table is None for b in load(tmp_path / "t.txt").blocks)

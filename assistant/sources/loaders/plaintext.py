@@ -2,9 +2,10 @@
 
 Markdown is parsed by markdown-it-py (CommonMark, with GitHub's tables): it says where the headings are (`#` and
 underlined), what a list item, a quotation and a code block are. Plain text is laid out from its lines alone
-(`lines`). A Markdown table becomes one paragraph per row, its cells in reading order, marked as a table, as a
-PDF's and a web page's are: a row is then a sentence that holds a figure with what it is of, read under its
-header row. The text stays as written (inline markup included), so quotes can be found in the file.
+(`lines`), its tables from the tabs or runs of spaces between their cells. A table becomes one paragraph per row,
+its cells in reading order, marked as a table, as a PDF's and a web page's are: a row is then a sentence that
+holds a figure with what it is of, read under its header row. The text stays as written (inline markup
+included), so quotes can be found in the file.
 """
 
 from __future__ import annotations
@@ -12,16 +13,54 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.sources.loaders.decoding import clean_text
-from assistant.sources.loaders.lines import blocks_from_lines, join_lines
+from assistant.sources.loaders.lines import blocks_from_lines, join_lines, layout
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
+from assistant.text import rules
+
+_CELL_GAP = rules.rule("layout", "cell-gap")
+_CELL_WORDS = 4  # most words a table's cells hold on average
 
 
 def load_text(path: Path, text: str) -> Rendering:
-    """A plain text file as blocks, headings and paragraphs inferred from its lines."""
-    lines = clean_text(text).split("\n")
-    rendering = Rendering(path, "text", blocks_from_lines(lines, None))
+    """A plain text file as blocks, headings and paragraphs inferred from its lines, and each table (`_tables`)
+    one paragraph per row, marked as a table whose first row is its header."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = clean_text(text).split("\n")  # line for line the raw ones, its spaces made one
+    laid_out = layout(lines)
+    blocks: list[Block] = []
+    done = 0
+    for number, (first, end) in enumerate(_tables(raw)):
+        blocks += blocks_from_lines(lines[done:first], None, laid_out)
+        blocks += [Block("para", " ".join(clean_text(cell) for cell in _cells(line)), table=number)
+                   for line in raw[first:end]]
+        done = end
+    rendering = Rendering(path, "text", blocks + blocks_from_lines(lines[done:], None, laid_out))
     text_metadata(rendering)
     return rendering
+
+
+def _tables(raw: list[str]) -> list[tuple[int, int]]:
+    """The line ranges of a text file's tables: three or more lines in a row, none blank, whose cells (parted by
+    a tab or a run of spaces, `layout.cell-gap`) come in the same number, two or more, and are short (a few words
+    each, as a table's are; prose with two spaces after a full stop has long ones). The header row may lack the
+    first cell (the row labels' column)."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    for i in range(len(raw) + 1):
+        if i < len(raw) and raw[i].strip():
+            continue
+        rows = [_cells(line) for line in raw[start:i]]
+        if len(rows) >= 3 and (width := len(rows[1])) >= 2 and len(rows[0]) in {width, width - 1} \
+                and all(len(row) == width for row in rows[1:]):
+            words = [len(cell.split()) for row in rows for cell in row]
+            if sum(words) <= _CELL_WORDS * len(words):
+                found.append((start, i))
+        start = i + 1
+    return found
+
+
+def _cells(line: str) -> list[str]:
+    return [cell for cell in _CELL_GAP.split(line.strip()) if cell]
 
 
 def load_markdown(path: Path, text: str) -> Rendering:
