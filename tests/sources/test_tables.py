@@ -177,3 +177,15 @@ def test_a_text_files_table_may_leave_the_row_labels_column_unheaded(tmp_path):
 def test_text_that_only_looks_spaced_stays_text(tmp_path, text):
     (tmp_path / "t.txt").write_text(f"Titel\n\n{text}\n", encoding="utf-8")
     assert all(b.table is None for b in load(tmp_path / "t.txt").blocks)
+
+
+def test_a_markdown_files_html_block_is_read_as_a_browser_shows_it(tmp_path):
+    """Markup is no text and a comment no evidence (a reader never sees it); a table in HTML is a table."""
+    (tmp_path / "r.md").write_text(
+        "# Rapport\n\n| Jaar | Aantal |\n|---|---|\n| 2024 | 742 |\n\n<!-- intern: niet publiceren -->\n\n"
+        "<table>\n<tr><th>Middel</th><th>2024</th></tr>\n<tr><td>DigiD</td><td>742</td></tr>\n</table>\n\n"
+        "<div align='center'>\n<img src='logo.png' alt='Logo'>\n</div>\n\n<details><summary>Meer weten?</summary>\n"
+        "Uitleg in een uitklapblok.\n</details>\n", encoding="utf-8")
+    blocks = [(b.text, b.table) for b in load(tmp_path / "r.md").blocks]
+    assert blocks[1:] == [("Jaar Aantal", 0), ("2024 742", 0), ("Middel 2024", 1), ("DigiD 742", 1),
+                          ("Meer weten?", None), ("Uitleg in een uitklapblok.", None)]

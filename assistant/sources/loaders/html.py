@@ -63,6 +63,17 @@ def load_html(path: Path, text: str) -> Rendering:
     return rendering
 
 
+def fragment_blocks(markup: str) -> list[Block]:
+    """A fragment of HTML (a Markdown file's HTML block) as blocks, read as a page's body is: what a browser
+    shows of it, its comments, scripts and forms left out, a table's rows under its header."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in soup.select(_HTML_DROP):
+        tag.decompose()
+    return body_blocks(soup)
+
+
 def body_blocks(soup: BeautifulSoup, headed: bool = False) -> list[Block]:
     """The blocks of a page's main content (its footnotes and chrome already taken out); with `headed`, every
     table's first row is its header, marked or not (as a PDF's is)."""

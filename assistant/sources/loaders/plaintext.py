@@ -10,9 +10,11 @@ included), so quotes can be found in the file.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.sources.loaders.decoding import clean_text
+from assistant.sources.loaders.html import fragment_blocks
 from assistant.sources.loaders.lines import blocks_from_lines, join_lines, layout
 from assistant.sources.loaders.rendering import Block, Rendering, text_metadata
 from assistant.text import rules
@@ -65,7 +67,8 @@ def _cells(line: str) -> list[str]:
 
 def load_markdown(path: Path, text: str) -> Rendering:
     """A Markdown file as blocks: headings with their level, a paragraph or a list item each (its bullet or
-    number kept: "- Publiceer …", "2. …"), a table's rows one paragraph each, a code block as one."""
+    number kept: "- Publiceer …", "2. …"), a table's rows one paragraph each, a code block as one, an HTML block
+    as the web page reader reads it."""
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(clean_text(text))
@@ -82,7 +85,11 @@ def load_markdown(path: Path, text: str) -> Rendering:
         elif kind == "paragraph_open":
             blocks.append(Block("para", bullet + _joined(tokens[i + 1].content)))
             bullet = ""
-        elif kind in {"fence", "code_block", "html_block"} and token.content.strip():
+        elif kind == "html_block":  # read as a browser shows it: no tags, no comments ("<!-- intern -->")
+            found = fragment_blocks(token.content)
+            blocks += [replace(b, table=tables + b.table) if b.table is not None else b for b in found]
+            tables += len({b.table for b in found if b.table is not None})
+        elif kind in {"fence", "code_block"} and token.content.strip():
             blocks.append(Block("para", join_lines(token.content.strip("\n").split("\n"))))
         elif kind == "table_open":
             tables += 1
