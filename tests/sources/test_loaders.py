@@ -734,3 +734,27 @@ def test_a_web_pages_text_outside_any_paragraph_is_read_where_it_stands(tmp_path
         ("heading", "Subsidie"), ("para", "U kunt subsidie aanvragen tot 1 mei."),
         ("para", "Inleidende tekst zonder alinea."), ("para", "Een alinea."), ("para", "Staart na de link."),
         ("para", "Figuur 1: aanvragen per maand"), ("para", "Tekst in een sectie.")]
+
+
+def test_a_markdown_files_front_matter_gives_its_title_and_date_and_is_no_text(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text('---\ntitle: "Uitvoeringsplan Digitale Inclusie"\ndate: 2025-03-14\nauthor: BZK\ntags: [a, b]\n'
+                    "---\n\n# Aanpak\n\nHet plan beschrijft de aanpak.\n", encoding="utf-8")
+    rendering = load(path)
+    assert [(b.kind, b.text) for b in rendering.blocks] == [("heading", "Aanpak"),
+                                                             ("para", "Het plan beschrijft de aanpak.")]
+    assert rendering.metadata["title"] == "Uitvoeringsplan Digitale Inclusie"
+    assert rendering.metadata["date"] == "2025-03-14"
+
+
+@pytest.mark.parametrize("text", [
+    "---\n\nEen tekst onder een lijn.\n\n---\n",  # a rule, text, a rule: no mapping
+    "---\ntitle: [niet gesloten\n---\n\nEen tekst.\n",  # no YAML
+    "---\ntitle: Nooit gesloten\n\nEen tekst.\n",  # no closing line
+])
+def test_a_markdown_file_that_only_opens_with_a_rule_keeps_its_text(tmp_path, text):
+    path = tmp_path / "t.md"
+    path.write_text(text, encoding="utf-8")
+    rendering = load(path)
+    assert any("tekst" in b.text for b in rendering.blocks)
+    assert rendering.metadata.get("title") != "Nooit gesloten"

@@ -10,6 +10,7 @@ included), so quotes can be found in the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from assistant.text import rules
 
 _CELL_GAP = rules.rule("layout", "cell-gap")
 _CELL_WORDS = 4  # most words a table's cells hold on average
+_FRONT_MATTER_LINES = 200  # where a Markdown file's front matter must have closed
 
 
 def load_text(path: Path, text: str) -> Rendering:
@@ -71,7 +73,8 @@ def load_markdown(path: Path, text: str) -> Rendering:
     as the web page reader reads it."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(clean_text(text))
+    body, given = _front_matter(clean_text(text))
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
     blocks: list[Block] = []
     tables = 0
     bullet = ""  # the marker of the list item whose first paragraph comes next
@@ -99,9 +102,35 @@ def load_markdown(path: Path, text: str) -> Rendering:
             if row := " ".join(c for c in cells if c):
                 blocks.append(Block("para", row, table=tables - 1))
             cells = []
-    rendering = Rendering(path, "markdown", blocks)
+    rendering = Rendering(path, "markdown", blocks, metadata=given)
     text_metadata(rendering)
     return rendering
+
+
+def _front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """A Markdown file's YAML front matter (between a first line `---` and the next `---` or `...`, as static site
+    generators write it) taken off its text, and the title, date and identifier it gives: read as Markdown, it
+    would be a heading ("title: … date: …") and the document's title. Text that opens with `---` but holds no
+    YAML mapping stays text (a rule under the title)."""
+    import yaml
+
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text, {}
+    end = next((i for i, line in enumerate(lines[1:_FRONT_MATTER_LINES], 1) if line.strip() in {"---", "..."}), None)
+    if end is None:
+        return text, {}
+    try:
+        fields = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError:
+        return text, {}
+    if not isinstance(fields, dict):
+        return text, {}
+    given = {key: str(value).strip() for key in ("title", "identifier")
+             if isinstance(value := fields.get(key), str) and value.strip()}
+    if m := re.match(r"\d{4}-\d{2}-\d{2}", str(fields.get("date", ""))):  # a date, or a string that starts with one
+        given["date"] = m.group()
+    return "\n".join(lines[end + 1 :]), given
 
 
 def _joined(content: str) -> str:
