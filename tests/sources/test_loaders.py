@@ -758,3 +758,16 @@ def test_a_markdown_file_that_only_opens_with_a_rule_keeps_its_text(tmp_path, te
     rendering = load(path)
     assert any("tekst" in b.text for b in rendering.blocks)
     assert rendering.metadata.get("title") != "Nooit gesloten"
+
+
+@pytest.mark.parametrize(("head", "h1", "title"), [
+    ("<title>Kamerbrief over digitale inclusie | Kamerstuk | Rijksoverheid.nl</title>",
+     "Kamerbrief over digitale inclusie", "Kamerbrief over digitale inclusie"),  # the site's name left off
+    ("<title>Home - Rijksoverheid.nl</title><meta property='og:title' content='Kamerbrief over AI'>", "Menu",
+     "Kamerbrief over AI"),  # the page's metadata names it
+    ("<title>Nota datadelen 2025</title>", "Nota", "Nota datadelen 2025"),  # a longer title, not a site's name
+])
+def test_a_web_pages_title_is_the_documents_not_its_sites(tmp_path, head, h1, title):
+    path = tmp_path / "p.html"
+    path.write_text(f"<html><head>{head}</head><body><h1>{h1}</h1><p>Tekst.</p></body></html>", encoding="utf-8")
+    assert load(path).metadata["title"] == title

@@ -27,6 +27,8 @@ _HTML_DROP = (
 )
 _HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "caption"]
 _BLOCK_NAMES = frozenset([*_HTML_BLOCKS, "tr"])
+# What a page's `<title>` adds to its heading: the site's name after a separator.
+_SITE_SUFFIX = re.compile(r"(?:\s*[|·–—:-]\s+\S.*)?")
 # Elements that flow within a line: text in them, outside any block element, joins the text around it.
 _INLINE = frozenset(("a abbr b bdi bdo br cite code data del dfn em font i img ins kbd label mark q s samp small "
                      "span strong sub sup time u var wbr").split())
@@ -41,15 +43,17 @@ def load_html(path: Path, text: str) -> Rendering:
     except Exception as exc:  # lxml refuses some pathological documents
         raise AssistantError(f"{path.name}: unparseable HTML ({exc})") from exc
     metadata: dict[str, str] = {}
-    if soup.title and soup.title.get_text(strip=True):
-        metadata["title"] = clean_text(soup.title.get_text(" ", strip=True))
     for meta in soup.find_all("meta"):
         name = (meta.get("name") or meta.get("property") or "").lower()
         content = (meta.get("content") or "").strip()
+        if name in {"dcterms.title", "dc.title", "og:title"} and content:
+            metadata.setdefault("title", clean_text(content))
         if name in {"dcterms.issued", "dc.date", "dcterms.created", "date", "article:published_time"} and content:
             metadata.setdefault("date", content[:10])
         if name in {"dcterms.identifier", "dc.identifier"} and content:
             metadata.setdefault("identifier", content)
+    if "title" not in metadata and (title := _page_title(soup)):
+        metadata["title"] = title
     for tag in soup.select(_HTML_DROP):
         tag.decompose()
     footnotes: dict[int, Footnote] = {}
@@ -61,6 +65,17 @@ def load_html(path: Path, text: str) -> Rendering:
     rendering = Rendering(path, "html", body_blocks(soup), footnotes, metadata=metadata)
     text_metadata(rendering)
     return rendering
+
+
+def _page_title(soup: BeautifulSoup) -> str:
+    """The page's `<title>` without the site's name a browser tab shows after it ("Kamerbrief over … |
+    Rijksoverheid.nl", "… - Digitale Overheid"): its first `<h1>` where the `<title>` starts with that."""
+    title = clean_text(soup.title.get_text(" ", strip=True)) if soup.title else ""
+    h1 = soup.find("h1")
+    heading = clean_text(h1.get_text(" ", strip=True)) if h1 else ""
+    if heading and title.startswith(heading) and _SITE_SUFFIX.fullmatch(title[len(heading) :]):
+        return heading
+    return title
 
 
 def fragment_blocks(markup: str) -> list[Block]:
