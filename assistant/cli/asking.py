@@ -101,7 +101,7 @@ def ask(question: str | None, backend: str | None, doc_ids: tuple[str, ...], ind
     Examples:
       assistant ask "Welk netwerk formuleerde oplossingsrichtingen voor knelpunten?"
       assistant ask "Which institution runs a Centre of Expertise Applied AI?" --json
-      printf 'Vraag een\nVraag twee\n' | assistant ask --jsonl --backend extractive
+      printf 'Vraag een\\nVraag twee\\n' | assistant ask --jsonl --backend extractive
     """
     if jsonl == bool(question):
         raise click.UsageError("give a QUESTION, or --jsonl with questions on stdin")

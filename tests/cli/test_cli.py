@@ -177,3 +177,12 @@ def test_a_cited_row_is_shown_under_its_tables_header(workspace):
     row = result.output.index("«Berichtenverkeer (MijnOverheid en Berichtenbox) 96,5 91,2 -5,3»")
     assert result.output[row:].split("\n")[1].strip() == (
         "(in de tabel onder: «Onderdeel Begroot Gerealiseerd Verschil»)")
+
+
+def test_the_help_shows_an_example_as_written():
+    """A help text is read as its docstring is written: an example's "\\n" stays two characters, and the text
+    keeps its indentation (a line break in the docstring itself would have undone it)."""
+    result = CliRunner().invoke(cli, ["ask", "--help"])
+    assert result.exit_code == 0
+    assert "\n  With --jsonl, a line may also be" in result.output
+    assert "\n    printf 'Vraag een\\nVraag twee\\n' | assistant ask --jsonl --backend extractive\n" in result.output
