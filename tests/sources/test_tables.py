@@ -137,11 +137,16 @@ def test_a_web_page_table_without_a_header_row_keeps_its_rows_but_marks_none(tmp
 
 
 def test_a_layout_table_of_single_cells_is_read_as_its_text(tmp_path):
-    """Old pages lay out their text in tables: a row of one cell is no table row, its paragraphs stay apart."""
-    (tmp_path / "t.html").write_text(f"<html><body><table><tr><td><p>{BEFORE}</p><p>{AFTER}</p></td></tr></table>"
-                                     "</body></html>", encoding="utf-8")
+    """Old pages lay out their text in tables: a row of one cell is no table row, its paragraphs stay apart and
+    its headings open sections; a quotation of several paragraphs keeps them apart too."""
+    (tmp_path / "t.html").write_text(
+        f"<html><body><table><tr><td>Menu</td></tr><tr><td><h1>Nota</h1><p>{BEFORE}</p><h2>1. Kosten</h2>"
+        f"<p>{AFTER}</p>Losse regel.</td></tr></table><blockquote><p>Citaat een.</p><p>Citaat twee.</p>"
+        "</blockquote></body></html>", encoding="utf-8")
     rendering = load(tmp_path / "t.html")
-    assert [b.text for b in rendering.blocks] == [f"{BEFORE} {AFTER}"]
+    assert [(b.kind, b.text) for b in rendering.blocks] == [
+        ("para", "Menu"), ("heading", "Nota"), ("para", BEFORE), ("heading", "1. Kosten"), ("para", AFTER),
+        ("para", "Losse regel."), ("para", "Citaat een."), ("para", "Citaat twee.")]
     assert all(b.table is None for b in rendering.blocks)
 
 

@@ -27,6 +27,9 @@ _HTML_DROP = (
 )
 _HTML_BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "td", "th", "pre", "blockquote", "caption"]
 _BLOCK_NAMES = frozenset([*_HTML_BLOCKS, "tr"])
+# Block elements that may hold blocks of their own, and the blocks that, held, are read each on its own.
+_HOLDERS = frozenset(("td", "th", "blockquote", "dd"))
+_HELD = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre", "blockquote", "dl"]
 # What a page's `<title>` adds to its heading: the site's name after a separator.
 _SITE_SUFFIX = re.compile(r"(?:\s*[|·–—:-]\s+\S.*)?")
 # Elements that flow within a line: text in them, outside any block element, joins the text around it.
@@ -114,6 +117,9 @@ class _Reader:
         self.tables: dict[int, int | None] = {}  # a table (by id) with a header row: its number among them
         self.cells_of: dict[int, list[Tag]] = {}  # a row's own cells (by the row's id), found once per row
         self.numbers: dict[int, dict[int, int]] = {}  # an ordered list's (by id) items: each one's place in it
+        self.holds: dict[int, bool] = {}  # a cell (by id): whether it holds blocks of its own (`_whole`)
+        self.within: dict[int, bool] = {}  # an element (by id): whether it is or stands in one read whole
+        self.rows: dict[int, Tag | None] = {}  # an element (by id): the table row it stands in
 
     def read(self, root: Tag) -> list[Block]:
         from bs4 import NavigableString, Tag
@@ -125,7 +131,7 @@ class _Reader:
                     self._element(node)
                 elif node.name not in _INLINE:  # a container (`<div>`, `<section>`, a list) ends loose text
                     self._flush()
-            elif type(node) is NavigableString and node.strip() and node.find_parent(_HTML_BLOCKS) is None:
+            elif type(node) is NavigableString and node.strip() and not self._within(node.parent):
                 self.loose.append(node.strip())  # not a comment, nor text a block element reads
         self._flush()
         return self.blocks
@@ -136,23 +142,58 @@ class _Reader:
         self.loose.clear()
 
     def _element(self, element: Tag) -> None:
-        row = element if element.name == "tr" else element.find_parent("tr")
+        row = self._row(element)
         if row is not None and len(own := self._cells(row)) > 1:
-            outer = row.find_parent("tr")
+            outer = self._row(row.parent)
             if element is row and (outer is None or len(self._cells(outer)) < 2):  # else read with its cell or row
                 line = " ".join(cell for cell in map(_line, own) if cell)
                 if line:
                     table = _table_number(row, self.tables, self.headed)
                     self._add(Block("para", line, table=table))
             return
-        if element.name == "tr" or element.find_parent(_HTML_BLOCKS) is not None:
-            return  # nested blocks are read with their parent
+        if element.name == "tr" or not self._whole(element) or self._within(element.parent):
+            return  # nested blocks are read with their parent; a cell that holds paragraphs, as its paragraphs
         if not (line := _line(element)):
             return
         if element.name[0] == "h" and element.name[1:].isdigit():
             self._add(Block("heading", line, level=int(element.name[1:])))
         else:
             self._add(Block("para", self._bullet(element) + line))
+
+    def _whole(self, tag: Tag) -> bool:
+        """Whether a block element is read as one paragraph: any but a cell, quotation or description that holds
+        paragraphs, headings or lists of its own, such as the one cell an old page lays its text out in (its
+        headings open sections, its paragraphs stay apart)."""
+        if tag.name not in _HOLDERS:
+            return tag.name in _HTML_BLOCKS
+        if id(tag) not in self.holds:
+            self.holds[id(tag)] = tag.find(_HELD) is not None
+        return not self.holds[id(tag)]
+
+    def _within(self, tag: Tag | None) -> bool:
+        """Whether `tag` is, or stands inside, a block element read whole. What is known of an element is kept,
+        and the page is read in document order, so a page nested 10,000 deep is not climbed again for each
+        element (as bs4's `find_parent` would)."""
+        path = []
+        while tag is not None and id(tag) not in self.within:
+            path.append(tag)
+            tag = tag.parent
+        known = tag is not None and self.within[id(tag)]
+        for step in reversed(path):
+            known = known or self._whole(step)
+            self.within[id(step)] = known
+        return known
+
+    def _row(self, tag: Tag | None) -> Tag | None:
+        """The table row `tag` is or stands in, kept as `_within` keeps what it knows."""
+        path = []
+        while tag is not None and tag.name != "tr" and id(tag) not in self.rows:
+            path.append(tag)
+            tag = tag.parent
+        row = self.rows[id(tag)] if tag is not None and tag.name != "tr" else tag
+        for step in path:
+            self.rows[id(step)] = row
+        return row
 
     def _add(self, block: Block) -> None:
         self.blocks.append(block)
