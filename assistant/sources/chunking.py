@@ -4,7 +4,9 @@ A chunk never crosses a heading, never ends mid-sentence (a sentence longer than
 `text.sentences.sentence_spans`) and never splits a table that fits in it (its rows stay with their header); it
 grows sentence by sentence to about `target_chars`, prefers to stop at a paragraph end, and repeats the last
 `overlap_sentences` of the previous chunk so a fact on a boundary is whole in at least one chunk (and, when those
-are items of an enumeration, the sentences back to the one that announces them).
+are items of an enumeration, the sentences back to the one that announces them). A passage the document repeats
+word for word (a text that runs in circles, a block of boilerplate pasted again and again) is one chunk, not one
+for each time: the copies would crowd out other documents' passages in search and say nothing new.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def _section_ranges(doc: Document) -> list[tuple[int, int]]:
 def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
     """The document's chunks, in reading order."""
     chunks: list[Chunk] = []
+    seen: set[str] = set()
     for section_start, section_end in _section_ranges(doc):
         spans = sentence_spans(doc.text, section_start, section_end, min(settings.max_chars, LONGEST))
         sentences = _whole_tables(spans, doc, settings.max_chars)
@@ -53,7 +56,10 @@ def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
             if j <= done:  # only overlap, nothing new: such a chunk would repeat part of the previous one
                 i = done
                 continue
-            chunks.append(_make_chunk(doc, len(chunks), sentences[i][0], sentences[j - 1][1]))
+            start, end = sentences[i][0], sentences[j - 1][1]
+            if doc.text[start:end] not in seen:  # a passage the document repeats word for word is found once
+                seen.add(doc.text[start:end])
+                chunks.append(_make_chunk(doc, len(chunks), start, end))
             if j >= len(sentences):
                 break
             done, first = j, i

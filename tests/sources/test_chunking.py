@@ -257,3 +257,15 @@ def test_a_paragraph_without_sentence_ends_gives_chunks_no_larger_than_the_setti
     assert len(parts) > 50 and all(len(c.text) <= settings.max_chars for c in parts)
     assert parts[0].start == 0 and parts[-1].end == len(text)
     assert all(not text[a.end : b.start].strip() for a, b in pairwise(parts))  # every word is in a chunk
+
+
+def test_a_passage_the_document_repeats_word_for_word_is_one_chunk():
+    block = " ".join(f"Zin {n} van het blok zegt steeds opnieuw hetzelfde over de digitale overheid en haar loketten."
+                     for n in range(1, 8))
+    text = f"Inleiding over het rapport en zijn opzet. {' '.join([block] * 40)} Een slotzin die anders is."
+    doc = Document(DocumentMeta("t", "t"), text, [], [], {}, [], "h")
+    parts = chunk_document(doc, ChunkingSettings())
+    texts = [c.text for c in parts]
+    assert len(texts) == len(set(texts)) and len(texts) <= 12  # 40 copies: not 40 times the chunks
+    assert texts[0].startswith("Inleiding over het rapport") and texts[-1].endswith("Een slotzin die anders is.")
+    assert [c.ordinal for c in parts] == list(range(len(parts)))
