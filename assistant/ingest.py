@@ -38,6 +38,7 @@ from assistant.sources.corpus import (
 )
 from assistant.sources.documents import build_document
 from assistant.sources.loaders import SUPPORTED, Rendering, load
+from assistant.text.normalize import language_of
 from assistant.types import AssistantError, Chunk, Document, harmless
 
 Progress = Callable[[str, int, int], None]  # (what: documents done of all, pages done, pages in all)
@@ -107,23 +108,20 @@ def _content_hash(spec: DocumentSpec, files: dict[str, str], settings: Settings)
 
 
 def _infer(spec: DocumentSpec, renderings: list[Rendering]) -> None:
-    """Fill an unlisted document's metadata from what its file says (PDF metadata, an official publication's
-    head, first heading, a date)."""
-    if spec.listed:
-        return
-    found: dict[str, str] = {}
+    """Fill the metadata a document's manifest entry does not give (all of it for a file without one) from what
+    its files say: file metadata, an official publication's head, the first heading, a date, the language its
+    text is written in. An English paper added without saying so is English, not the default Dutch."""
+    found: dict[str, str] = {"language": language_of(" ".join(r.plain[:_LANGUAGE_CHARS] for r in renderings))}
     for rendering in renderings:
         for key, value in rendering.metadata.items():
             found.setdefault(key, value)
     meta = spec.meta
-    if found.get("title"):
-        meta.title = found["title"][:200]
-    if found.get("date"):
-        meta.date, meta.inferred = found["date"], [*meta.inferred, "date"]
-    if found.get("identifier"):
-        meta.identifier, meta.inferred = found["identifier"], [*meta.inferred, "identifier"]
-    if found.get("kind"):
-        meta.kind = found["kind"]
+    for key in sorted(spec.inferable):
+        if value := found.get(key):
+            setattr(meta, key, value[:200] if key == "title" else value)
+    # not given: found in the files, or stood in for (a title by the file's name, a kind by "document")
+    given_by_files = [k for k in sorted(spec.inferable) if k in found or k in {"title", "kind"}]
+    meta.inferred = list(dict.fromkeys([*meta.inferred, *given_by_files]))
 
 
 def analyse(settings: Settings, doc: Document, chunks: list[Chunk], passages: Passages | None = None) -> Analyses:
@@ -268,6 +266,7 @@ def _write(
         raise
 
 
+_LANGUAGE_CHARS = 20_000  # of a document's text, read for the language it is written in
 _ARCHIVES = {".docx": "Word document (.docx)", ".odt": "OpenDocument text (.odt)"}
 
 
@@ -293,8 +292,9 @@ def file_problem(path: Path, max_mb: int) -> str | None:
 
 def add_document(settings: Settings, source: Path, doc_id: str | None = None, progress: Progress | None = None,
                  **meta: str | None) -> FileResult:
-    """Put one file in the corpus with its manifest entry (`meta`: title, kind, date, identifier, url) and
-    ingest it. An existing document is never replaced, and on any failure nothing of it stays behind.
+    """Put one file in the corpus with its manifest entry (`meta`: title, kind, date, identifier, url; what is
+    not given, the file says) and ingest it. An existing document is never replaced, and on any failure nothing of
+    it stays behind.
 
     Raises:
         AssistantError: why the file was refused or did not ingest.
@@ -317,8 +317,7 @@ def add_document(settings: Settings, source: Path, doc_id: str | None = None, pr
                              "choose another id")
     fields = {k: v.strip() for k, v in meta.items() if v and v.strip()}
     try:
-        entry = ManifestEntry(id=doc_id, **{"title": source.stem, "kind": "document", **fields},
-                              files=[{"path": name}])
+        entry = ManifestEntry(id=doc_id, **fields, files=[{"path": name}])  # the rest the file says (`_infer`)
     except ValidationError as exc:
         raise AssistantError(f"{name}: " + "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from exc
     corpus.mkdir(parents=True, exist_ok=True)

@@ -74,9 +74,9 @@ def corpus() -> None:
 @corpus.command("add")
 @click.argument("source")
 @click.option("--id", "doc_id", help="Document id (default: from the file name).")
-@click.option("--title", help="Title (default: the file name).")
-@click.option("--kind", help="Kamerbrief, strategie, rapport, motie, ...")
-@click.option("--date", help="Date of the document, YYYY-MM-DD.")
+@click.option("--title", help="Title (default: the file's own: its metadata or first heading, else its name).")
+@click.option("--kind", help="Kamerbrief, strategie, rapport, motie, ... (default: from an official head).")
+@click.option("--date", help="Date of the document, YYYY-MM-DD (default: the file's metadata or first date).")
 @click.option("--identifier", help='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 940".')
 @click.option("--url", help="Where the official publication is.")
 @friendly

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from assistant.retrieve import Filters
     from assistant.types import Span
 
+_LANGUAGES = {"nl": "Dutch", "en": "English"}  # a document's language, as `docs` names it
+
 
 @contextmanager
 def progress(first: str, console: Console | None = None) -> Iterator[Callable[[str, int, int], None]]:
@@ -206,9 +208,10 @@ def documents(indexed: dict[str, Any], as_json: bool) -> None:
             click.echo(json.dumps({**meta, "pages": d.get("pages"), "chunks": len(d["chunk_ids"])},
                                   ensure_ascii=False))
             continue
-        mark = {k: "*" if k in meta["inferred"] else "" for k in ("title", "date", "identifier", "kind")}
+        mark = {k: "*" if k in meta["inferred"] else "" for k in ("title", "date", "identifier", "kind", "language")}
         click.secho(f"{doc_id}  {meta['title']}{mark['title']}", bold=True)
-        click.echo(f"    {meta['kind']}{mark['kind']}, {meta['date'] or 'undated'}{mark['date']}, "
+        click.echo(f"    {meta['kind']}{mark['kind']}, {_LANGUAGES.get(meta['language'], meta['language'])}"
+                   f"{mark['language']}, {meta['date'] or 'undated'}{mark['date']}, "
                    f"{meta['identifier'] or 'no identifier'}{mark['identifier']}, status {meta['status']}; "
                    f"{d.get('pages', 0)} pages, {len(d['chunk_ids'])} chunks; files: {', '.join(meta['files'])}")
 

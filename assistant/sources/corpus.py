@@ -46,7 +46,7 @@ class ManifestEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable id, e.g. kst-26643-1055.")
-    title: str
+    title: str | None = Field(None, description="Title (default: what the file says, see `INFERABLE`).")
     kind: str = Field("document", description="Kamerbrief, strategie, rapport, motie, ...")
     date: str | None = Field(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -62,20 +62,27 @@ class ManifestEntry(BaseModel):
         None, description='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 1055".'
     )
     url: str | None = None
-    language: str = "nl"
+    language: Literal["nl", "en"] | None = Field(None, description="nl or en (default: from the text).")
     ministry: str | None = None
     status: Literal["current", "replaced", "withdrawn"] = "current"
     replaced_by: str | None = None
     files: list[FileEntry] = Field(min_length=1)
 
 
+# What a document's files say of it where its manifest entry does not (or it has none): its title (file metadata,
+# an official publication's head, the first heading), kind, date, identifier and language (`ingest._infer`).
+INFERABLE = frozenset(("title", "kind", "date", "identifier", "language"))
+
+
 @dataclass
 class DocumentSpec:
-    """A document to ingest: its metadata and the files that render it."""
+    """A document to ingest: its metadata, the files that render it, and which of its metadata its files are to
+    give (`INFERABLE` less what its manifest entry gives)."""
 
     meta: DocumentMeta
     files: list[tuple[Path, str | None]] = field(default_factory=list)
     listed: bool = True
+    inferable: frozenset[str] = INFERABLE
 
 
 _SLUG_CHARS = 96
@@ -115,11 +122,11 @@ def discover(corpus_dir: Path) -> tuple[list[DocumentSpec], list[tuple[str, str]
     listed: set[str] = set()
     for entry in load_manifest(corpus_dir):
         meta = DocumentMeta(
-            doc_id=entry.id, title=entry.title, kind=entry.kind, date=entry.date, identifier=entry.identifier,
-            url=entry.url, language=entry.language, ministry=entry.ministry, status=entry.status,
-            replaced_by=entry.replaced_by, files=[f.path for f in entry.files],
+            doc_id=entry.id, title=entry.title or Path(entry.files[0].path).stem, kind=entry.kind, date=entry.date,
+            identifier=entry.identifier, url=entry.url, language=entry.language or "nl", ministry=entry.ministry,
+            status=entry.status, replaced_by=entry.replaced_by, files=[f.path for f in entry.files],
         )
-        spec = DocumentSpec(meta)
+        spec = DocumentSpec(meta, inferable=INFERABLE - {k for k in entry.model_fields_set if getattr(entry, k)})
         for f in entry.files:
             listed.add(f.path)
             path = corpus_dir / f.path
@@ -176,7 +183,7 @@ def record(corpus_dir: Path, entry: ManifestEntry) -> None:
         if tables[i].get("id") == entry.id:
             del tables[i]
     table = tomlkit.table()
-    for key, value in entry.model_dump(exclude_none=True, exclude_defaults=False).items():
+    for key, value in entry.model_dump(exclude_none=True, exclude_unset=True).items():  # what was given, no more
         if key == "files":
             value = [{k: v for k, v in f.items() if v is not None} for f in value]
         table[key] = value

@@ -99,7 +99,7 @@ def test_docs_lists_the_bundled_document(bundled):
     assert result.exit_code == 0
     head, detail = result.stdout.strip().split("\n")
     assert head == f"{DOC_ID}  {TITLE}"
-    assert detail.strip().startswith(f"Kamerbrief, 2023-07-07, {IDENTIFIER}, status current; 14 pages, ")
+    assert detail.strip().startswith(f"Kamerbrief, Dutch, 2023-07-07, {IDENTIFIER}, status current; 14 pages, ")
     assert "files: 000_f05a9d83e50ba6a3.txt, 001_8ed86a11dc3d904d.txt" in detail
     assert "*" not in result.stdout, "nothing is inferred for a listed document"
     as_json = json.loads(run(bundled, "docs", "--json").stdout)

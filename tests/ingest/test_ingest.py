@@ -258,6 +258,41 @@ def test_unlisted_files_get_inferred_metadata(workspace):
     assert "2023-05-12*" in listing.stdout
 
 
+ENGLISH = ("# Trustworthy AI in public administration\n\nThis paper draws on a survey of twelve national "
+           "administrations and of the case studies that were carried out in the first half of 2024.\n")
+
+
+def test_a_documents_language_is_read_from_its_text_unless_the_manifest_gives_it(workspace):
+    for name in ("paper", "listed", "said"):  # the first without a manifest entry
+        (workspace.corpus_dir / f"{name}.md").write_text(f"{ENGLISH}\nThe {name} copy.\n", encoding="utf-8")
+    (workspace.corpus_dir / "manifest.toml").write_text(
+        '[[document]]\nid = "listed"\nkind = "paper"\n[[document.files]]\npath = "listed.md"\n\n'
+        '[[document]]\nid = "said"\ntitle = "Gegeven titel"\nlanguage = "nl"\n[[document.files]]\npath = "said.md"\n',
+        encoding="utf-8")
+    assert not ingest(workspace).failed
+    docs = {d: v["meta"] for d, v in Index.open(workspace).documents.items()}
+    assert (docs["paper"]["language"], docs["listed"]["language"], docs["said"]["language"]) == ("en", "en", "nl")
+    assert "language" in docs["paper"]["inferred"] and "language" not in docs["said"]["inferred"]
+    # what an entry leaves out, the file says; what it gives stands
+    assert docs["listed"]["title"] == "Trustworthy AI in public administration" and docs["listed"]["kind"] == "paper"
+    assert docs["said"]["title"] == "Gegeven titel"
+    assert "English*" in _run_cli(workspace, "docs").stdout
+
+
+def test_corpus_add_records_only_what_it_was_given_and_the_file_says_the_rest(workspace, tmp_path):
+    source = tmp_path / "Nota Datadelen.md"
+    source.write_text("---\ntitle: Nota over datadelen\ndate: 2025-02-01\n---\n\n# Aanleiding\n\n"
+                      "De nota beschrijft hoe overheden gegevens delen.\n", encoding="utf-8")
+    result = _run_cli(workspace, "corpus", "add", str(source), "--kind", "nota")
+    assert result.exit_code == 0, result.output
+    manifest = (workspace.corpus_dir / "manifest.toml").read_text(encoding="utf-8")
+    assert 'kind = "nota"' in manifest and "title" not in manifest and "language" not in manifest
+    meta = Index.open(workspace).documents["nota-datadelen"]["meta"]
+    assert (meta["title"], meta["date"], meta["kind"], meta["language"]) == (
+        "Nota over datadelen", "2025-02-01", "nota", "nl")
+    assert {"title", "date", "language"} <= set(meta["inferred"]) and "kind" not in meta["inferred"]
+
+
 MOTION = MOTION_HEAD + """
 De Kamer, gehoord de beraadslaging, verzoekt de regering om bij elke overheidsdienst een niet-digitale
 terugvaloptie te garanderen, en gaat over tot de orde van de dag.
