@@ -194,3 +194,10 @@ def test_a_markdown_files_html_block_is_read_as_a_browser_shows_it(tmp_path):
     blocks = [(b.text, b.table) for b in load(tmp_path / "r.md").blocks]
     assert blocks[1:] == [("Jaar Aantal", 0), ("2024 742", 0), ("Middel 2024", 1), ("DigiD 742", 1),
                           ("Meer weten?", None), ("Uitleg in een uitklapblok.", None)]
+
+
+def test_a_table_cells_loose_text_and_paragraphs_are_read_once_in_its_row(tmp_path):
+    (tmp_path / "t.html").write_text("<html><body><table><tr><th>Middel</th><th>Aantal</th></tr><tr><td>DigiD "
+                                     "<p>(miljoen)</p></td><td>742</td></tr></table></body></html>", encoding="utf-8")
+    assert [(b.text, b.table) for b in load(tmp_path / "t.html").blocks] == [
+        ("Middel Aantal", 0), ("DigiD (miljoen) 742", 0)]

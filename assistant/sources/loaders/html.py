@@ -161,9 +161,11 @@ class _Reader:
             self._add(Block("para", self._bullet(element) + line))
 
     def _whole(self, tag: Tag) -> bool:
-        """Whether a block element is read as one paragraph: any but a cell, quotation or description that holds
-        paragraphs, headings or lists of its own, such as the one cell an old page lays its text out in (its
-        headings open sections, its paragraphs stay apart)."""
+        """Whether an element is read as one paragraph: a table's row, and any block element but a cell, quotation
+        or description that holds paragraphs, headings or lists of its own, such as the one cell an old page lays
+        its text out in (its headings open sections, its paragraphs stay apart)."""
+        if tag.name == "tr":  # a table's row is read whole, its cells' text in order; a layout table's is not
+            return len(self._cells(tag)) > 1
         if tag.name not in _HOLDERS:
             return tag.name in _HTML_BLOCKS
         if id(tag) not in self.holds:
