@@ -767,7 +767,7 @@ def test_corpus_add_a_file_with_its_metadata(workspace, tmp_path):
         "Werkagenda Waardengedreven Digitaliseren", "Kamerbrief", "2022-11-04")
     docs = _invoke(workspace, "docs")
     assert "werkagenda  Werkagenda Waardengedreven Digitaliseren" in docs.stdout
-    assert "Kamerbrief, 2022-11-04, Kamerstukken II 2022/23, 26 643, nr. 940" in docs.stdout
+    assert "Kamerbrief, Dutch*, 2022-11-04, Kamerstukken II 2022/23, 26 643, nr. 940" in docs.stdout
     # the cited Kamerstuk is now in the corpus, linked by its identifier
     ref = next(r for r in Index.open(workspace).references() if r.id == "kst-26643-940")
     assert ref.in_corpus == "werkagenda"
