@@ -41,7 +41,7 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(2),
     "folding": Version(1),
-    "chunks": Version(22, ("sentences", "folding")),
+    "chunks": Version(23, ("sentences", "folding")),
     "lexical": Version(4, ("folding",)),
     "refs": Version(3, ("sentences",)),
     "overview": Version(3, ("sentences",)),

@@ -771,3 +771,14 @@ def test_a_web_pages_title_is_the_documents_not_its_sites(tmp_path, head, h1, ti
     path = tmp_path / "p.html"
     path.write_text(f"<html><head>{head}</head><body><h1>{h1}</h1><p>Tekst.</p></body></html>", encoding="utf-8")
     assert load(path).metadata["title"] == title
+
+
+@pytest.mark.parametrize("placeholder", ["Microsoft Word - nota_v3_def.docx", "Document1", "Untitled"])
+def test_a_title_that_names_the_program_or_file_it_was_made_as_is_passed_over(tmp_path, placeholder):
+    pdf = make_pdf(tmp_path / "nota.pdf", ["Nota datadelen\n\nDe nota beschrijft hoe overheden gegevens delen."],
+                   title=placeholder)
+    page = tmp_path / "p.html"
+    page.write_text(f"<html><head><title>{placeholder}</title></head><body><h1>Nota datadelen</h1>"
+                    "<p>Tekst.</p></body></html>", encoding="utf-8")
+    assert load(pdf).metadata["title"] == "Nota datadelen"
+    assert load(page).metadata["title"] == "Nota datadelen"

@@ -15,6 +15,7 @@ from assistant.text.dates import MONTHS
 from assistant.types import Footnote
 
 _HEAD_CHARS = 1500  # where an official publication's head stands
+_PLACEHOLDER_TITLE = rules.rule("publications", "placeholder-title")
 _DATE_NL = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
@@ -56,7 +57,11 @@ def find_date(text: str) -> str | None:
 
 def text_metadata(rendering: Rendering) -> None:
     """Title, identifier and kind from an official publication's head (`assistant/rules/publications.toml`),
-    else the title from the first heading; the date from the first Dutch date. What the file gave stays."""
+    else the title from the first heading; the date from the first Dutch date. What the file gave stays, but for
+    a title that only names the program, template or file it was made as ("Microsoft Word - nota_v3.docx",
+    "Document1": `publications.placeholder-title`)."""
+    if _PLACEHOLDER_TITLE.search(rendering.metadata.get("title", "")):
+        del rendering.metadata["title"]
     for key, value in official_head(rendering.plain[:_HEAD_CHARS]).items():
         rendering.metadata.setdefault(key, value)
     heading = next((b.text for b in rendering.blocks if b.kind == "heading"), None)
