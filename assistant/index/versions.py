@@ -43,7 +43,7 @@ TABLE: dict[str, Version] = {
     "folding": Version(1),
     "chunks": Version(23, ("sentences", "folding")),
     "lexical": Version(4, ("folding",)),
-    "refs": Version(3, ("sentences",)),
+    "refs": Version(4, ("sentences",)),
     "overview": Version(3, ("sentences",)),
 }
 

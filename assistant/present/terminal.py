@@ -227,8 +227,9 @@ def references(shown: list[Reference], doc_id: str | None, as_json: bool) -> Non
         click.secho(f"{ref.id}  [{ref.kind}]  {ref.title or ''}" + (f" ({ref.date})" if ref.date else ""), bold=True)
         pages = sorted({p.page for p in places if p.page})
         notes = sorted({p.footnote for p in places if p.footnote})
-        where = f"cited {len(places)}× (p. {', '.join(map(str, pages))}" + (
-            f"; voetnoot {', '.join(map(str, notes))})" if notes else ")")
+        found_at = [f"p. {', '.join(map(str, pages))}"] if pages else []  # a page-less file gives none
+        found_at += [f"voetnoot {', '.join(map(str, notes))}"] if notes else []
+        where = f"cited {len(places)}×" + (f" ({'; '.join(found_at)})" if found_at else "")
         status = f"in corpus: {ref.in_corpus}" if ref.in_corpus else "cited, not in corpus"
         line = " · ".join(x for x in (ref.identifier, where, status, ref.url) if x)
         click.echo(f"    {line}")

@@ -312,6 +312,15 @@ def test_url_in_square_brackets(tmp_path):
     assert [(m.id, m.place.as_written) for m in mentions] == [("url-example-nl-bron", "https://www.example.nl/bron")]
 
 
+@pytest.mark.parametrize("text", [
+    "Start de server en open `http://localhost:8080/api` in de browser.",  # code, between backticks
+    "De testomgeving draait op http://127.0.0.1:7860/ en op http://192.168.1.20/intranet.",  # this machine
+])
+def test_an_address_in_code_or_on_this_machine_is_no_source(tmp_path, text):
+    doc = _text_doc(tmp_path, "handleiding", f"{text} Zie ook https://www.example.nl/bron voor de bron.\n")
+    assert [m.place.as_written for m in extract(doc) if m.kind == "url"] == ["https://www.example.nl/bron"]
+
+
 MALFORMED = [
     "Kamerstuk nr.",
     "Kamerstukken 20xx/yy",

@@ -34,6 +34,7 @@ _MOTION = re.compile(
     r"(?P<cs>\s+c\.s\.)?"
 )
 _IN_MARKUP = rules.rule("references", "in-markup")
+_LOCAL = rules.rule("references", "local-address")
 _TRIGGER = re.compile(r"Kamerstuk|Staatscourant|Stcrt|Stb\.|Staatsblad|[Rr]apport|Verordening|Richtlijn|Regulation"
                       r"|Directive|https?://|www\.")
 
@@ -190,8 +191,10 @@ def _resolve(name: str, key: str, named: bool, doc: Document, end: int, by_footn
 
 
 def _markup(sentence: str, found: Found) -> bool:
-    """Whether a web address stands in markup (`xmlns="http://..."`, `<https://...>`), where no source is cited."""
-    return found.kind == "url" and bool(_IN_MARKUP.search(sentence[max(0, found.start - 3) : found.start]))
+    """Whether a web address stands in markup or code (`xmlns="http://..."`, `<https://...>`, a backticked
+    command), or is one on the reader's own machine (`http://localhost:8080`): no source is cited there."""
+    return found.kind == "url" and (bool(_IN_MARKUP.search(sentence[max(0, found.start - 3) : found.start]))
+                                    or bool(_LOCAL.match(found.identifier or "")))
 
 
 def _head_noun(name: str) -> str:

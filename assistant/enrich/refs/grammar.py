@@ -52,7 +52,7 @@ def _grammar() -> dict[str, Any]:
     )("wrr")
     eu_act = pp.Group(rx(r"(?P<type>Verordening|Richtlijn|Regulation|Directive)\s*\((?:EU|EG|EEG)\)\s*(?:nr\.\s*)?"
                          r"(?P<year>\d{4})/(?P<nr>\d+)"))("eu")
-    url = rx(r"(?:https?://|www\.)[^\s<>()\[\]«»“”‘’\"]+[^\s<>()\[\]«»“”‘’\".,;:!?]", "url")
+    url = rx(r"(?:https?://|www\.)[^\s<>()\[\]«»“”‘’\"`]+[^\s<>()\[\]«»“”‘’\"`.,;:!?]", "url")  # no ` in an address
     identifier = kamerstuk | staatscourant | staatsblad | wrr | eu_act | url
     return {"identifier": identifier, "date": date}
 
