@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REGELING, ROOT, cli_env, indexed, manifest
+from conftest import REGELING, ROOT, cli_env, indexed, make_pdf, manifest
 
 from assistant.cli import cli
 from assistant.evaluation.overview import score
@@ -126,8 +126,18 @@ def test_a_document_without_headings_abbreviations_or_dates(workspace):
     assert not ingest(workspace).failed
     view = Index.open(workspace).overview()
     [doc] = view.documents
-    assert doc.by_pages and doc.sections[0].path[0].startswith("p. ")
+    # a text file has no pages to map it by: it is one part, under its title, its summary without a page
+    assert not doc.by_pages and [s.path for s in doc.sections] == [["notitie"]]
+    assert doc.sections[0].summary and all(span.page is None for span in doc.sections[0].summary)
     assert view.glossary == [] and view.timeline == []
+
+
+def test_a_pdf_without_headings_is_mapped_by_its_pages(workspace):
+    make_pdf(workspace.corpus_dir / "notitie.pdf", [
+        f"De wulp broedt in natte weilanden en zoekt voedsel in de klei langs de rivier, deel {n}." for n in (1, 2, 3)])
+    assert not ingest(workspace).failed
+    [doc] = Index.open(workspace).overview().documents
+    assert doc.by_pages and [s.path for s in doc.sections] == [["p. 1–2"], ["p. 3"]]
 
 
 def test_an_abbreviation_defined_two_ways_is_shown_both_ways(workspace):

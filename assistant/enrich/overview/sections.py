@@ -26,7 +26,7 @@ def _ranges(doc: Document) -> list[tuple[tuple[str, ...], int, int]]:
         group = pages[i : i + 2]
         label = f"p. {group[0].number}" + (f"–{group[-1].number}" if len(group) > 1 else "")
         out.append(((label,), group[0].start, group[-1].end))
-    return out or [(("p. 1",), 0, len(doc.text))]
+    return out or [((), 0, len(doc.text))]  # no pages either (a web page, a text file): the document as one part
 
 
 def _summary(doc: Document, start: int, end: int, vectors: dict[int, np.ndarray]) -> list[Span]:
@@ -56,4 +56,4 @@ def document_map(doc: Document, vectors: dict[int, np.ndarray]) -> DocumentMap:
     sections = [SectionSummary(path=list(path) or [m.title], pages=list(doc.pages_between(a, b)),
                                summary=_summary(doc, a, b, vectors)) for path, a, b in _ranges(doc)]
     return DocumentMap(doc_id=m.doc_id, title=m.title, identifier=m.identifier, date=m.date, kind=m.kind,
-                       by_pages=not doc.sections, sections=sections)
+                       by_pages=not doc.sections and bool(doc.pages), sections=sections)
