@@ -747,6 +747,16 @@ def test_a_markdown_files_front_matter_gives_its_title_and_date_and_is_no_text(t
     assert rendering.metadata["date"] == "2025-03-14"
 
 
+def test_front_matter_whose_aliases_would_make_a_billion_items_is_not_expanded(tmp_path):
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefg", "bcdefgh", strict=True)]
+    path = tmp_path / "bom.md"
+    path.write_text("---\n" + "\n".join(levels) + "\ndate: [*h, *h, *h]\ntitle: [*h]\n---\n\n# Kop\n\nTekst.\n",
+                    encoding="utf-8")
+    rendering = load(path)  # 9**9 items if printed; read, it is a few hundred objects
+    assert rendering.metadata.get("title") == "Kop" and "date" not in rendering.metadata
+
+
 @pytest.mark.parametrize("text", [
     "---\n\nEen tekst onder een lijn.\n\n---\n",  # a rule, text, a rule: no mapping
     "---\ntitle: [niet gesloten\n---\n\nEen tekst.\n",  # no YAML

@@ -10,6 +10,7 @@ included), so quotes can be found in the file.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -128,7 +129,10 @@ def _front_matter(text: str) -> tuple[str, dict[str, str]]:
         return text, {}
     given = {key: str(value).strip() for key in ("title", "identifier")
              if isinstance(value := fields.get(key), str) and value.strip()}
-    if m := re.match(r"\d{4}-\d{2}-\d{2}", str(fields.get("date", ""))):  # a date, or a string that starts with one
+    # a date, or a string that starts with one; nothing else is read, nor printed: YAML's aliases make a list of a
+    # billion items out of a few lines
+    date = fields.get("date")
+    if isinstance(date, datetime.date | str) and (m := re.match(r"\d{4}-\d{2}-\d{2}", str(date))):
         given["date"] = m.group()
     return "\n".join(lines[end + 1 :]), given
 
