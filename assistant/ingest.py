@@ -42,6 +42,7 @@ from assistant.text.normalize import language_of
 from assistant.types import AssistantError, Chunk, Document, harmless
 
 Progress = Callable[[str, int, int], None]  # (what: documents done of all, pages done, pages in all)
+_LANGUAGE_CHARS = 20_000  # of a document's text, read for the language it is written in
 
 
 @dataclass
@@ -266,7 +267,6 @@ def _write(
         raise
 
 
-_LANGUAGE_CHARS = 20_000  # of a document's text, read for the language it is written in
 _ARCHIVES = {".docx": "Word document (.docx)", ".odt": "OpenDocument text (.odt)"}
 
 

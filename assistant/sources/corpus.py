@@ -62,7 +62,7 @@ class ManifestEntry(BaseModel):
         None, description='Official identifier, e.g. "Kamerstukken II 2022/23, 26 643, nr. 1055".'
     )
     url: str | None = None
-    language: Literal["nl", "en"] | None = Field(None, description="nl or en (default: from the text).")
+    language: str | None = Field(None, description="nl or en (default: read from the text).")
     ministry: str | None = None
     status: Literal["current", "replaced", "withdrawn"] = "current"
     replaced_by: str | None = None
