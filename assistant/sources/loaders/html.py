@@ -11,6 +11,7 @@ text it holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,8 +119,8 @@ class _Reader:
         self.cells_of: dict[int, list[Tag]] = {}  # a row's own cells (by the row's id), found once per row
         self.numbers: dict[int, dict[int, int]] = {}  # an ordered list's (by id) items: each one's place in it
         self.holds: dict[int, bool] = {}  # a cell (by id): whether it holds blocks of its own (`_whole`)
-        self.within: dict[int, bool] = {}  # an element (by id): whether it is or stands in one read whole
-        self.rows: dict[int, Tag | None] = {}  # an element (by id): the table row it stands in
+        self.within: dict[int, Tag | None] = {}  # an element (by id): the one read whole it is or stands in
+        self.rows: dict[int, Tag | None] = {}  # an element (by id): the table row it is or stands in
 
     def read(self, root: Tag) -> list[Block]:
         from bs4 import NavigableString, Tag
@@ -173,29 +174,26 @@ class _Reader:
         return not self.holds[id(tag)]
 
     def _within(self, tag: Tag | None) -> bool:
-        """Whether `tag` is, or stands inside, a block element read whole. What is known of an element is kept,
-        and the page is read in document order, so a page nested 10,000 deep is not climbed again for each
-        element (as bs4's `find_parent` would)."""
-        path = []
-        while tag is not None and id(tag) not in self.within:
-            path.append(tag)
-            tag = tag.parent
-        known = tag is not None and self.within[id(tag)]
-        for step in reversed(path):
-            known = known or self._whole(step)
-            self.within[id(step)] = known
-        return known
+        """Whether `tag` is, or stands inside, a block element read whole."""
+        return self._nearest(tag, self._whole, self.within) is not None
 
     def _row(self, tag: Tag | None) -> Tag | None:
-        """The table row `tag` is or stands in, kept as `_within` keeps what it knows."""
+        """The table row `tag` is or stands in."""
+        return self._nearest(tag, lambda t: t.name == "tr", self.rows)
+
+    @staticmethod
+    def _nearest(tag: Tag | None, test: Callable[[Tag], bool], known: dict[int, Tag | None]) -> Tag | None:
+        """The nearest of `tag` and its ancestors that passes `test`, kept in `known` for every element climbed
+        past: the page is read in document order, so a page nested 10,000 deep is not climbed again for each
+        element (as bs4's `find_parent` would)."""
         path = []
-        while tag is not None and tag.name != "tr" and id(tag) not in self.rows:
+        while tag is not None and id(tag) not in known and not test(tag):
             path.append(tag)
             tag = tag.parent
-        row = self.rows[id(tag)] if tag is not None and tag.name != "tr" else tag
+        found = known[id(tag)] if tag is not None and id(tag) in known else tag
         for step in path:
-            self.rows[id(step)] = row
-        return row
+            known[id(step)] = found
+        return found
 
     def _add(self, block: Block) -> None:
         self.blocks.append(block)
