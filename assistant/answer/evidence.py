@@ -344,11 +344,12 @@ def _markers(ev: Evidence) -> list[int]:
 
 def _no_evidence(text: str, no_address: bool, title: str = "", heads: Collection[str] = ()) -> bool:
     """An instruction is no evidence, nor a bare web address where the question does not ask where something is
-    found, nor the document's title or a heading (each citation names them)."""
+    found, nor the document's title, a part of it set as a line of its own (a cover's subtitle) or a heading:
+    each citation names them."""
     if INSTRUCTION.search(text) or (no_address and _WEB_ADDRESS.match(text)):
         return True
     key = match_key(text)
-    return bool(key) and bool(title.startswith(key) or key in heads)
+    return bool(key) and bool(key in title or key in heads)
 
 
 def _asked_by(chunk: Chunk) -> frozenset[str]:

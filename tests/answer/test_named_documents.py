@@ -57,3 +57,27 @@ def test_an_official_identifier_names_nothing(answerer):
     question = "Welke Kamerstukken noemt de brief?"
     evidence = answerer.scorer.evidence(question, answerer.searcher.search(question, 5))
     assert {ev.coverage for ev in evidence if ev.chunk.doc_id == "brief"} == {0.0}
+
+
+SUBTITLED = """---
+title: "Trustworthy AI in Public Administration: Practices from Twelve Member Administrations"
+---
+
+Trustworthy AI in Public Administration
+
+Practices from Twelve Member Administrations
+
+This paper draws on a survey of twelve national administrations and 37 case studies.
+
+The survey identified 1,870 AI systems in use, of which 214 were classified as high-risk.
+"""
+
+
+def test_a_line_of_the_documents_title_is_no_evidence(tmp_path):
+    """A title set over two lines (a PDF's cover) repeats what every citation names: its second line, which
+    shares the question's words, is never quoted, and the sentence that answers is."""
+    settings = indexed(tmp_path, {"paper.md": SUBTITLED})
+    answer = Answerer(settings, "extractive").ask("How many member administrations are there?")
+    quotes = [c.quote for c in answer.citations]
+    assert any("twelve national administrations" in q for q in quotes), quotes
+    assert not any(q.strip() in SUBTITLED.splitlines()[1] for q in quotes), quotes
