@@ -23,7 +23,7 @@ from assistant.models.embeddings import get_embeddings
 from assistant.text.lexicon import LANGUAGES, lemma, translations
 from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, shouted, unaccented, unshouted, written_forms
 from assistant.text.spelling import american
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens, query_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -81,7 +81,7 @@ class Searcher:
 
     def lexical(self, query: str, n: int, allowed: np.ndarray | None = None) -> list[int]:
         """Chunk positions by BM25 score, best first (only chunks that share a term with the query)."""
-        tokens = lexical_tokens(query)
+        tokens = query_tokens(query)
         if not tokens or not self.index.chunks:
             return []
         scores = self.index.bm25.get_scores(tokens)

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 
 from assistant.answer import audit, compose
 from assistant.answer.changes import Changes
-from assistant.answer.evidence import Scorer, first_per_chunk
+from assistant.answer.evidence import Evidence, Scorer
 from assistant.answer.followup import Turn, standalone
 from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared
@@ -165,3 +165,18 @@ class Answerer:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
+
+
+def first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
+    """The best sentence of each retrieved passage, each sentence once (what an abstention offers as maybe related):
+    passages overlap, and the sentence two of them hold was offered twice."""
+    chunks: set[str] = set()
+    spans: set[tuple[str, int, int]] = set()
+    out = []
+    for ev in candidates:
+        where = (ev.chunk.doc_id, ev.span.start, ev.span.end)
+        if ev.chunk.chunk_id not in chunks and where not in spans and ev.span.footnote is None:
+            chunks.add(ev.chunk.chunk_id)
+            spans.add(where)
+            out.append(ev)
+    return out

@@ -38,7 +38,7 @@ from assistant.text import rules
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT, SUPERSCRIPT_DIGITS
 from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, match_key
 from assistant.text.sentences import sentence_units
-from assistant.text.tokens import lexical_tokens
+from assistant.text.tokens import lexical_tokens, stem_forms
 from assistant.types import Chunk, Document, Span
 
 # A web address alone says where something is, not what (`assistant/rules/evidence.toml`).
@@ -97,7 +97,7 @@ class Scorer:
         }
 
     def coverage(self, terms: Terms, text: str, setting: frozenset[str] = frozenset(),
-                 heading: frozenset[str] = frozenset()) -> float:
+                 heading: frozenset[str] = frozenset(), language: str | None = "nl") -> float:
         """The (idf- and `terms`-weighted) share of the question's terms that `text` contains, or its `setting`
         (the stems of its document's title, of an identifier that names it in words and of its author's office and
         name: "volgens de EPSIF-paper" is met by every sentence of "EPSIF Policy Paper No. 12", "the state
@@ -108,7 +108,7 @@ class Scorer:
         setting, the section's words lowered held-out citation recall)."""
         if not terms:
             return 0.0
-        present = set(lexical_tokens(text)) | setting
+        present = set(lexical_tokens(text, language)) | setting
         weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
         low = self.settings.answer.heading_weight
         met = {stem: max((c if form in present else low * c for form, c in term.forms.items()
@@ -140,14 +140,25 @@ class Scorer:
         A word is met by itself, and by the documents' words that translate it (`bridges`, from
         `retrieve.Searcher.bridged`, the words retrieval searched for it: "goals" is met by "doelen"). Of n
         translations, each is taken to be meant one time in n, and meets the word that far: "material" is
-        met by "materiaal", "act" hardly by any of its thirty senses."""
-        own = set(lexical_tokens(question)) - QUESTION_WORDS
-        terms = {t: Term(_CONTEXT_WEIGHT, {t: 1.0}) for t in set(lexical_tokens(context)) - QUESTION_WORDS - own}
-        terms.update({t: Term(1.0, {t: 1.0}) for t in own})
+        met by "materiaal", "act" hardly by any of its thirty senses.
+
+        Each form is there as a Dutch text's stem and as an English text's (`lexical_tokens`): a sentence is read in
+        its document's language."""
+        own = stem_forms(question)
+        for stem in QUESTION_WORDS:
+            own.pop(stem, None)
+        terms = {t: Term(_CONTEXT_WEIGHT, dict.fromkeys(forms, 1.0))
+                 for t, forms in stem_forms(context).items() if t not in QUESTION_WORDS and t not in own}
+        terms.update({t: Term(1.0, dict.fromkeys(forms, 1.0)) for t, forms in own.items()})
         for word, near in (bridges or {}).items():
-            stems = {t for w in near for t in lexical_tokens(w)} - QUESTION_WORDS
-            for stem in set(lexical_tokens(word)) & own:
-                terms[stem].forms.update({t: max(terms[stem].forms.get(t, 0.0), 1.0 / len(stems)) for t in stems})
+            translated: dict[str, set[str]] = {}
+            for w in near:
+                for t, forms in stem_forms(w).items():
+                    translated.setdefault(t, set()).update(forms)
+            translated = {t: forms for t, forms in translated.items() if t not in QUESTION_WORDS}
+            for stem in set(lexical_tokens(word)) & own.keys():
+                for t in {f for forms in translated.values() for f in forms}:
+                    terms[stem].forms[t] = max(terms[stem].forms.get(t, 0.0), 1.0 / len(translated))
         return terms
 
     def phrases(self, question: str, terms: Terms) -> list[tuple[str, str]]:
@@ -157,7 +168,7 @@ class Scorer:
         return [(a, b) for a, b in pairwise(own) if a != b]
 
     def in_order(self, terms: Terms, pairs: list[tuple[str, str]], text: str,
-                 setting: frozenset[str] = frozenset()) -> float:
+                 setting: frozenset[str] = frozenset(), language: str | None = "nl") -> float:
         """The (idf-weighted) share of the question `text` holds in the question's word order: each of its `pairs`
         that stands side by side in `text` too (its words or their translations, met as in `coverage`), weighing
         as the mean of its two words. A name ("AI in actie", "Inkopen met Impact") is met where it is named, more
@@ -166,7 +177,7 @@ class Scorer:
         hulppunten") is met by every sentence, as in `coverage`, so the sentence that repeats it is not preferred."""
         if not pairs:
             return 0.0
-        tokens = lexical_tokens(text)
+        tokens = lexical_tokens(text, language)
         side_by_side = set(pairwise(tokens))
         weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
         met = 0.0
@@ -198,11 +209,12 @@ class Scorer:
             prior = 1.0 / (rank + 1)
             doc = self.document(chunk.doc_id)
             setting, title, heads = self._setting(chunk.doc_id)
+            language = doc.meta.language  # a sentence is read in its document's words (`terms`)
             vectors = self.index.sentence_vectors(chunk.doc_id)
             note_vectors = self.index.footnote_vectors(chunk.doc_id)
             units = sentence_units(chunk)
-            asked_by = _asked_by(chunk)
-            heading = frozenset(lexical_tokens(chunk.section[-1])) if chunk.section else frozenset()
+            asked_by = _asked_by(chunk, language)
+            heading = frozenset(lexical_tokens(chunk.section[-1], language)) if chunk.section else frozenset()
             for i, (start, end) in enumerate(units):
                 end = extent(doc.text, start, end)
                 text = doc.text[start:end]
@@ -210,13 +222,13 @@ class Scorer:
                     continue
                 # a table's row is read under its header: "Gerealiseerd", "2024" are the row's figures' names
                 header = doc.table_header(start)
-                read_in = (setting | frozenset(lexical_tokens(header)) if header else setting) | asked_by
-                coverage = self.coverage(terms, text, read_in, heading)
-                ordered = self.in_order(terms, pairs, text, read_in)
+                read_in = (setting | frozenset(lexical_tokens(header, language)) if header else setting) | asked_by
+                coverage = self.coverage(terms, text, read_in, heading, language)
+                ordered = self.in_order(terms, pairs, text, read_in, language)
                 if i and POINTS_BACK.search(text):  # "Daarbij gaat het om ...": what "daarbij" is, is said before
                     with_before = doc.text[units[i - 1][0] : end]
-                    coverage = max(coverage, self.coverage(terms, with_before, read_in, heading))
-                    ordered = max(ordered, self.in_order(terms, pairs, with_before, read_in))
+                    coverage = max(coverage, self.coverage(terms, with_before, read_in, heading, language))
+                    ordered = max(ordered, self.in_order(terms, pairs, with_before, read_in, language))
                 around = doc.text[units[max(i - 1, 0)][0] : max(end, units[min(i + 1, len(units) - 1)][1])]
                 similarity = float(vectors[start] @ asked) if start in vectors else 0.0
                 page = next(iter(doc.pages_between(start, start + 1)), None)  # the sentence's own page
@@ -224,17 +236,17 @@ class Scorer:
                             table_header=header)
                 score = coverage + 0.3 * prior + a.similarity_weight * similarity + a.phrase_weight * ordered
                 candidates.append(Evidence(rank, chunk, span, coverage, score, similarity=similarity,
-                                           nearby=self.coverage(terms, around, read_in, heading)))
+                                           nearby=self.coverage(terms, around, read_in, heading, language)))
             for note in chunk.footnotes:
                 if _no_evidence(note.text, no_address):
                     continue
-                coverage = self.coverage(terms, note.text, setting)
+                coverage = self.coverage(terms, note.text, setting, language=language)
                 span = Span(doc_id=chunk.doc_id, quote=note.text, page=note.page, section=section,
                             footnote=note.number, start=chunk.start, end=chunk.start)
                 similarity = (float(note_vectors[note.number] @ asked) if note.number in note_vectors
                               else hit.similarity or 0.0)
                 score = (coverage + 0.3 * prior + a.similarity_weight * similarity
-                         + a.phrase_weight * self.in_order(terms, pairs, note.text, setting))
+                         + a.phrase_weight * self.in_order(terms, pairs, note.text, setting, language))
                 candidates.append(Evidence(rank, chunk, span, coverage, score, similarity))
         counted = counted_noun(question)
         for ev in candidates:  # "Hoeveel scenario's?" is answered by "vier scenario's", not "drie overheidslagen"
@@ -250,7 +262,8 @@ class Scorer:
         if doc_id not in self._settings:
             doc = self.document(doc_id)
             self._settings[doc_id] = (
-                frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)} {author(doc)}")),
+                frozenset(lexical_tokens(f"{doc.meta.title} {named_in_words(doc.meta.identifier)} {author(doc)}",
+                                         doc.meta.language)),
                 match_key(doc.meta.title), {match_key(s.path[-1]) for s in doc.sections})
         return self._settings[doc_id]
 
@@ -352,12 +365,12 @@ def _no_evidence(text: str, no_address: bool, title: str = "", heads: Collection
     return bool(key) and bool(key in title or key in heads)
 
 
-def _asked_by(chunk: Chunk) -> frozenset[str]:
+def _asked_by(chunk: Chunk, language: str | None) -> frozenset[str]:
     """The stems of the heading a passage stands under when that heading asks a question ("Wat is de
     EDI-wallet?"): the text under it answers it without repeating its words ("De Europese digitale identiteit is
     een app ..."), so it is read with them, as a table's row is read under its header (an FAQ, a factsheet)."""
     heading = chunk.section[-1].rstrip() if chunk.section else ""
-    return frozenset(lexical_tokens(heading)) if heading.endswith("?") else frozenset()
+    return frozenset(lexical_tokens(heading, language)) if heading.endswith("?") else frozenset()
 
 
 def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence]) -> list[Evidence]:
@@ -380,18 +393,3 @@ def _holds(a: Span, b: Span) -> bool:
     precise answer, and the list around it is no better quote."""
     return (a.footnote is None and b.footnote is None and a.start < b.start and a.end == b.end
             and not LIST_ITEM.match("\n" + b.quote))
-
-
-def first_per_chunk(candidates: list[Evidence]) -> list[Evidence]:
-    """The best sentence of each retrieved passage, each sentence once (what an abstention offers as maybe related):
-    passages overlap, and the sentence two of them hold was offered twice."""
-    chunks: set[str] = set()
-    spans: set[tuple[str, int, int]] = set()
-    out = []
-    for ev in candidates:
-        where = (ev.chunk.doc_id, ev.span.start, ev.span.end)
-        if ev.chunk.chunk_id not in chunks and where not in spans and ev.span.footnote is None:
-            chunks.add(ev.chunk.chunk_id)
-            spans.add(where)
-            out.append(ev)
-    return out

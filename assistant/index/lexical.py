@@ -1,7 +1,8 @@
 """The lexical side of a generation: a bm25s index of every chunk's indexed text, in `bm25/`.
 
 It is made anew from all chunks at every commit (cheap next to embedding), so it always matches them; its
-tokens are read by `text.tokens.lexical_tokens`, whose version `state.json` records as `lexical`.
+tokens are read by `text.tokens.lexical_tokens` in each document's language, whose version `state.json` records
+as `lexical`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def write_lexical(gen_dir: Path, chunks: list[Chunk], metas: dict[str, DocumentM
     import bm25s
 
     retriever = bm25s.BM25()
-    tokens = [lexical_tokens(indexed_text(c, metas[c.doc_id])) for c in chunks]
+    tokens = [lexical_tokens(indexed_text(c, metas[c.doc_id]), metas[c.doc_id].language) for c in chunks]
     # bm25s cannot index an empty corpus; an empty index is still a valid, searchable state
     retriever.index(tokens or [["\u2205"]], show_progress=False)
     retriever.save(str(gen_dir / "bm25"), show_progress=False)

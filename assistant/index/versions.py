@@ -42,7 +42,7 @@ TABLE: dict[str, Version] = {
     "sentences": Version(2),
     "folding": Version(1),
     "chunks": Version(23, ("sentences", "folding")),
-    "lexical": Version(4, ("folding",)),
+    "lexical": Version(5, ("folding",)),
     "refs": Version(4, ("sentences",)),
     "overview": Version(4, ("sentences",)),
 }

@@ -25,27 +25,53 @@ _TOKEN = re.compile(r"[^\W_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+# An English text's stems are marked so that no Dutch stem meets them: the Dutch stemmer reads English words
+# poorly ("registers" -> "regi", "registered" unchanged), the English one reads Dutch words poorly ("algoritmes"
+# and "algoritmen" become one stem), so each language's texts are stemmed by their own and a question by both.
+ENGLISH = "en:"
+
+
 @lru_cache(maxsize=1)
-def _analyzer() -> tuple[frozenset[str], Any]:
+def _analyzer() -> tuple[frozenset[str], dict[str, Any]]:
     import Stemmer
     from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
-    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN), Stemmer.Stemmer("dutch")
+    stemmers = {"nl": Stemmer.Stemmer("dutch"), "en": Stemmer.Stemmer("english")}
+    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN), stemmers
 
 
-def lexical_tokens(text: str) -> list[str]:
-    """Lower-cased, stop-word-free, Dutch-stemmed word tokens for BM25 (documents and queries alike), read from
-    the folded text without accents and in American spelling: "thema's" and "thema’s", "ideeën" and "ideeen",
-    "centres" and "centers" are the same words."""
-    return [stem for _, stem in lexical_words(text)]
+def lexical_tokens(text: str, language: str | None = "nl") -> list[str]:
+    """Lower-cased, stop-word-free, stemmed word tokens for BM25, read from the folded text without accents and in
+    American spelling: "thema's" and "thema’s", "ideeën" and "ideeen", "centres" and "centers" are the same words.
+    A text in English (`language` "en") is stemmed by the English stemmer and its stems are marked (`ENGLISH`);
+    any other by the Dutch one, as a question's words are compared with each other and with answers."""
+    return [stem for _, stem in lexical_words(text, language)]
 
 
-def lexical_words(text: str) -> list[tuple[str, str]]:
+def lexical_words(text: str, language: str | None = "nl") -> list[tuple[str, str]]:
     """`lexical_tokens` with the word each stem was read from, for comparing words by meaning."""
-    stopwords, stemmer = _analyzer()
+    stopwords, stemmers = _analyzer()
     words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower())
              if w not in stopwords and not _LETTER.fullmatch(w)]
-    return list(zip(words, stemmer.stemWords([american(w) for w in words]), strict=True))
+    spelled = [american(w) for w in words]
+    if language == "en":
+        return list(zip(words, [ENGLISH + s for s in stemmers["en"].stemWords(spelled)], strict=True))
+    return list(zip(words, stemmers["nl"].stemWords(spelled), strict=True))
+
+
+def query_tokens(text: str) -> list[str]:
+    """A query's tokens for BM25: its words stemmed as a Dutch text's and as an English text's are, so that it
+    meets the documents of either language in their own stems (a word said twice counts twice, in each)."""
+    return [*lexical_tokens(text), *lexical_tokens(text, "en")]
+
+
+def stem_forms(text: str) -> dict[str, set[str]]:
+    """Each stem of `text` as `lexical_tokens` reads it, with the forms a document may hold its word in: that stem,
+    and the word's stem read as English, so a question's word meets it in a document of either language."""
+    stems: dict[str, set[str]] = {}
+    for word, stem in lexical_words(text):
+        stems.setdefault(stem, {stem}).update(lexical_tokens(word, "en"))
+    return stems
 
 
 @cache
@@ -58,12 +84,13 @@ def question_stems() -> frozenset[str]:
 
 def vocabulary(texts: Iterable[str]) -> dict[str, str]:
     """Every stem of `texts` (stop words and short words aside) with its commonest word, the one embedded so a
-    question in another language can find the documents' own words by meaning. The stems are those of
-    `lexical_tokens`; the words keep their accents for the embedder."""
-    stopwords, stemmer = _analyzer()
+    question in another language can find the documents' own words by meaning. The stems are those
+    `lexical_tokens` gives any text (the Dutch stemmer's, the one a question's words are compared in); the words
+    keep their accents for the embedder."""
+    stopwords, stemmers = _analyzer()
     counts = Counter(w for t in texts for w in _WORD.findall(fold(t).lower()) if unaccented(w) not in stopwords)
     words = [w for w, _ in counts.most_common()]
     forms: dict[str, str] = {}
-    for word, stem in zip(words, stemmer.stemWords([american(unaccented(w)) for w in words]), strict=True):
+    for word, stem in zip(words, stemmers["nl"].stemWords([american(unaccented(w)) for w in words]), strict=True):
         forms.setdefault(stem, word)
     return forms

@@ -130,3 +130,28 @@ def test_a_translation_the_document_holds_only_inflected_finds_its_sentence(tmp_
     assert "voortgedreven" in answerer.searcher.bridged("What is driving the digital transition?")["driving"]
     answer = answerer.ask("What is driving the digital transition?")
     assert answer.citations[0].quote.startswith("De digitale transitie wordt voortgedreven")
+
+
+SURVEY = """# Trustworthy AI in Public Administration
+
+This paper draws on a survey of twelve national administrations and 37 case studies.
+
+The survey identified 1,870 AI systems in use, of which 214 were classified as high-risk.
+
+Most administrations assess the risks of a system before it is deployed.
+"""
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("How many administrations were surveyed?", "a survey of twelve national administrations"),
+    ("What do administrations do before deploying a system?", "assess the risks"),
+    ("Which risks are assessed before deployment?", "assess the risks"),
+])
+def test_an_english_document_is_read_in_english_words(tmp_path, question, words):
+    """An English text is stemmed as English: "surveyed" meets "survey", "deploying" "deployed", "assessed"
+    "assess". Read by the Dutch stemmer, none of them met, and each question was declined."""
+    from conftest import indexed
+
+    answer = Answerer(indexed(tmp_path, {"paper.md": SURVEY}), "extractive").ask(question)
+    assert not answer.abstained
+    assert words in answer.citations[0].quote
