@@ -40,6 +40,10 @@ class FileEntry(BaseModel):
     )
 
 
+# How a manifest may name the two languages the answerer reads in their own words (stemming, framing of quotes)
+_LANGUAGE_NAMES = {"nl": "nl", "dutch": "nl", "nederlands": "nl", "en": "en", "english": "en", "engels": "en"}
+
+
 class ManifestEntry(BaseModel):
     """A document as the manifest describes it."""
 
@@ -67,6 +71,16 @@ class ManifestEntry(BaseModel):
     status: Literal["current", "replaced", "withdrawn"] = "current"
     replaced_by: str | None = None
     files: list[FileEntry] = Field(min_length=1)
+
+    @field_validator("language")
+    @classmethod
+    def _language_code(cls, value: str | None) -> str | None:
+        """Dutch and English however written ("EN", "en-GB", "English", "Nederlands") as the codes the answerer
+        reads a document's words by (`_LANGUAGE_NAMES`); any other language as given."""
+        if value is None:
+            return None
+        primary = re.split(r"[-_]", value.strip().lower(), maxsplit=1)[0]
+        return _LANGUAGE_NAMES.get(primary, value.strip())
 
 
 # What a document's files say of it where its manifest entry does not (or it has none): its title (file metadata,

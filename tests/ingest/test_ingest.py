@@ -23,6 +23,7 @@ from assistant.index import Index, current_generation, ingest_lock, versions
 from assistant.index.versions import Version, stamp
 from assistant.ingest import IngestReport, ingest
 from assistant.retrieve import Searcher
+from assistant.sources.corpus import ManifestEntry
 from assistant.text.normalize import match_key
 from assistant.types import AssistantError
 
@@ -619,3 +620,14 @@ def test_second_concurrent_ingest_refuses(workspace):
     assert "Traceback" not in proc.stderr
     assert current_generation(workspace.index_dir) is None
     assert not ingest(workspace).failed, "the lock is free again once the first ingest is done"
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("EN", "en"), ("en-GB", "en"), (" English ", "en"), ("Engels", "en"), ("nl_NL", "nl"), ("Nederlands", "nl"),
+    ("de", "de"), ("Deutsch", "Deutsch"),
+])
+def test_a_manifests_language_is_read_however_dutch_or_english_is_written(written, code):
+    """"en-GB" is English: a document listed so is read in English words and its quotes framed as English;
+    a language the answerer does not read apart stays as written."""
+    entry = ManifestEntry(id="paper", language=written, files=[{"path": "paper.md"}])
+    assert entry.language == code
