@@ -383,3 +383,19 @@ def test_the_embedded_model_condenses_summaries_that_verify(bundled, tmp_path):
                             min_pair_support=settings.answer.min_pair_support)
         assert len(check.claims) == 1 and not check.removed, s
         assert len(s["condensed"]) < len(" ".join(quotes))
+
+
+def test_an_english_documents_dates_are_on_the_timeline(tmp_path):
+    """An English paper dates in English: days, months, years with a preposition and "the end of next year",
+    each resolved as a Dutch letter's are; the verb "may" is no month."""
+    paper = ("---\ntitle: Trustworthy AI\ndate: 2024-10-08\n---\n\n# Trustworthy AI\n\n"
+             "The survey ran between January and June 2024.\n\n"
+             "Obligations for high-risk systems apply from August 2026.\n\n"
+             "The register held 1,100 entries in early 2024.\n\n"
+             "The forum will publish its next paper at the end of next year.\n\n"
+             "Administrations may 2025 budgets differently. The report of 8 October 2024 is final.\n")
+    settings = indexed(tmp_path, {"paper.md": paper})
+    events = {(e.when, e.as_written, e.status) for e in Index.open(settings).overview().timeline}
+    assert {("2024-06", "June 2024", "past"), ("2026-08", "August 2026", "planned"), ("2024", "early 2024", "past"),
+            ("2025-12", "the end of next year", "planned"), ("2024-10-08", "8 October 2024", "past")} <= events
+    assert not any(written.lower().startswith("may") for _, written, _ in events)

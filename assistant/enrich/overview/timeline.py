@@ -1,6 +1,6 @@
 """The timeline of one document: dates, days without a year, months, years with a preposition, periods and
-relative times ("eind dit jaar"), resolved against the document's date where the text allows, each marked
-past, planned or target from the date and the wording."""
+relative times ("eind dit jaar", "the end of next year"), in Dutch or English, resolved against the document's
+date where the text allows, each marked past, planned or target from the date and the wording."""
 
 from __future__ import annotations
 
@@ -9,36 +9,39 @@ import re
 
 from assistant.enrich.overview.model import TimelineEvent
 from assistant.enrich.overview.quotes import pieces, place
-from assistant.text.dates import MONTHS
+from assistant.text.dates import MONTH_NAMES, month_number
 from assistant.text.sentences import sentence_spans
 from assistant.types import Document
 
-_MONTH = "|".join(MONTHS)
+_MONTH = MONTH_NAMES
 TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition, or a relative time
     rf"(?P<date>\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH})(?: (?P<y>\d{{4}}))?(?P<jl> jongstleden| jl\.)?)"
     rf"|(?P<month>\b(?P<m2>{_MONTH}) (?P<y2>\d{{4}}))"
     rf"|(?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s?[–-]\s?(?P<p2>(?:19|20)\d{{2}})\b)"
     r"|(?P<relative>\b(?:(?:het )?(?:eind|einde|begin|midden) (?:van )?(?:dit|volgend|komend) jaar|"
     r"(?:dit|volgend|komend|vorig) (?:jaar|najaar|voorjaar)|(?:deze|komende|afgelopen) zomer|"
-    r"voor de zomer(?:van dit jaar)?)\b)"
-    r"|(?P<year>\b(?P<prep>in|vóór|voor|na|sinds|vanaf|tot|uiterlijk|per|rond|eind|begin|jaar) (?P<y3>(?:19|20)\d{2})\b"
+    r"voor de zomer(?:van dit jaar)?|"
+    r"(?:(?:the )?(?:end|beginning|middle) of |early |later )?(?:this|next|last) year)\b)"
+    r"|(?P<year>\b(?P<prep>in|vóór|voor|na|sinds|vanaf|tot|uiterlijk|per|rond|eind|begin|jaar|by|from|since|until|"
+    r"before|after|around|early|late) (?P<y3>(?:19|20)\d{2})\b"
     r"(?![/–-]\d))",
     re.IGNORECASE,
 )
 # The end of a range of days whose year it alone names: "1 januari tot en met 31 december 2024" is in 2024.
 _RANGE_END = re.compile(rf"\s*(?:tot en met|t/m|tot|–|-)\s*\d{{1,2}} (?:{_MONTH}) (?P<y>\d{{4}})\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:zal|zullen|wil|willen|ga|gaat|gaan|streef\w*|voornemens|verwacht\w*|doel\w*|plan|"
-                     r"komt|komen|moet|moeten|werk\w* aan|naar verwachting)\b", re.IGNORECASE)
+                     r"komt|komen|moet|moeten|werk\w* aan|naar verwachting|"
+                     r"will|shall|plans?|intends?|expect\w*|aims?|must|apply from)\b", re.IGNORECASE)
 
 
 def _relative(phrase: str, today: datetime.date) -> tuple[str, str]:
     p, y = phrase.lower(), today.year
-    year = y + 1 if re.search(r"volgend|komend", p) else y - 1 if "vorig" in p else y
-    if re.search(r"\b(?:eind|einde)\b", p):
+    year = y + 1 if re.search(r"volgend|komend|next", p) else y - 1 if re.search(r"vorig|last", p) else y
+    if re.search(r"\b(?:eind|einde|end)\b", p):
         return f"{year}-12", "month"
-    if "begin" in p:
+    if re.search(r"begin|early", p):
         return f"{year}-Q1", "quarter"
-    if "midden" in p or "zomer" in p:
+    if re.search(r"midden|middle|zomer", p):
         return f"{year}-Q2" if "voor de zomer" in p else f"{year}-Q3", "quarter"
     if "najaar" in p:
         return f"{year}-H2", "half"
@@ -51,7 +54,7 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
     """(when, precision, resolved) of a time expression, or None when it needs a date the document lacks; a day
     without a year that opens a range of days (`after` it) is in the year the range ends in."""
     if m.group("date"):
-        month, day = MONTHS.index(m.group("m").lower()) + 1, int(m.group("d"))
+        month, day = month_number(m.group("m")), int(m.group("d"))
         written = m.group("y") or ((end := _RANGE_END.match(after)) and end.group("y"))
         if written:
             year, resolved = int(written), False
@@ -65,7 +68,7 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
         except ValueError:
             return None
     if m.group("month"):
-        return f"{m.group('y2')}-{MONTHS.index(m.group('m2').lower()) + 1:02d}", "month", False
+        return f"{m.group('y2')}-{month_number(m.group('m2')):02d}", "month", False
     if m.group("period"):
         return f"{m.group('p1')}/{m.group('p2')}", "period", False
     if m.group("relative"):
@@ -79,7 +82,7 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
 def _status(when: str, sentence: str, today: datetime.date | None) -> str:
     moment = when.split("/")[-1][:10]
     later = today is not None and moment > today.isoformat()[: len(moment)]
-    if later and re.search(r"\b(?:doel\w*|\w*neutraal|streven|streeft)\b", sentence, re.I):
+    if later and re.search(r"\b(?:doel\w*|\w*neutraal|streven|streeft|target\w*|goals?|\w*neutral)\b", sentence, re.I):
         return "target"
     if later or _FUTURE.search(sentence):
         return "planned"
