@@ -44,7 +44,7 @@ TABLE: dict[str, Version] = {
     "chunks": Version(23, ("sentences", "folding")),
     "lexical": Version(5, ("folding",)),
     "refs": Version(4, ("sentences",)),
-    "overview": Version(5, ("sentences",)),
+    "overview": Version(6, ("sentences",)),
 }
 
 

@@ -399,3 +399,16 @@ def test_an_english_documents_dates_are_on_the_timeline(tmp_path):
     assert {("2024-06", "June 2024", "past"), ("2026-08", "August 2026", "planned"), ("2024", "early 2024", "past"),
             ("2025-12", "the end of next year", "planned"), ("2024-10-08", "8 October 2024", "past")} <= events
     assert not any(written.lower().startswith("may") for _, written, _ in events)
+
+
+def test_an_abbreviation_written_out_without_brackets_is_read_from_the_document(tmp_path):
+    """"EPSIF Policy Paper No. 12, European Public Sector Innovation Forum" writes EPSIF out without brackets; a
+    heading in capitals whose initials happen to spell an abbreviation is no expansion of it."""
+    paper = ("# Trustworthy AI\n\nEPSIF Policy Paper No. 12, European Public Sector Innovation Forum, October 2024\n\n"
+             "The EPSIF surveyed twelve administrations.\n\nSOCIAAL VERZEKERDE BURGERS\n\n"
+             "De SVB en het UWV voeren de regeling uit.\n")
+    settings = indexed(tmp_path, {"paper.md": paper})
+    glossary = {e.term: e for e in Index.open(settings).overview().glossary}
+    assert glossary["EPSIF"].expansion == "European Public Sector Innovation Forum"
+    assert glossary["EPSIF"].source == "document" and "European Public Sector" in glossary["EPSIF"].defined_at[0].quote
+    assert glossary["SVB"].expansion != "SOCIAAL VERZEKERDE BURGERS"

@@ -20,6 +20,7 @@ from assistant.types import Document, Span
 _BRACKETED = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&]{0,2}[A-Z][A-Za-z0-9&-]{0,6})\)")
 _USED = re.compile(r"(?<![\w-])(?P<abbr>[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,3}|[A-Z]{2,7})(?=-[a-z]|(?![\w-]))")
 _ROMAN = re.compile(r"[IVXLC]+")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:of|and|for|van|voor|en|de|het|der)\s+)?[A-Z][\w’'-]*)+")
 ARTICLES = {"de", "het", "een", "the", "a", "an"}
 # The sentences that define a term, by how they say it (`assistant/rules/definitions.toml`); a regulation's
 # lettered list of definitions is read item by item after its lead-in.
@@ -127,7 +128,13 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
                 if len(places) < 3:
                     places.append(note or place(doc, a, b))
     curated = _curated()
+    spelled = _spelled_out(doc, {abbr for abbr in used if len(abbr) >= 3 and abbr.isupper()})
     for abbr, places in used.items():
+        if abbr in spelled:  # written out elsewhere, without brackets: "EPSIF Policy Paper No. 12, European ..."
+            expansion, cited = spelled[abbr]
+            entries[(abbr, expansion.lower())] = GlossaryEntry(term=abbr, kind="abbreviation", expansion=expansion,
+                                                               defined_at=[cited])
+            continue
         known = curated.get(abbr)
         entries[(abbr, "?")] = GlossaryEntry(term=abbr, kind="abbreviation", used_at=places,
                                              expansion=known, source="curated" if known else "document")
@@ -135,6 +142,33 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
         if entry.kind == "abbreviation" and entry.defined_at:
             entry.used_at = [c for c in used.get(entry.term, [])]
     return sorted(entries.values(), key=lambda e: (e.term.lower(), e.expansion or ""))
+
+
+def _spelled_out(doc: Document, abbreviations: set[str]) -> dict[str, tuple[str, Span]]:
+    """The abbreviations (of three letters or more) that a sentence writes out next to them without brackets
+    ("EPSIF Policy Paper No. 12, European Public Sector Innovation Forum"), each with the first run of
+    capitalised words whose initials are its letters ("of", "van" and the like between them) and that sentence.
+    Every letter must start a word in turn, each word written as a name ("STAATSSECRETARIS VAN BINNENLANDSE" is a
+    heading). Elsewhere, such a run is no definition: "Binnenlandse Zaken en Koninkrijksrelaties" in a
+    signature does not say what BZK in another sentence stands for."""
+    found: dict[str, tuple[str, Span]] = {}
+    for text, _, note in pieces(doc):
+        for a, b in sentence_spans(text):
+            near = {abbr for abbr in abbreviations - found.keys() if re.search(rf"\b{abbr}\b", text[a:b])}
+            for run in _CAPITALISED_RUN.finditer(text[a:b]) if near else ():
+                words = run.group().split()
+                for i, first in enumerate(words):
+                    if not first[0].isupper():
+                        continue
+                    capitals = [j for j in range(i, len(words)) if words[j][0].isupper()]
+                    if any(words[j].isupper() for j in capitals):  # a heading in capitals, or another abbreviation
+                        continue
+                    for abbr in near - found.keys():
+                        if len(capitals) >= len(abbr) and "".join(
+                                words[j][0] for j in capitals[: len(abbr)]) == abbr:
+                            expansion = " ".join(words[i : capitals[len(abbr) - 1] + 1])
+                            found[abbr] = (expansion, note or place(doc, a, b))
+    return found
 
 
 def _in_capitals(text: str, start: int, end: int) -> bool:
