@@ -41,7 +41,7 @@ TABLE: dict[str, Version] = {
     "schema": Version(2),
     "sentences": Version(2),
     "folding": Version(1),
-    "chunks": Version(23, ("sentences", "folding")),
+    "chunks": Version(24, ("sentences", "folding")),
     "lexical": Version(5, ("folding",)),
     "refs": Version(4, ("sentences",)),
     "overview": Version(6, ("sentences",)),

@@ -574,6 +574,8 @@ def test_find_date():
     assert find_date("Den Haag, 7 juli 2023") == "2023-07-07"
     assert find_date("op 14 Juni 2022 besloten") == "2022-06-14"
     assert find_date("in 2023 en daarna") is None
+    assert find_date("EPSIF Policy Paper No. 12, published 8 October 2024") == "2024-10-08"  # English, too
+    assert find_date("Administrations 8 may 2025 budgets") is None  # an English month is written with a capital
 
 
 @pytest.mark.parametrize(("name", "data", "reason"), [

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.text import rules
-from assistant.text.dates import MONTHS
+from assistant.text.dates import MONTH_NAMES, month_number
 from assistant.types import Footnote
 
 _HEAD_CHARS = 1500  # where an official publication's head stands
 _PLACEHOLDER_TITLE = rules.rule("publications", "placeholder-title")
-_DATE_NL = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b", re.I)
+_DATE = re.compile(rf"\b(\d{{1,2}})\s+({MONTH_NAMES})\s+(\d{{4}})\b", re.I)
 
 
 @dataclass
@@ -48,16 +48,16 @@ class Rendering:
 
 
 def find_date(text: str) -> str | None:
-    """The first Dutch long-form date ("7 juli 2023") in `text`, as ISO."""
-    m = _DATE_NL.search(text)
+    """The first long-form date, Dutch or English ("7 juli 2023", "8 October 2024"), in `text`, as ISO."""
+    m = _DATE.search(text)
     if not m:
         return None
-    return f"{int(m.group(3)):04d}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
+    return f"{int(m.group(3)):04d}-{month_number(m.group(2)):02d}-{int(m.group(1)):02d}"
 
 
 def text_metadata(rendering: Rendering) -> None:
     """Title, identifier and kind from an official publication's head (`assistant/rules/publications.toml`),
-    else the title from the first heading; the date from the first Dutch date. What the file gave stays, but for
+    else the title from the first heading; the date from the first long-form date. What the file gave stays, but for
     a title that only names the program, template or file it was made as ("Microsoft Word - nota_v3.docx",
     "Document1": `publications.placeholder-title`)."""
     if _PLACEHOLDER_TITLE.search(rendering.metadata.get("title", "")):
