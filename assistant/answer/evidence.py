@@ -144,18 +144,12 @@ class Scorer:
 
         Each form is there as a Dutch text's stem and as an English text's (`lexical_tokens`): a sentence is read in
         its document's language."""
-        own = stem_forms(question)
-        for stem in QUESTION_WORDS:
-            own.pop(stem, None)
+        own = {t: forms for t, forms in stem_forms(question).items() if t not in QUESTION_WORDS}
         terms = {t: Term(_CONTEXT_WEIGHT, dict.fromkeys(forms, 1.0))
                  for t, forms in stem_forms(context).items() if t not in QUESTION_WORDS and t not in own}
         terms.update({t: Term(1.0, dict.fromkeys(forms, 1.0)) for t, forms in own.items()})
         for word, near in (bridges or {}).items():
-            translated: dict[str, set[str]] = {}
-            for w in near:
-                for t, forms in stem_forms(w).items():
-                    translated.setdefault(t, set()).update(forms)
-            translated = {t: forms for t, forms in translated.items() if t not in QUESTION_WORDS}
+            translated = {t: forms for t, forms in stem_forms(" ".join(near)).items() if t not in QUESTION_WORDS}
             for stem in set(lexical_tokens(word)) & own.keys():
                 for t in {f for forms in translated.values() for f in forms}:
                     terms[stem].forms[t] = max(terms[stem].forms.get(t, 0.0), 1.0 / len(translated))

@@ -69,8 +69,8 @@ def stem_forms(text: str) -> dict[str, set[str]]:
     """Each stem of `text` as `lexical_tokens` reads it, with the forms a document may hold its word in: that stem,
     and the word's stem read as English, so a question's word meets it in a document of either language."""
     stems: dict[str, set[str]] = {}
-    for word, stem in lexical_words(text):
-        stems.setdefault(stem, {stem}).update(lexical_tokens(word, "en"))
+    for (_, stem), english in zip(lexical_words(text), lexical_tokens(text, "en"), strict=True):
+        stems.setdefault(stem, {stem}).add(english)
     return stems
 
 

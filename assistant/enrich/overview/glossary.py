@@ -130,7 +130,7 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
     curated = _curated()
     spelled = _spelled_out(doc, {abbr for abbr in used if len(abbr) >= 3 and abbr.isupper()})
     for abbr, places in used.items():
-        if abbr in spelled:  # written out elsewhere, without brackets: "EPSIF Policy Paper No. 12, European ..."
+        if abbr in spelled:  # written out beside it, without brackets: "EPSIF Policy Paper No. 12, European ..."
             expansion, cited = spelled[abbr]
             entries[(abbr, expansion.lower())] = GlossaryEntry(term=abbr, kind="abbreviation", expansion=expansion,
                                                                defined_at=[cited])
@@ -154,7 +154,8 @@ def _spelled_out(doc: Document, abbreviations: set[str]) -> dict[str, tuple[str,
     found: dict[str, tuple[str, Span]] = {}
     for text, _, note in pieces(doc):
         for a, b in sentence_spans(text):
-            near = {abbr for abbr in abbreviations - found.keys() if re.search(rf"\b{abbr}\b", text[a:b])}
+            near = {abbr for abbr in abbreviations - found.keys()
+                    if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text[a:b])}
             for run in _CAPITALISED_RUN.finditer(text[a:b]) if near else ():
                 words = run.group().split()
                 for i, first in enumerate(words):
