@@ -50,28 +50,43 @@ def lexical_tokens(text: str, language: str | None = "nl") -> list[str]:
 
 def lexical_words(text: str, language: str | None = "nl") -> list[tuple[str, str]]:
     """`lexical_tokens` with the word each stem was read from, for comparing words by meaning."""
-    stopwords, stemmers = _analyzer()
-    words = [w for w in _TOKEN.findall(unaccented(fold(text)).lower())
-             if w not in stopwords and not _LETTER.fullmatch(w)]
-    spelled = [american(w) for w in words]
-    if language == "en":
-        return list(zip(words, [ENGLISH + s for s in stemmers["en"].stemWords(spelled)], strict=True))
-    return list(zip(words, stemmers["nl"].stemWords(spelled), strict=True))
+    words = _words(text)
+    return list(zip(words, _stems(words, language), strict=True))
 
 
 def query_tokens(text: str) -> list[str]:
     """A query's tokens for BM25: its words stemmed as a Dutch text's and as an English text's are, so that it
     meets the documents of either language in their own stems (a word said twice counts twice, in each)."""
-    return [*lexical_tokens(text), *lexical_tokens(text, "en")]
+    words = _words(text)
+    return [*_stems(words, "nl"), *_stems(words, "en")]
 
 
 def stem_forms(text: str) -> dict[str, set[str]]:
     """Each stem of `text` as `lexical_tokens` reads it, with the forms a document may hold its word in: that stem,
     and the word's stem read as English, so a question's word meets it in a document of either language."""
+    words = _words(text)
     stems: dict[str, set[str]] = {}
-    for (_, stem), english in zip(lexical_words(text), lexical_tokens(text, "en"), strict=True):
+    for stem, english in zip(_stems(words, "nl"), _stems(words, "en"), strict=True):
         stems.setdefault(stem, {stem}).add(english)
     return stems
+
+
+def _words(text: str) -> list[str]:
+    """The words of `text` that `lexical_tokens` stems: folded, without accents, lower-cased, no stop words and
+    no letter alone."""
+    stopwords, _ = _analyzer()
+    return [w for w in _TOKEN.findall(unaccented(fold(text)).lower())
+            if w not in stopwords and not _LETTER.fullmatch(w)]
+
+
+def _stems(words: list[str], language: str | None) -> list[str]:
+    """`words` stemmed in American spelling: by the English stemmer and marked (`ENGLISH`) for "en", by the
+    Dutch one for any other language."""
+    _, stemmers = _analyzer()
+    spelled = [american(w) for w in words]
+    if language == "en":
+        return [ENGLISH + s for s in stemmers["en"].stemWords(spelled)]
+    return stemmers["nl"].stemWords(spelled)
 
 
 @cache

@@ -114,11 +114,13 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
                 entry.defined_at.append(cited)
     defined = {e.term for e in entries.values()}
     used: dict[str, list[Span]] = {}
+    spelled: dict[str, tuple[str, Span]] = {}  # written out beside it without brackets (`_spelled_in`)
     for text, _, note in pieces(doc):
         for a, b in sentence_spans(text):
             sentence = text[a:b]
             if sum(w.isupper() for w in sentence.split()) > len(sentence.split()) / 2:
                 continue  # a printed heading in capitals
+            here: set[str] = set()  # the abbreviations this sentence uses that it may write out too
             for m in _USED.finditer(sentence):
                 abbr = m.group("abbr")
                 if (_ROMAN.fullmatch(abbr) or abbr in defined or sum(c.islower() for c in abbr) > 2
@@ -127,8 +129,11 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
                 places = used.setdefault(abbr, [])
                 if len(places) < 3:
                     places.append(note or place(doc, a, b))
+                if len(abbr) >= 3 and abbr.isupper() and abbr not in spelled:
+                    here.add(abbr)
+            for abbr, expansion in _spelled_in(sentence, here).items():
+                spelled[abbr] = (expansion, note or place(doc, a, b))
     curated = _curated()
-    spelled = _spelled_out(doc, {abbr for abbr in used if len(abbr) >= 3 and abbr.isupper()})
     for abbr, places in used.items():
         if abbr in spelled:  # written out beside it, without brackets: "EPSIF Policy Paper No. 12, European ..."
             expansion, cited = spelled[abbr]
@@ -144,31 +149,23 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
     return sorted(entries.values(), key=lambda e: (e.term.lower(), e.expansion or ""))
 
 
-def _spelled_out(doc: Document, abbreviations: set[str]) -> dict[str, tuple[str, Span]]:
-    """The abbreviations (of three letters or more) that a sentence writes out next to them without brackets
-    ("EPSIF Policy Paper No. 12, European Public Sector Innovation Forum"), each with the first run of
-    capitalised words whose initials are its letters ("of", "van" and the like between them) and that sentence.
-    Every letter must start a word in turn, each word written as a name ("STAATSSECRETARIS VAN BINNENLANDSE" is a
-    heading). Elsewhere, such a run is no definition: "Binnenlandse Zaken en Koninkrijksrelaties" in a
-    signature does not say what BZK in another sentence stands for."""
-    found: dict[str, tuple[str, Span]] = {}
-    for text, _, note in pieces(doc):
-        for a, b in sentence_spans(text):
-            near = {abbr for abbr in abbreviations - found.keys()
-                    if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text[a:b])}
-            for run in _CAPITALISED_RUN.finditer(text[a:b]) if near else ():
-                words = run.group().split()
-                for i, first in enumerate(words):
-                    if not first[0].isupper():
-                        continue
-                    capitals = [j for j in range(i, len(words)) if words[j][0].isupper()]
-                    if any(words[j].isupper() for j in capitals):  # a heading in capitals, or another abbreviation
-                        continue
-                    for abbr in near - found.keys():
-                        if len(capitals) >= len(abbr) and "".join(
-                                words[j][0] for j in capitals[: len(abbr)]) == abbr:
-                            expansion = " ".join(words[i : capitals[len(abbr) - 1] + 1])
-                            found[abbr] = (expansion, note or place(doc, a, b))
+def _spelled_in(sentence: str, abbreviations: set[str]) -> dict[str, str]:
+    """Those of the `abbreviations` (of three letters or more, used in `sentence`) that the sentence writes out
+    without brackets ("EPSIF Policy Paper No. 12, European Public Sector Innovation Forum"), each as the first run
+    of capitalised words whose initials are its letters ("of", "van" and the like between them). Every letter
+    must start a word in turn, each word written as a name ("STAATSSECRETARIS VAN BINNENLANDSE" is a heading).
+    Only beside the abbreviation: elsewhere such a run is no definition ("Binnenlandse Zaken en
+    Koninkrijksrelaties" in a signature does not say what BZK in another sentence stands for)."""
+    found: dict[str, str] = {}
+    for run in _CAPITALISED_RUN.finditer(sentence) if abbreviations else ():
+        words = run.group().split()
+        for i, first in enumerate(words):
+            capitals = [j for j in range(i, len(words)) if words[j][0].isupper()]
+            if not first[0].isupper() or any(words[j].isupper() for j in capitals):
+                continue  # a heading in capitals, or another abbreviation
+            for abbr in abbreviations - found.keys():
+                if "".join(words[j][0] for j in capitals[: len(abbr)]) == abbr:
+                    found[abbr] = " ".join(words[i : capitals[len(abbr) - 1] + 1])
     return found
 
 
