@@ -3,8 +3,9 @@
 Usage:  python evals/verification.py [--set evals/paraphrases.dev.jsonl] [--show]
 
 Each line of a set is a question, the evidence sentences a model was given (copied verbatim from the corpus),
-an answer a model might write with `[n]` markers, and whether the evidence supports it (`supported`), with the
-kind of paraphrase or error (`kind`: translation, paraphrase, negation, neighbour, number, ...). An answer
+an answer a model might write with `[n]` markers in its `language` (the quotes' is `quote_language`, "nl" when
+not given), and whether the evidence supports it (`supported`), with the kind of paraphrase or error (`kind`:
+translation, paraphrase, negation, neighbour, number, ...). An answer
 verifies when no sentence of it is removed: an unsupported claim must be cut, a faithful paraphrase must stand.
 Precision is the share of verified answers that are supported; recall the share of supported answers that
 verify. `dev` is for choosing, `test` is reported once. The verification runs with the settings in force
@@ -35,9 +36,11 @@ def similarity(settings: Settings):
 def verifies(item: dict, settings: Settings, similar) -> bool:
     """Whether the answer stands whole: not declined, something kept, nothing removed."""
     a = settings.answer
-    cross = item["language"] != "nl"
+    sources = [item.get("quote_language", "nl")] * len(item["quotes"])
+    cross = item["language"] != sources[0]
     result = cite.verify(item["answer"], item["quotes"], item["question"], min_support=a.min_support,
-                         min_pair_support=a.min_pair_support, similarity=similar if cross else None,
+                         min_pair_support=a.min_pair_support, language=item["language"], quote_languages=sources,
+                         similarity=similar if cross else None,
                          min_similarity=a.min_cross_similarity, words_alike=texts_alike(settings),
                          min_word_similarity=a.min_word_similarity)
     return bool(result.claims) and not result.removed and not result.declined

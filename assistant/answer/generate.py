@@ -47,8 +47,10 @@ class ModelWriter:
         many of its sentences were left out."""
         a = self.settings.answer
         quotes = [ev.span.quote for ev in chosen]
-        cross = language != "nl"
+        languages = [self.index.meta(ev.chunk.doc_id).language for ev in chosen]
+        cross = any(q != language for q in languages)
         result = cite.verify(draft, quotes, question, min_support=a.min_support, min_pair_support=a.min_pair_support,
+                             language=language, quote_languages=languages,
                              similarity=self._similarity if cross else None, min_similarity=a.min_cross_similarity,
                              words_alike=texts_alike(self.settings), min_word_similarity=a.min_word_similarity)
         best = chosen.index(max(chosen, key=lambda ev: ev.score))

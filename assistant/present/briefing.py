@@ -45,7 +45,7 @@ def condense(view: Overview, settings: Any, backend: Any, ask: bool = True) -> t
             prompt = prompts.render(prompts.load(settings.prompts_dir, "summary", language), sources=sources)
             draft = str(backend.chat.invoke([HumanMessage(prompt)]).content)
             result = cite.verify(draft, quotes, "", min_support=settings.answer.min_support,
-                                 min_pair_support=settings.answer.min_pair_support,
+                                 min_pair_support=settings.answer.min_pair_support, language=language,
                                  words_alike=texts_alike(settings),
                                  min_word_similarity=settings.answer.min_word_similarity)
             claim = result.claims[0].text if len(result.claims) == 1 and not result.removed else None

@@ -97,9 +97,11 @@ def language_of(text: str, default: str = "nl") -> str:
     return "en" if en > nl else "nl" if nl > en else default
 
 
-def writes_english(text: str) -> bool:
-    """Whether a text uses an English function word that Dutch has not ("the", "of", "which"), even once."""
-    return any(w in _EN and w not in _NL for w in re.findall(r"[a-z]+", text.lower()))
+def writes_other(text: str, language: str) -> bool:
+    """Whether a text uses, even once, a function word of the other language that `language` has not: an English
+    one in Dutch ("the", "of", "which"), a Dutch one in English ("het", "een", "welke")."""
+    other, own = (_NL, _EN) if language == "en" else (_EN, _NL)
+    return any(w in other and w not in own for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def recognised(text: str) -> bool:

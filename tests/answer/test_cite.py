@@ -342,6 +342,80 @@ def test_a_swapped_name_is_caught_across_languages():
                       **CROSS)
 
 
+# Quotes of an English paper (evals/corpus2: epsif-policy-paper-12).
+REGISTERS = ("The Netherlands and France operate the most extensive registers; the Dutch register contained more "
+             "than 1,100 entries in early 2025.")
+OVERRULE = ("In three administrations, caseworkers reported that they felt unable to overrule a risk score without "
+            "the approval of a manager.")
+ENGLISH = {"language": "en", "quote_languages": ["en"]}
+
+
+USEFUL = ("Registers are most useful when entries are written in plain language and link to the legal basis of the "
+          "decision concerned.")
+
+
+def test_an_english_answer_is_read_in_english_words_like_its_english_quote():
+    # the Dutch stemmer reads "registers" as "regi", "registered" and "linked" as written: the paraphrase would miss
+    text = ("Registered entries are most useful when they are written in plain language and linked to the legal "
+            "basis of each decision [1].")
+    assert claims(text, [USEFUL], **ENGLISH) == [(text[:-5] + ".", [0])]
+    assert not claims(text, [USEFUL])
+
+
+def test_a_quote_in_the_answers_own_language_supports_by_its_words_not_by_similarity():
+    similarity = fake_similarity({"register": {0: 0.99}})
+    swapped = "Few administrations keep a register or ask their staff about it [1]."
+    assert not claims(swapped, [REGISTERS], similarity=similarity, **ENGLISH, **CROSS)
+    assert claims(swapped, [REGISTERS], similarity=similarity, language="en", quote_languages=["nl"], **CROSS)
+
+
+def test_a_dutch_answer_over_an_english_quote_is_read_by_similarity():
+    similarity = fake_similarity({"Frankrijk": {0: 0.92}})
+    text = "Nederland en Frankrijk hebben de uitgebreidste registers [1]."
+    assert not claims(text, [REGISTERS], quote_languages=["en"])
+    assert claims(text, [REGISTERS], similarity=similarity, quote_languages=["en"], **CROSS) == [(text[:-5] + ".", [0])]
+
+
+def test_an_english_synonym_counts_over_an_english_quote():
+    text = "Caseworkers in three administrations felt unable to override a risk score without a manager's approval [1]."
+    alike = fake_alike({("override", "overrule"): 0.95})
+    assert not claims(text, [OVERRULE], **ENGLISH)
+    assert claims(text, [OVERRULE], words_alike=alike, min_word_similarity=0.9, **ENGLISH)
+    mixed = text.replace("without", "zonder de")
+    assert not claims(mixed, [OVERRULE], words_alike=alike, min_word_similarity=0.9, **ENGLISH)
+
+
+@pytest.mark.parametrize(("text", "quote", "english", "kept"), [
+    ("The Netherlands and France operate the most extensive registers [1].", REGISTERS, True, True),
+    ("The Netherlands and Germany operate the most extensive registers [1].", REGISTERS, True, False),
+    ("Registers are most extensive in the Netherlands and France [1].", REGISTERS, True, True),  # a first word
+    ("Volgens de Raad van Europa denkt de Raad voor het Openbaar Bestuur actief mee met de actielijnen [1].", ROB,
+     False, False),
+    ("De Raad voor het Openbaar Bestuur denkt actief mee met de uitwerking van de actielijnen [1].", ROB, False,
+     True),
+])
+def test_a_capitalised_name_the_quote_lacks_is_not_supported(text, quote, english, kept):
+    assert bool(claims(text, [quote], **(ENGLISH if english else {}))) is kept
+
+
+def test_a_capitalised_name_is_not_read_across_languages():
+    similarity = fake_similarity({"Nederland": {0: 0.92}})
+    assert claims("Nederland en Frankrijk hebben de uitgebreidste registers [1].", [REGISTERS],
+                  similarity=similarity, quote_languages=["en"], **CROSS)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Het onderzoek vond 1.870 AI-systemen, waarvan 214 met een hoog risico [1].", True),  # Dutch separators
+    ("Het onderzoek vond 1,870 AI-systemen, waarvan 214 met een hoog risico [1].", True),  # copied as written
+    ("Het onderzoek vond 1.780 AI-systemen, waarvan 214 met een hoog risico [1].", False),
+    ("Het onderzoek vond 1,87 AI-systemen, waarvan 214 met een hoog risico [1].", False),
+])
+def test_a_number_is_read_by_its_languages_separators_across_languages(text, kept):
+    survey = "The survey identified 1,870 AI systems in use, of which 214 were classified as high-risk."
+    similarity = fake_similarity({"onderzoek": {0: 0.95}})
+    assert bool(claims(text, [survey], similarity=similarity, quote_languages=["en"], **CROSS)) is kept
+
+
 def fake_alike(pairs: dict[tuple[str, str], float]):
     """A stand-in for the embedder's word similarity: the given pairs are that alike, every other pair 0."""
     def alike(words: Sequence[str], others: Sequence[str]) -> np.ndarray:

@@ -155,3 +155,33 @@ def test_an_english_document_is_read_in_english_words(tmp_path, question, words)
     answer = Answerer(indexed(tmp_path, {"paper.md": SURVEY}), "extractive").ask(question)
     assert not answer.abstained
     assert words in answer.citations[0].quote
+
+
+def _written_by(settings, text: str) -> Answerer:
+    """An answerer whose model writes `text`, whatever it is asked."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.models.llm import Backend
+
+    return Answerer(settings, Backend("fake", "fake-writer", FakeListChatModel(responses=[text]), instructed=True))
+
+
+@pytest.mark.parametrize(("question", "written", "stands"), [
+    # read in English words: "identified" / "identifies", "classified" / "classifies", "systems" / "system"
+    ("How many AI systems did the survey identify?",
+     "The survey identifies 1,870 AI systems in use, 214 of them classified as high-risk [1].", True),
+    ("How many AI systems did the survey identify?",
+     "The European Commission identified 1,870 AI systems in use, 214 of them classified as high-risk [1].", False),
+    # a Dutch answer over the English sentence is read by its meaning
+    ("Hoeveel AI-systemen vond het onderzoek?",
+     "Het onderzoek vond 1.870 AI-systemen in gebruik, waarvan er 214 als hoog risico werden aangemerkt [1].", True),
+])
+def test_a_models_answer_over_an_english_document_is_read_in_the_answers_language(tmp_path, question, written,
+                                                                                   stands):
+    from conftest import indexed
+
+    answer = _written_by(indexed(tmp_path, {"paper.md": SURVEY}), written).ask(question)
+    assert not answer.abstained
+    assert "1,870 AI systems" in answer.citations[0].quote
+    assert (answer.fallback is None) is stands, answer.fallback
+    assert answer.answer.startswith(written.split(" [1]")[0]) is stands, answer.answer

@@ -12,7 +12,7 @@ from assistant.text.normalize import (
     shouted,
     unaccented,
     unshouted,
-    writes_english,
+    writes_other,
     written_forms,
 )
 from assistant.text.tokens import lexical_tokens, vocabulary
@@ -103,14 +103,17 @@ def test_a_question_in_another_language_is_not_recognised() -> None:
     assert not recognised("Quelle est la stratégie numérique du gouvernement néerlandais pour l'avenir?")
 
 
-@pytest.mark.parametrize(("text", "english"), [
-    ("Het kabinet stelt een adviesaanvraag op.", False),
-    ("De coalitie is in 2023 gevormd.", False),  # "in" and "is" are Dutch too
-    ("The cabinet stelt een adviesaanvraag op.", True),
-    ("Which ministry leads the coalition?", True),
+@pytest.mark.parametrize(("text", "language", "other"), [
+    ("Het kabinet stelt een adviesaanvraag op.", "nl", False),
+    ("De coalitie is in 2023 gevormd.", "nl", False),  # "in" and "is" are Dutch too
+    ("The cabinet stelt een adviesaanvraag op.", "nl", True),
+    ("Which ministry leads the coalition?", "nl", True),
+    ("Which ministry leads the coalition?", "en", False),
+    ("The register is in use in 2025.", "en", False),  # "is" and "in" are English too
+    ("The cabinet stelt een adviesaanvraag op.", "en", True),
 ])
-def test_writes_english_spots_an_english_function_word(text, english):
-    assert writes_english(text) is english
+def test_writes_other_spots_a_function_word_of_the_other_language(text, language, other):
+    assert writes_other(text, language) is other
 
 
 def test_a_question_in_capitals_is_read_with_its_words_as_the_documents_write_them() -> None:
