@@ -106,9 +106,10 @@ class Scorer:
         to be meant (see `terms`); one met only by the `heading` of the sentence's section, a tenth: "In deze fase
         wordt de coalitie gevormd door …" says who forms that of "Thema 1: Digitale ethiek" (counted in full, as
         setting, the section's words lowered held-out citation recall)."""
-        if not terms:
-            return 0.0
-        present = set(lexical_tokens(text, language)) | setting
+        return self._share(terms, set(lexical_tokens(text, language)) | setting, heading) if terms else 0.0
+
+    def _share(self, terms: Terms, present: Collection[str], heading: Collection[str] = frozenset()) -> float:
+        """The weighted share of `terms` whose forms are `present` (or, counted low, in the `heading`)."""
         weight = {stem: term.weight * self._term_idf(term) for stem, term in terms.items()}
         low = self.settings.answer.heading_weight
         met = {stem: max((c if form in present else low * c for form, c in term.forms.items()
@@ -127,11 +128,12 @@ class Scorer:
         evidence (by its translations in `bridges` too): how much of the question an answer made of `text`
         accounts for (1 for a question without terms of its own). An English question's function words ("does",
         "have") are no part of it: no answer holds them, and evidence that happens to ("This paper does not …")
-        would outscore a lookup that answers."""
+        would outscore a lookup that answers. `text` is read in both languages' stems: it holds the question's words
+        ("the EPSIF paper") and its documents' (an English paper's "surveyed" meets "survey" only in English)."""
         terms = self.terms(question, bridges=bridges)
         if language_of(question) == "en":  # "does" says nothing an answer could account for
             terms = {stem: term for stem, term in terms.items() if stem not in _FUNCTION_STEMS_EN}
-        return self.coverage(terms, text) if terms else 1.0
+        return self._share(terms, {*lexical_tokens(text, "nl"), *lexical_tokens(text, "en")}) if terms else 1.0
 
     def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None) -> Terms:
         """The question's terms (weight 1) and those of the question it follows up (`_CONTEXT_WEIGHT`), each

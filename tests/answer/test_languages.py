@@ -112,6 +112,14 @@ def test_an_english_questions_function_words_are_nothing_an_answer_must_account_
     assert scorer.accounted("Which courses does the library have?", "library") < 0.8
 
 
+def test_an_answer_accounts_for_a_question_in_its_documents_english_words(mixed):
+    # read only as Dutch, "surveyed" stays as written and "survey" does not meet it: every responder's draft over an
+    # English paper is scored as an evidence sentence is read, in English stems too
+    question = "How many administrations were surveyed?"
+    assert mixed.scorer.accounted(question, "a survey of twelve national administrations") == pytest.approx(1.0)
+    assert mixed.scorer.accounted(question, "twelve national administrations") < 0.8
+
+
 INFLECTED = """# Agenda digitale samenleving
 
 De digitale transitie gaat in sneltreinvaart.
