@@ -412,3 +412,23 @@ def test_an_abbreviation_written_out_without_brackets_is_read_from_the_document(
     assert glossary["EPSIF"].expansion == "European Public Sector Innovation Forum"
     assert glossary["EPSIF"].source == "document" and "European Public Sector" in glossary["EPSIF"].defined_at[0].quote
     assert glossary["SVB"].expansion != "SOCIAAL VERZEKERDE BURGERS"
+
+
+def test_a_curated_expansion_is_written_out_in_the_language_of_the_documents_that_use_it(tmp_path):
+    """"AI" used only by an English paper is "artificial intelligence"; used by a Dutch letter as well, the list's
+    Dutch stands; a Dutch body's name has no English form in the list and stays as it is."""
+    paper = "# Trustworthy AI\n\nAdministrations use AI to detect errors, and the EU regulates it with the VNG.\n"
+    letter = "# Brief\n\nHet kabinet zet AI in voor betere dienstverlening aan burgers.\n"
+    manifest = ('[[document]]\nid = "paper"\nlanguage = "en"\nfiles = [{ path = "paper.md" }]\n\n'
+                '[[document]]\nid = "zbrief"\nlanguage = "nl"\nfiles = [{ path = "brief.md" }]\n')
+    for name in ("en", "both"):
+        (tmp_path / name).mkdir()
+    english = {e.term: e for e in Index.open(indexed(tmp_path / "en", {"paper.md": paper})).overview().glossary}
+    assert english["AI"].expansion == "artificial intelligence" and english["AI"].source == "curated"
+    assert english["EU"].expansion == "European Union"
+    assert english["VNG"].expansion == "Vereniging van Nederlandse Gemeenten"
+    both = Index.open(indexed(tmp_path / "both", {"paper.md": paper, "brief.md": letter,
+                                                  "manifest.toml": manifest})).overview().glossary
+    ai = [e for e in both if e.term == "AI"]
+    assert [e.expansion for e in ai] == ["artificiële intelligentie"]
+    assert {c.doc_id for c in ai[0].used_at} == {"paper", "zbrief"}

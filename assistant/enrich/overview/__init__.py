@@ -35,7 +35,7 @@ from collections.abc import Collection
 import numpy as np
 
 from assistant.enrich.overview.actors import actors_of
-from assistant.enrich.overview.glossary import expansions, glossary_entries
+from assistant.enrich.overview.glossary import curated_expansions, expansions, glossary_entries
 from assistant.enrich.overview.model import (
     Actor,
     DocumentMap,
@@ -94,6 +94,8 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
             if key in glossary:
                 glossary[key].defined_at += e.defined_at
                 glossary[key].used_at += e.used_at[: max(0, 3 - len(glossary[key].used_at))]
+                if e.source == "curated" and e.expansion != glossary[key].expansion:  # used in both languages
+                    glossary[key].expansion = curated_expansions().get(e.term)
             else:
                 glossary[key] = e.model_copy(deep=True)
     defined = {term for term, exp in glossary if exp != "?"}

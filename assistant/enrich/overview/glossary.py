@@ -133,7 +133,7 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
                     here.add(abbr)
             for abbr, expansion in _spelled_in(sentence, here).items():
                 spelled[abbr] = (expansion, note or place(doc, a, b))
-    curated = _curated()
+    curated = curated_expansions(doc.meta.language)
     for abbr, places in used.items():
         if abbr in spelled:  # written out beside it, without brackets: "EPSIF Policy Paper No. 12, European ..."
             expansion, cited = spelled[abbr]
@@ -177,10 +177,12 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
 
 
 @cache
-def _curated() -> dict[str, str]:
-    """Expansions of abbreviations that documents use without writing out (data, not from the documents)."""
+def curated_expansions(language: str = "nl") -> dict[str, str]:
+    """Expansions of abbreviations that documents use without writing out (data, not from the documents), in
+    `language` where the list writes one out in it ("AI" in an English paper is "artificial intelligence"), else
+    as the list's Dutch has it."""
     data = tomllib.loads(files("assistant").joinpath("abbreviations.toml").read_text(encoding="utf-8"))
-    return {k: v for k, v in data["abbreviations"].items()}
+    return {**data["abbreviations"], **data.get("written_out_in", {}).get(language, {})}
 
 
 def expansions(entries: Iterable[GlossaryEntry]) -> dict[str, str]:
