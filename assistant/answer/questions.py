@@ -26,6 +26,8 @@ _ASKS_COUNT = rules.rule("questions", "asks-count")
 _ASKS_MEASURE = rules.rule("questions", "asks-measure")
 _ASKS_TIME = rules.rule("questions", "asks-time")
 _ASKS_DAY = rules.rule("questions", "asks-day")
+_ASKS_WHEN = rules.rule("questions", "asks-when")
+_STATES_CONDITION = rules.rule("questions", "states-condition")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
@@ -105,8 +107,9 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):
+        condition = bool(_ASKS_WHEN.search(question))  # "When are registers most useful?" asks for a condition
         return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or _CLOCK.search(t) or any(m in t for m in MONTHS_EN)
-                   for t in texts)
+                   or (condition and _STATES_CONDITION.search(t)) for t in texts)
     return True
 
 

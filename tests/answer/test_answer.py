@@ -472,6 +472,12 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Welke drie pilots zijn er?", ["De pilots:\n- een auto huren\n- een rekening openen\n- een recept ophalen"], True),
     ("Welke drie pilots zijn er?", ["Er zijn drie pilots uitgevoerd."], False),
     ("Welke twee doelen heeft de agenda?", ["De agenda heeft twee doelen."], True),  # two is not checked
+    # "wanneer"/"when" asks for a time or a condition; with a preposition or a noun of time, for a time only
+    ("When are registers most useful?", ["Registers are most useful when entries are written plainly."], True),
+    ("Wanneer mag een vrijwilliger helpen?", ["Vrijwilligers mogen helpen, mits zij de training volgden."], True),
+    ("Wanneer mag een vrijwilliger helpen?", ["Vrijwilligers mogen helpen als bedoeld in de regeling."], False),
+    ("Vanaf wanneer geldt de regeling?", ["De regeling geldt wanneer de aanvraag compleet is."], False),
+    ("In welk jaar geldt de regeling?", ["De regeling geldt indien de aanvraag compleet is."], False),
 ])
 def test_the_asked_answer_type_must_be_in_the_evidence(question, texts, has):
     assert has_asked_type(question, texts) is has

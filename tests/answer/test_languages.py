@@ -193,3 +193,16 @@ def test_a_models_answer_over_an_english_document_is_read_in_the_answers_languag
     assert "1,870 AI systems" in answer.citations[0].quote
     assert (answer.fallback is None) is stands, answer.fallback
     assert answer.answer.startswith(written.split(" [1]")[0]) is stands, answer.answer
+
+
+def test_a_when_question_that_asks_for_a_condition_is_answered_by_the_condition(tmp_path):
+    """"When are registers most useful?" asks when, not on what date: the sentence that states the condition
+    answers it, not one that happens to hold a date."""
+    from conftest import indexed
+
+    paper = ("# Algorithm registers\n\nThe Dutch register contained more than 1,100 entries in early 2025 and is the "
+             "most extensive register.\n\nRegisters are most useful when entries are written in plain language and "
+             "link to the legal basis of the decision.\n")
+    answer = Answerer(indexed(tmp_path, {"paper.md": paper}), "extractive").ask("When are registers most useful?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Registers are most useful when")
