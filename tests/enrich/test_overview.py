@@ -162,6 +162,10 @@ def test_a_regulations_lettered_definitions_are_in_the_glossary_and_answer(works
     terms = {e.term: e for e in Index.open(workspace).overview().glossary if e.kind == "term"}
     assert set(terms) == {"bibliotheek", "digitaal hulppunt"}
     assert terms["digitaal hulppunt"].defined_at[0].quote.startswith("b. digitaal hulppunt: fysieke plek")
+    # the glossary gives what the item says the term is, not its letter and the term again
+    assert terms["digitaal hulppunt"].expansion.startswith("fysieke plek")
+    assert terms["digitaal hulppunt"].expansion in terms["digitaal hulppunt"].defined_at[0].quote
+    assert not terms["bibliotheek"].expansion.endswith(";")
 
 
 def test_a_new_document_adds_to_the_overview_and_keeps_the_others_part(workspace):

@@ -108,8 +108,9 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
             term = t.group("term").strip()
             term = re.sub(r"^(?:(?:de|het|een|hierbij|moet|moeten|kan|kunnen)\s+)+", "", term, flags=re.I)
             cited = note or place(doc, a, b)
-            entry = entries.setdefault((term, None), GlossaryEntry(term=term, kind="term",
-                                                                   expansion=text[a:b].strip()))
+            # a regulation's item is its definition after the term and colon ("a. bibliotheek: openbare …;")
+            meaning = text[a + t.end() - 1 : b].strip().rstrip(";") if t.re is _ITEM else text[a:b].strip()
+            entry = entries.setdefault((term, None), GlossaryEntry(term=term, kind="term", expansion=meaning))
             if all(c.quote != cited.quote for c in entry.defined_at):
                 entry.defined_at.append(cited)
     defined = {e.term for e in entries.values()}
