@@ -1,5 +1,5 @@
 """Words across languages: the Dutch–English pairs of `assistant/rules/lexicon/nl-en.tsv` (from the FreeDict
-dictionaries, see the README there).
+dictionaries) and `nl-en.policy.tsv` (the words of policy documents they lack), see the README there.
 
 An English word is looked up by its English stem ("citizens" as "citizen"); a Dutch one as written, then in its
 dictionary form ("gemeenten" as "gemeente", "taken" as "taak", "definieert" as "definiëren", "opgeslagen" as
@@ -26,6 +26,9 @@ from assistant.text.normalize import fold, unaccented
 from assistant.text.spelling import american
 
 LANGUAGES = ("nl", "en")
+# The general dictionary, and the words of policy documents it lacks ("toezicht" / "oversight", "rapport" /
+# "report"), kept by hand; see the README there.
+WORD_LISTS = ("nl-en.tsv", "nl-en.policy.tsv")
 
 
 @cache
@@ -52,7 +55,8 @@ def _keys(word: str, language: str) -> list[str]:
 @cache
 def _pairs() -> dict[str, dict[str, frozenset[str]]]:
     """For each language: a word as the dictionary is read (`_key`), with the words that translate it."""
-    text = files("assistant").joinpath("rules", "lexicon", "nl-en.tsv").read_text(encoding="utf-8")
+    folder = files("assistant").joinpath("rules", "lexicon")
+    text = "\n".join(folder.joinpath(name).read_text(encoding="utf-8").strip() for name in WORD_LISTS)
     found: dict[str, defaultdict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
     for line in text.splitlines():
         nl, en = line.split("\t")

@@ -26,6 +26,13 @@ from assistant.text.lexicon import translations
     ("opgeslagen", "nl", "store"),  # a participle of a separable verb: "opslaan"
     ("ondertekend", "nl", "sign"),  # "ondertekenen"
     ("belemmeringen", "nl", "obstacle"),
+    # the words of policy documents FreeDict lacks (`nl-en.policy.tsv`)
+    ("toezicht", "nl", "oversight"),
+    ("oversight", "en", "toezicht"),
+    ("outcomes", "en", "uitkomst"),
+    ("randvoorwaarden", "nl", "precondition"),
+    ("digitalisering", "nl", "digitalisation"),
+    ("reports", "en", "rapport"),
 ])
 def test_a_word_finds_its_translation(word, language, expected):
     assert expected in translations(word, language)
@@ -37,7 +44,7 @@ def test_the_wrong_senses_of_a_stem_stay_out():
 
 
 @pytest.mark.parametrize(("word", "language"), [
-    ("digitalisering", "nl"),  # not in the dictionary
+    ("sneltreinvaart", "nl"),  # not in the dictionary
     ("goals", "nl"),  # not a Dutch word
     ("goals", "de"),  # a language the dictionary does not hold
     ("", "en"),
