@@ -130,12 +130,13 @@ class Searcher:
         allowed = self._allowed(filters)
         n = max(r.candidates, k)
         lexical = self.lexical(self.lexical_query(query, language), n, allowed) if r.lexical_weight else []
-        scored = self.dense_scored(query, n, allowed) if r.dense_weight else []
-        dense = [pos for pos, _ in scored]
-        similarity = dict(scored)
+        groups = [self._dense_group(language_mask, allowed) for language_mask in self._language_masks]
+        scored = [self.dense_scored(query, n, group) for group in groups] if r.dense_weight else []
+        similarity = {pos: sim for ranking in scored for pos, sim in ranking}
         scores: dict[int, float] = {}
         ranks: dict[int, list[int | None]] = {}
-        for which, (ranking, weight) in enumerate(((lexical, r.lexical_weight), (dense, r.dense_weight))):
+        rankings = [(0, lexical, r.lexical_weight), *((1, [pos for pos, _ in g], r.dense_weight) for g in scored)]
+        for which, ranking, weight in rankings:
             for rank, pos in enumerate(ranking, 1):
                 scores[pos] = scores.get(pos, 0.0) + weight / (r.rrf_k + rank)
                 ranks.setdefault(pos, [None, None])[which] = rank
@@ -159,6 +160,22 @@ class Searcher:
                  if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w])", query)]
         extra += [abbr for abbr, exp in self._expansions.items() if exp.lower() in query.lower()]
         return " ".join([query, *extra])
+
+    @cached_property
+    def _language_masks(self) -> list[np.ndarray | None]:
+        """The chunks of each language's documents, when there is more than one: an embedding's similarity to a
+        question is comparable only among texts of one language (a Dutch question is nearer to any Dutch
+        passage than to the English one that answers it), so each language's passages are ranked among
+        themselves."""
+        if len(self._languages) < 2:
+            return [None]
+        of = {doc_id: DocumentMeta(**d["meta"]).language for doc_id, d in self.index.documents.items()}
+        return [np.array([of[c.doc_id] == lang for c in self.index.chunks], dtype=bool)
+                for lang in sorted(self._languages)]
+
+    @staticmethod
+    def _dense_group(mask: np.ndarray | None, allowed: np.ndarray | None) -> np.ndarray | None:
+        return allowed if mask is None else mask if allowed is None else mask & allowed
 
     @cached_property
     def _languages(self) -> set[str]:

@@ -206,3 +206,24 @@ def test_a_when_question_that_asks_for_a_condition_is_answered_by_the_condition(
     answer = Answerer(indexed(tmp_path, {"paper.md": paper}), "extractive").ask("When are registers most useful?")
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("Registers are most useful when")
+
+
+def test_a_passage_in_another_language_is_ranked_by_meaning_among_its_own_language(tmp_path):
+    """A Dutch question is nearer in meaning to any Dutch passage on its subject than to the English one that
+    answers it: each language's passages are ranked among themselves, so the English one is not crowded out."""
+    from conftest import indexed
+
+    topics = ["de zorg", "het onderwijs", "de politie", "de belastingdienst", "gemeenten", "de rechtspraak",
+              "banken", "het verkeer"]
+    files = {f"brief{i}.md": f"# Toezicht op {t}\n\nHet toezicht op {t} wordt in 2026 versterkt door de "
+             f"toezichthouder, die menselijk toezicht op algoritmes bij {t} controleert.\n"
+             for i, t in enumerate(topics)}
+    files["paper.md"] = ("# Governance of AI\n\nHuman oversight is only meaningful when staff have the time, the "
+                         "training and the authority to deviate from the output of a system.\n")
+    manifest = "".join(f'[[document]]\nid = "{name[:-3]}"\nlanguage = "{"en" if name == "paper.md" else "nl"}"\n'
+                       f'files = [{{ path = "{name}" }}]\n\n' for name in files)
+    answerer = Answerer(indexed(tmp_path, {**files, "manifest.toml": manifest}), "extractive")
+    hits = answerer.searcher.search("Wanneer is menselijk toezicht zinvol?")
+    assert "paper" in [h.chunk.doc_id for h in hits]
+    answer = answerer.ask("Wanneer is menselijk toezicht zinvol?")
+    assert not answer.abstained and answer.citations[0].quote.startswith("Human oversight is only meaningful")
