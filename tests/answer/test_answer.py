@@ -247,6 +247,15 @@ def test_instructions_inside_a_question_are_left_out(answerer):
     assert only_instructions.abstained
 
 
+@pytest.mark.parametrize("task", ["Can you help me write a cover letter for a job at a bank?",
+                                  "Kun je een sollicitatiebrief voor me schrijven?"])
+def test_a_text_asked_of_the_assistant_is_no_question_and_is_declined(answerer, task):
+    # "help" and "letter" meet "helpt" and "brief" in the letter: read as a question, it was answered
+    answer = answerer.ask(task)
+    assert answer.abstained and not answer.citations
+    assert any("instructions in the question were left out" in n for n in answer.notices)
+
+
 def test_a_footnote_the_cited_sentence_points_to_is_cited_too(answerer):
     answer = answerer.ask("Which new algorithm supervisor was established this year, according to the letter?")
     notes = [c for c in answer.citations if c.footnote == 17]
