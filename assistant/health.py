@@ -103,6 +103,20 @@ def _check_documents(index: Index, health: Health, quick: bool) -> None:
             health.problems.append(Problem(f"a file cannot be read ({type(exc).__name__}: {exc})", doc_id))
 
 
+def outdated(index: Index) -> str | None:
+    """A warning when some stored analyses were made by another version of the assistant (after an upgrade) or
+    cannot be read: until an ingest makes them again, answers go without them (a glossary without that document's
+    definitions, a registry without its references), and nothing else would say so."""
+    health = Health()
+    for doc_id in sorted(index.documents):
+        _check_analyses(index, doc_id, health)
+    if not health.problems:
+        return None
+    more = f" and {len(health.problems) - 1} more" if len(health.problems) > 1 else ""
+    return (f"{health.problems[0].what}{more}: answers go without what they hold until `assistant ingest` makes "
+            "them again")
+
+
 def _check_analyses(index: Index, doc_id: str, health: Health) -> None:
     """A stored analysis that cannot be read or was made by another version is made again by the next ingest."""
     for name, suffix in ANALYSES.items():

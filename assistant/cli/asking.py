@@ -60,11 +60,14 @@ def search(query: str, k: int | None, doc_ids: tuple[str, ...], kinds: tuple[str
 def _answerer(backend: str | None, index: Path | None, doc_ids: tuple[str, ...]) -> tuple[Answerer, Filters]:
     """The answerer (models loaded once) and the document filter, checked against the index."""
     from assistant.answer.answerer import Answerer
+    from assistant.health import outdated
     from assistant.retrieve import Filters
 
     answerer = Answerer(settings(index), backend)
     known_documents(answerer.index.documents, doc_ids)
     click.echo(answerer.backend.line, err=True)
+    if warning := outdated(answerer.index):
+        click.echo(f"warning: {warning}", err=True)
     return answerer, Filters(list(doc_ids))
 
 

@@ -183,9 +183,13 @@ def eval_command(gold_sets: tuple[Path, ...], backend: str | None, k: int, out: 
         raise click.UsageError("--force is for --from-feedback (evaluation reports are always rewritten)")
     from assistant.evaluation.report import headline, side_by_side
     from assistant.evaluation.run import run
+    from assistant.health import outdated
+    from assistant.index import Index
 
     out = out or REPORTS
     configured = settings()
+    if warning := outdated(Index.open(configured)):
+        click.echo(f"warning: {warning}; the figures are of answers without them", err=True)
     paths = list(dict.fromkeys(gold_sets)) or [Path("evals/gold.jsonl")]
     stems = [p.stem for p in paths]
     if len(set(stems)) < len(stems):

@@ -589,6 +589,29 @@ def test_bumping_the_sentence_version_makes_chunks_references_and_overview_anew(
     assert check(workspace).ok
 
 
+def test_asking_over_parts_made_by_an_earlier_version_says_so_until_an_ingest(workspace, monkeypatch):
+    """After an upgrade, a document's overview of the old version is left out: a definition it held goes
+    unanswered, which `ask` and `eval` now say, until `assistant ingest` makes the part again."""
+    (workspace.corpus_dir / "kapitaal.txt").write_text(
+        "# Digitaal kapitaal\n\nOnder digitaal kapitaal wordt verstaan het geheel van digitale vaardigheden en "
+        "middelen van een burger.\n", encoding="utf-8")
+    assert not ingest(workspace).failed
+    monkeypatch.setitem(versions.TABLE, "overview", Version(versions.TABLE["overview"].own + 1))
+    question = ["ask", "--backend", "extractive", "Wat wordt verstaan onder digitaal kapitaal?"]
+    stale = CliRunner().invoke(cli, question, env=cli_env(workspace))
+    assert stale.exit_code == 0, stale.output
+    assert "warning: kapitaal.overview.json was made by another version" in stale.stderr
+    assert "`assistant ingest`" in stale.stderr
+    evaluated = CliRunner().invoke(cli, ["eval", "--backend", "extractive", "--no-baseline", "--set",
+                                         str(Path(__file__).parents[2] / "evals" / "gold.jsonl"), "--out",
+                                         str(workspace.index_dir.parent / "report")], env=cli_env(workspace))
+    assert "warning: kapitaal.overview.json was made by another version" in evaluated.stderr
+    assert not ingest(workspace).failed
+    mended = CliRunner().invoke(cli, question, env=cli_env(workspace))
+    assert mended.exit_code == 0 and "warning" not in mended.stderr, mended.stderr
+    assert "digitaal kapitaal wordt verstaan" in mended.stdout
+
+
 # --- scale and concurrency -------------------------------------------------------------------------------------
 
 
