@@ -237,6 +237,10 @@ class Registry(OverTheIndex):
             places = [p for p in ref.places if not filters or not filters.doc_ids or p.doc_id in filters.doc_ids]
             if not places or (kinds and ref.kind not in kinds):
                 continue
+            if ref.in_corpus in self.scorer.index.documents and not ref.title:
+                # a reference that is a document of the corpus is called by that document's title where the
+                # citing words give it none ("Zie ook de Beleidsnota …, Kamerstukken II 2024/25, 26 643, nr. 1178")
+                ref = ref.model_copy(update={"title": self.scorer.index.meta(ref.in_corpus).title})
             named = self.scorer.coverage(asked, " ".join(filter(None, [ref.title, ref.identifier, *ref.names])))
             said = self.scorer.coverage(asked, " ".join(p.quote for p in places))
             if (named >= 0.5 or (many and said >= 0.5)) if terms else many:

@@ -728,3 +728,22 @@ def test_words_in_the_questions_order_count_where_they_stand_side_by_side(tmp_pa
     assert 0.3 < scorer.in_order(terms, pairs, named) < 1.0  # two of the pairs, weighed next to every word
     setting = frozenset(lexical_tokens("Data in de wijk"))
     assert scorer.in_order(terms, pairs, apart, setting) == scorer.in_order(terms, [("data", "wijk")], named)
+
+
+def test_a_cited_document_of_the_corpus_is_found_and_called_by_its_title(tmp_path):
+    """The letter cites the nota by number only after its name ("Zie ook de Beleidsnota …, Kamerstukken II …"),
+    which gives the reference no title; the nota is in the corpus, and its title names the reference."""
+    from conftest import indexed
+
+    letter = ("# Voortgang Algoritmeregister\n\nOrganisaties registreren hun algoritmes in het register. Zie ook de "
+              "Beleidsnota Verantwoord datadelen binnen de overheid, Kamerstukken II 2024/25, 26 643, nr. 1178.\n")
+    nota = "# Beleidsnota Verantwoord datadelen binnen de overheid\n\nGegevens worden alleen gedeeld met een doel.\n"
+    manifest = ('[[document]]\nid = "brief"\ntitle = "Voortgang Algoritmeregister"\nfiles = [{ path = "brief.md" }]\n\n'
+                '[[document]]\nid = "nota"\ntitle = "Beleidsnota Verantwoord datadelen binnen de overheid"\n'
+                'identifier = "Kamerstukken II 2024/25, 26 643, nr. 1178"\nfiles = [{ path = "nota.md" }]\n')
+    answerer = Answerer(indexed(tmp_path, {"brief.md": letter, "nota.md": nota, "manifest.toml": manifest}),
+                        "extractive")
+    answer = answerer.ask("Welk Kamerstuk is de beleidsnota verantwoord datadelen?")
+    assert answer.answer.startswith("Beleidsnota Verantwoord datadelen binnen de overheid is Kamerstuk 26 643, "
+                                    "nr. 1178 [1]"), answer.answer
+    assert "nr. 1178" in answer.citations[0].quote
