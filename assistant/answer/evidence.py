@@ -142,8 +142,7 @@ class Scorer:
         A word is met by itself, and by the documents' words that translate it (`bridges`, from
         `retrieve.Searcher.bridged`, the words retrieval searched for it: "goals" is met by "doelen"). Of n
         translations, each is taken to be meant one time in n, and meets the word that far: "material" is
-        met by "materiaal", "act" hardly by any of its thirty senses. A word whose translations only shape a
-        question ("secretary": "staatssecretaris") is no term, as they are none.
+        met by "materiaal", "act" hardly by any of its thirty senses.
 
         Each form is there as a Dutch text's stem and as an English text's (`lexical_tokens`): a sentence is read in
         its document's language."""
@@ -152,12 +151,8 @@ class Scorer:
                  for t, forms in stem_forms(context).items() if t not in QUESTION_WORDS and t not in own}
         terms.update({t: Term(1.0, dict.fromkeys(forms, 1.0)) for t, forms in own.items()})
         for word, near in (bridges or {}).items():
-            every = stem_forms(" ".join(near))
-            translated = {t: forms for t, forms in every.items() if t not in QUESTION_WORDS}
+            translated = {t: forms for t, forms in stem_forms(" ".join(near)).items() if t not in QUESTION_WORDS}
             for stem in set(lexical_tokens(word)) & own.keys():
-                if every and not translated:  # "secretary" is "staatssecretaris", a word that shapes a question
-                    terms.pop(stem, None)
-                    continue
                 for t in {f for forms in translated.values() for f in forms}:
                     terms[stem].forms[t] = max(terms[stem].forms.get(t, 0.0), 1.0 / len(translated))
         return terms
