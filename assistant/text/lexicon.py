@@ -26,8 +26,8 @@ from assistant.text.normalize import fold, unaccented
 from assistant.text.spelling import american
 
 LANGUAGES = ("nl", "en")
-# The general dictionary, and the words of policy documents it lacks ("toezicht" / "oversight", "rapport" /
-# "report"), kept by hand; see the README there.
+# The general dictionary, and the words of policy documents it lacks ("toezicht" / "oversight", "uitkomst" /
+# "outcome"), kept by hand; see the README there.
 WORD_LISTS = ("nl-en.tsv", "nl-en.policy.tsv")
 
 

@@ -32,7 +32,7 @@ from assistant.text.lexicon import translations
     ("outcomes", "en", "uitkomst"),
     ("randvoorwaarden", "nl", "precondition"),
     ("digitalisering", "nl", "digitalisation"),
-    ("reports", "en", "rapport"),
+    ("meaningful", "en", "zinvol"),
 ])
 def test_a_word_finds_its_translation(word, language, expected):
     assert expected in translations(word, language)
