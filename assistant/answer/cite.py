@@ -139,7 +139,7 @@ class _Quotes:
         if len(_NEGATION.findall(fold(sentence))) % 2 != len(_NEGATION.findall(said)) % 2:
             return False
         if not any(self.other[i] for i in cited):
-            held = set(lexical_tokens(said, self.language))
+            held = set().union(*(self.terms[i] for i in cited))  # the quotes' stems, read once
             if any(not set(lexical_tokens(name, self.language)) <= held for name in _PROPER_NAME.findall(sentence)):
                 return False
         if max(similar[i] for i in cited) >= self.min_similarity:
