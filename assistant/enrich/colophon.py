@@ -58,21 +58,9 @@ _PRONOUN = rules.rule("questions", "document-pronoun")
 _DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
 _OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
                              r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
-_SENDING = (r"schreef|geschreven|stuurt|stuurde|verstuurd|gestuurd|verzonden|ingediend|diende|voorgesteld|wrote|"
-            r"written|sent|sends|submitted|tabled|proposed")  # "Wie heeft de brief geschreven?"
-_ASKS_SENDER = r"afzender|indiener\w*|van wie|from whom|author|auteur"
-_ASKS = {
-    "signer": re.compile(r"\b(?:onderteken\w*|getekend|signed|signs|signatory|signature)\b", re.IGNORECASE),
-    "addressee": re.compile(r"\b(?:aan wie|gericht(?: aan)?|geadresseerd\w*|to whom|addressed|sent to|recipient)\b",
-                            re.IGNORECASE),
-    "sender": re.compile(rf"\b(?:{_ASKS_SENDER}|(?:wie|who)\b.*\b(?:{_SENDING}))\b", re.IGNORECASE),
-    "date": re.compile(r"\b(?:datum|gedateerd|dated?|van wanneer|wanneer (?:is|werd)|when (?:was|is|did))\b",
-                       re.IGNORECASE),
-    "identifier": re.compile(r"\b(?:kamerstuk\w*|kamerdossier\w*|dossier\w*|nummer\w*|number|identifier|"
-                             r"vindplaats)\b", re.IGNORECASE),
-}
-# the sender's words one by one: "wie ... geschreven" takes the words between for asking words too
-_SENDER_WORDS = re.compile(rf"\b(?:{_ASKS_SENDER}|{_SENDING})\b", re.IGNORECASE)
+_KINDS = ("addressee", "signer", "sender", "date", "identifier")  # in this order: "addressed to" outranks "sent"
+_ASKS = {kind: rules.rule("questions", f"asks-{kind}") for kind in _KINDS}
+_SENDER_WORDS = rules.rule("questions", "sender-word")
 
 
 @dataclass
@@ -93,9 +81,7 @@ def asked(question: str, title: str = "", bridges: dict[str, list[str]] | None =
     if not called and (not (_SELF.search(question) or names(question, title, bridges or {}))
                        or _OTHER_DOCUMENT.search(question)):
         return None
-    # "addressed to" outranks "sent"; "who signed" outranks "who sent"
-    return next((kind for kind in ("addressee", "signer", "sender", "date", "identifier")
-                 if _ASKS[kind].search(question)), None)
+    return next((kind for kind in _KINDS if _ASKS[kind].search(question)), None)
 
 
 def asking_words(question: str, kind: str) -> str:

@@ -45,6 +45,9 @@ def test_the_bundled_letter_says_who_sends_it_to_whom_when_and_who_signed(bundle
     ("Aan wie is deze brief gericht?", "addressee"),
     ("Van wanneer is deze brief?", "date"),
     ("Wie schreef de brief?", "sender"),
+    ("Which cabinet member sent this letter to parliament?", "sender"),  # the sender named by a noun
+    ("Welke bewindspersoon stuurde deze brief?", "sender"),
+    ("Op welke dag is deze brief verstuurd?", "date"),  # "welke dag" asks for the date, not who sent it
 ])
 def test_questions_about_the_document_itself_are_recognised(question, kind):
     assert colophon.asked(question) == kind
@@ -80,9 +83,16 @@ def test_an_english_question_gets_english_labels_and_the_dutch_quote(answerer):
     assert answer.answer == "Addressed to: “Aan de Voorzitter van de Tweede Kamer der Staten-Generaal” [1]."
 
 
-def test_who_wrote_the_letter_names_sender_and_signer(answerer):
-    answer = answerer.ask("Wie schreef de brief?")
+@pytest.mark.parametrize("question", ["Wie schreef de brief?", "Which minister sent the letter?",
+                                      "Welke bewindspersoon stuurde deze brief?"])
+def test_who_wrote_the_letter_names_sender_and_signer(answerer, question):
+    answer = answerer.ask(question)
     assert [c.quote.split()[0] for c in answer.citations] == ["BRIEF", "De"]
+
+
+def test_the_day_a_letter_was_sent_is_its_date(answerer):
+    answer = answerer.ask("Op welke dag is deze brief verstuurd?")
+    assert [c.quote for c in answer.citations] == ["Den Haag, 7 juli 2023"]
 
 
 def test_a_joint_letter_lists_every_signature_and_a_report_has_none(workspace):
