@@ -45,8 +45,9 @@ _SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter
                    r"(?:kamer)?(?:brief|document|letter|stuk)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
                    re.IGNORECASE)
 # "de brief over de agenda coalities": the document itself when its title says what the letter is about
-_ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?:kamer)?(?:brief|document|letter)\s+(?:over|about|on))\s+"
-                    r"(?P<subject>[^?]+)", re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?P<noun>[^\W\d_][\w-]*)\s+(?:over|about|on))\s+(?P<subject>[^?]+)",
+                    re.IGNORECASE)
+_LETTER = re.compile(r"(?:kamer)?(?:brief|letter)", re.IGNORECASE)  # a letter is "de brief over X" whatever its title
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
 _NAMES_ITSELF = rules.rule("evidence", "names-itself")
 _DICTUM = rules.rule("evidence", "dictum")
@@ -78,8 +79,8 @@ def asked(question: str, title: str = "", bridges: dict[str, list[str]] | None =
     the title's language's words for the question's: "the letter on the progress of the Algorithm Register"
     for "Voortgang Algoritmeregister …"), or, if `called`, the document the question calls by its kind ("de
     motie" where a motion is among the documents, `called_in`; elsewhere a motion is one a letter cites)."""
-    if not called and (not (_SELF.search(question) or names(question, title, bridges or {}))
-                       or _OTHER_DOCUMENT.search(question)):
+    if not called and not names(question, title, bridges or {}) and (
+            not _SELF.search(question) or _OTHER_DOCUMENT.search(question)):
         return None
     return next((kind for kind in _KINDS if _ASKS[kind].search(question)), None)
 
@@ -99,11 +100,12 @@ def names(question: str, title: str, bridges: dict[str, list[str]]) -> bool:
     fact, "verstuurd", nor question words) are the title's ("de brief over de agenda coalities" for "Agenda
     ‘Coalities voor de digitale samenleving’", not "de brief over de hoofdlijnen van het
     digitaliseringsbeleid")."""
-    m = _ABOUT.search(question)
-    if not m or not title:
+    m = next((m for m in _ABOUT.finditer(question) if _LETTER.fullmatch(m["noun"])
+              or _named(m["noun"], "", title.split()[0])), None) if title else None
+    if m is None:
         return False
     subject = m["subject"]
-    for pattern in _ASKS.values():
+    for pattern in (*_ASKS.values(), _SENDER_WORDS, _SENT):
         subject = pattern.sub(" ", subject)
     words = set(lexical_tokens(subject)) - question_stems()
     held = set(lexical_tokens(title))
@@ -162,8 +164,8 @@ def names_document(subject: str, doc: Document) -> bool:
     translates one ("report" of "rapport"). "de coalities" does not name the agenda "Coalities voor …"."""
     words_of = re.findall(r"[^\W\d_]+", _DETERMINER.sub("", subject))
     meta = doc.meta
-    return bool(words_of) and _named(subject, doc, f"{meta.title} {meta.kind} {meta.identifier or ''}") and any(
-        _named(head, doc, _called(doc)) for head in {words_of[0], words_of[-1]})
+    return bool(words_of) and _named(subject, meta.language, f"{meta.title} {meta.kind} {meta.identifier or ''}") \
+        and any(_named(head, meta.language, _called(doc)) for head in {words_of[0], words_of[-1]})
 
 
 def stands_for_document(question: str) -> bool:
@@ -181,7 +183,7 @@ def stands_for_document(question: str) -> bool:
 def called_in(question: str, doc: Document) -> bool:
     """Whether the question calls `doc` by its kind or the head of its title, after an article ("de motie", "the
     factsheet", "deze nota"): a question about that document itself."""
-    return any(_named(m["noun"], doc, _called(doc), generic=False) for m in _CALLED.finditer(question))
+    return any(_named(m["noun"], doc.meta.language, _called(doc), generic=False) for m in _CALLED.finditer(question))
 
 
 def says_itself(doc: Document) -> list[Span]:
@@ -205,7 +207,8 @@ def says_itself(doc: Document) -> list[Span]:
 def _names_itself(sentence: str, doc: Document) -> bool:
     """Whether a sentence (of a length that says something) names `doc` by its kind or the head of its title."""
     return (6 <= len(sentence.split()) <= 70 and not sentence.rstrip().endswith(":")
-            and any(_named(m["noun"], doc, _called(doc), generic=False) for m in _NAMES_ITSELF.finditer(sentence)))
+            and any(_named(m["noun"], doc.meta.language, _called(doc), generic=False)
+                    for m in _NAMES_ITSELF.finditer(sentence)))
 
 
 def _called(doc: Document) -> str:
@@ -213,11 +216,11 @@ def _called(doc: Document) -> str:
     return f"{' '.join(doc.meta.title.split()[:1])} {doc.meta.kind}"
 
 
-def _named(subject: str, doc: Document, names: str, generic: bool = True) -> bool:
+def _named(subject: str, language: str, names: str, generic: bool = True) -> bool:
     """Whether every word of `subject` (its determiner aside), or its Dutch for an English word ("letter":
     "brief"), is one of `names`' words, ends one ("nota" of "Beleidsnota"), translates one ("report" of "rapport")
     or, if `generic`, is a word for any document ("het stuk")."""
-    held = _stems_of(names, doc.meta.language)
+    held = _stems_of(names, language)
     anything = _stems_of(" ".join(words("documents.any")), "") if generic else frozenset()
     wanted = re.findall(r"[^\W\d_]+", _DETERMINER.sub("", subject).lower())
 

@@ -142,10 +142,19 @@ TITLE = "Agenda ‘Coalities voor de digitale samenleving’"
     ("Wie heeft de brief over de hoofdlijnen van het digitaliseringsbeleid ondertekend?", TITLE, {}, False),
     ("Wat zegt de brief over het energieverbruik van datacenters?", TITLE, {}, False),
     ("On what date was the letter on the progress of the Algorithm Register sent?", TITLE, {}, False),
+    ("Wie heeft de motie over de terugvaloptie ingediend?",
+     "Motie van het lid Brouwer-Kaya c.s. over een niet-digitale terugvaloptie", {}, True),
+    # a noun that is not what the document is called by its title's head: no question about it
+    ("Wie heeft de coalitie over digitale ethiek opgericht?", TITLE, {}, False),
 ])
 def test_the_letter_about_x_is_the_document_whose_title_says_x(question, title, bridges, named):
     assert colophon.names(question, title, bridges) is named
     assert (colophon.asked(question, title, bridges) is not None) is named
+
+
+def test_a_phone_number_is_no_identifier():
+    assert colophon.asked("What phone number should I call about the regulation on digital help points?",
+                          "Regeling subsidie digitale hulppunten 2025", {"help": ["hulppunten"], "points": ["hulppunten"]}) is None
 
 
 def test_the_letter_named_by_its_subject_is_answered_from_its_header(answerer):
@@ -192,6 +201,9 @@ def test_a_motion_says_who_proposed_it_and_when(motion):
     ("Wie heeft de motie ingediend?", ["MOTIE VAN HET LID BROUWER-KAYA C.S.", PROPOSED]),
     ("Who tabled the motion?", ["MOTIE VAN HET LID BROUWER-KAYA C.S.", PROPOSED]),
     ("Wanneer is de motie ingediend?", [PROPOSED]),  # not "… alleen digitaal kan worden ingediend"
+    # named by what it is about, as its title says: "de motie over X" as "de brief over X"
+    ("Wie heeft de motie over de terugvaloptie ingediend?", ["MOTIE VAN HET LID BROUWER-KAYA C.S.", PROPOSED]),
+    ("Welke Kamerleden dienden de motie over de terugvaloptie in?", ["MOTIE VAN HET LID BROUWER-KAYA C.S.", PROPOSED]),
 ])
 def test_a_motion_called_by_its_kind_is_answered_from_its_header(motion, question, quotes):
     answer = motion.ask(question)
