@@ -71,6 +71,7 @@ class Searcher:
         self._expansions: dict[str, str] | None = None
         self._bridged: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._inflections: dict[str, dict[str, set[str]]] = {}
+        self._spelled: dict[str, dict[str, str]] = {}  # by language: the abbreviations `spelled_out` replaces
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or not (filters.doc_ids or filters.kinds or filters.date_from or filters.date_to):
@@ -124,7 +125,7 @@ class Searcher:
                language: str | None = None) -> list[Hit]:
         """The `k` best chunks for `query` (read as the documents write it, `unshouted`), fused from both
         rankings; `language` is the query's where its words are too few to tell (see `bridged`)."""
-        query = self.unshouted(query)
+        query = self.spelled_out(self.unshouted(query))
         r = self.settings.retrieval
         k = k or r.k
         allowed = self._allowed(filters)
@@ -176,6 +177,31 @@ class Searcher:
     @staticmethod
     def _dense_group(mask: np.ndarray | None, allowed: np.ndarray | None) -> np.ndarray | None:
         return allowed if mask is None else mask if allowed is None else mask & allowed
+
+    def spelled_out(self, text: str) -> str:
+        """`text` with each abbreviation the documents never write, but do write out, replaced by what it stands
+        for (the curated list, `assistant/abbreviations.toml`): "Naar welk WRR-rapport verwijst de brief?" asks
+        for the "Rapport nr. 105 van de Wetenschappelijke Raad voor het Regeringsbeleid" the letter cites, and
+        no word of the letter is "WRR", nor does the embedder know it. An abbreviation the documents write
+        ("BZK") is kept: it is their word for it."""
+        for abbr, expansion in self._unwritten(language_of(text)).items():
+            text = re.sub(rf"(?<![\w-]){re.escape(abbr)}(?!\w)", expansion, text)
+        return text
+
+    def _unwritten(self, language: str) -> dict[str, str]:
+        """The curated abbreviations, written out for a question in `language` ("EU" is "European Union" in an
+        English question, "Europese Unie" in a Dutch one), that the documents lack and whose every word they hold,
+        read in either language; found once per language."""
+        if language not in self._spelled:
+            from assistant.enrich.overview import curated_expansions
+
+            indexed = self.index.bm25.vocab_dict  # every token, "AI" too (the word list keeps longer words only)
+
+            def held(text: str) -> bool:
+                return any(set(lexical_tokens(text, lg)) <= indexed.keys() for lg in LANGUAGES)
+            self._spelled[language] = {abbr: expansion for abbr, expansion in curated_expansions(language).items()
+                                       if not held(abbr) and held(expansion)}
+        return self._spelled[language]
 
     @cached_property
     def _languages(self) -> set[str]:

@@ -90,7 +90,7 @@ class Answerer:
         who asked in the audit log (default: this answerer's surface)."""
         started = time.perf_counter()
         question, asked, language, notices = prepared(question)
-        asked = self.searcher.unshouted(asked)
+        asked = self.searcher.spelled_out(self.searcher.unshouted(asked))
         alone, context = self.standalone(asked or question, history)
         searched = f"{context} {alone}".strip()
         hits = self.searcher.search(searched, self.settings.retrieval.k, filters)

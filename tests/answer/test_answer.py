@@ -287,6 +287,13 @@ def test_a_list_question_names_each_motion_once_and_shares_a_footnote_citation(a
     assert len({c.quote for c in answer.citations}) == len(answer.citations)
 
 
+def test_a_report_asked_for_by_an_abbreviation_the_letter_never_writes_is_found(answerer):
+    answer = answerer.ask("Naar welk WRR-rapport verwijst de brief?")  # the letter writes the council's name out
+    assert not answer.abstained
+    assert "Opgave AI" in answer.answer
+    assert "Wetenschappelijke Raad voor het Regeringsbeleid" in answer.citations[0].quote
+
+
 def test_an_english_reference_question_gets_english_dates(answerer):
     answer = answerer.ask("Which Kamerstuk is the Werkagenda?")
     assert answer.language == "en"

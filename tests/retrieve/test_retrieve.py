@@ -91,3 +91,16 @@ def test_a_query_typed_in_capitals_finds_what_it_finds_as_the_documents_write_it
     assert shouted[0].chunk.chunk_id == written[0].chunk.chunk_id
     assert "Basis Data Infrastructuur (BDI)" in shouted[0].chunk.text
     assert searcher.unshouted(query) == query  # a query not in capitals is searched as typed
+
+
+def test_an_abbreviation_the_documents_only_write_out_is_read_as_they_write_it(bundled):
+    """The letter cites "Rapport nr. 105 van de Wetenschappelijke Raad voor het Regeringsbeleid" and never writes
+    "WRR"; it writes "BZK" and "EU" itself, which stay as they are."""
+    searcher = Searcher(bundled)
+    assert searcher.spelled_out("Naar welk WRR-rapport verwijst de brief?") == (
+        "Naar welk Wetenschappelijke Raad voor het Regeringsbeleid-rapport verwijst de brief?")
+    assert searcher.spelled_out("Welke rol speelt BZK in de EU?") == "Welke rol speelt BZK in de EU?"
+    assert searcher.spelled_out("Which WRR report does the letter cite?") == (
+        "Which Wetenschappelijke Raad voor het Regeringsbeleid report does the letter cite?")
+    hits = searcher.search("Naar welk WRR-rapport verwijst de brief?", 5)
+    assert any("Opgave AI" in note.text for h in hits for note in h.chunk.footnotes)
