@@ -44,7 +44,8 @@ _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} 
 _SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter|stuk)|(?:de|het|the)\s+"
                    r"(?:kamer)?(?:brief|document|letter|stuk)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
                    re.IGNORECASE)
-# "de brief over de agenda coalities": the document itself when its title says what the letter is about
+# "de brief over de agenda coalities", "de motie over de terugvaloptie": the document itself when its title says
+# what it is about (`names`)
 _ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?P<noun>[^\W\d_][\w-]*)\s+(?:over|about|on))\s+(?P<subject>[^?]+)",
                     re.IGNORECASE)
 _LETTER = re.compile(r"(?:kamer)?(?:brief|letter)", re.IGNORECASE)  # a letter is "de brief over X" whatever its title
@@ -99,7 +100,9 @@ def names(question: str, title: str, bridges: dict[str, list[str]]) -> bool:
     """Whether "de brief over X" names the document by its title: most of X's own words (not those asking for a
     fact, "verstuurd", nor question words) are the title's ("de brief over de agenda coalities" for "Agenda
     ‘Coalities voor de digitale samenleving’", not "de brief over de hoofdlijnen van het
-    digitaliseringsbeleid")."""
+    digitaliseringsbeleid"). Another document is named so by what its title's first word calls it ("de motie
+    over de terugvaloptie" for "Motie van het lid … over een niet-digitale terugvaloptie"); "de coalitie over
+    X" names none."""
     m = next((m for m in _ABOUT.finditer(question) if _LETTER.fullmatch(m["noun"])
               or _named(m["noun"], "", title.split()[0])), None) if title else None
     if m is None:
