@@ -62,8 +62,11 @@ def answerer(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
     ("Hoe kijkt het kabinet aan tegen de AI Act?", ("het kabinet", "de AI Act")),
     ("What is the cabinet's position on data centres?", ("the cabinet", "data centres")),
     ("What does the state secretary think about generative AI?", ("the state secretary", "generative AI")),
+    ("Waar komt de VNG voor in de brief?", ("de brief", "de VNG")),  # where it is mentioned: what says it
+    ("Op welke plekken komt privacy terug?", ("", "privacy")),
     ("Welke documenten zeggen iets over algoritmes?", None),
     ("Waar vindt de Catshuissessie plaats?", None),
+    ("Waar komt het geld voor de coalities vandaan?", None),
     ("Hoe staat het met de coalities?", None),
     ("Wat staat er in de brief?", None),
     ("What does the letter recommend?", None),
@@ -99,6 +102,12 @@ def test_a_question_that_names_no_document_is_answered_from_every_one(answerer):
 def test_what_a_document_thinks_of_a_topic_is_what_it_says_about_it(answerer):
     answer = answerer.ask("Wat is het standpunt van de motie over privacy?")
     assert [c.doc_id for c in answer.citations] == ["motie"]
+
+
+def test_where_a_document_mentions_a_topic_is_what_it_says_about_it(answerer):
+    said = answerer.ask("Wat zegt de nota over privacy?")
+    where = answerer.ask("Waar komt privacy voor in de nota?")
+    assert where.citations and {c.quote for c in where.citations} == {c.quote for c in said.citations}
 
 
 def test_a_topic_the_documents_say_nothing_about_is_declined(answerer):
