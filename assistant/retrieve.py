@@ -170,7 +170,7 @@ class Searcher:
         themselves."""
         if len(self._languages) < 2:
             return [None]
-        of = {doc_id: DocumentMeta(**d["meta"]).language for doc_id, d in self.index.documents.items()}
+        of = self._document_languages
         return [np.array([of[c.doc_id] == lang for c in self.index.chunks], dtype=bool)
                 for lang in sorted(self._languages)]
 
@@ -204,8 +204,12 @@ class Searcher:
         return self._spelled[language]
 
     @cached_property
+    def _document_languages(self) -> dict[str, str]:
+        return {doc_id: DocumentMeta(**d["meta"]).language for doc_id, d in self.index.documents.items()}
+
+    @cached_property
     def _languages(self) -> set[str]:
-        return {DocumentMeta(**d["meta"]).language for d in self.index.documents.values()}
+        return set(self._document_languages.values())
 
     @cached_property
     def _known_stems(self) -> set[str]:
