@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+_CAPTION_LENGTH = 200  # a longer line before a table is a paragraph that introduces it, no caption
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -96,6 +97,24 @@ class Document:
     def table_header(self, offset: int) -> str | None:
         """The header row of the table whose rows hold `offset`; None outside a table's rows."""
         return next((self.text[t.start : t.header_end] for t in self.tables if t.header_end < offset < t.end), None)
+
+    def table_caption(self, offset: int) -> str:
+        """The line the table whose rows hold `offset` stands under ("Tabel 4. Uitgaven … (miljoen euro)"): it says
+        what the figures are, and in which unit. A table continued on a later page (its header repeated right
+        after its last row) has its first part's caption. Empty outside a table's rows, or where none stands."""
+        caption = ""
+        previous: TableSpan | None = None
+        for t in self.tables:
+            continued = (previous is not None and not self.text[previous.end : t.start].strip()
+                         and self.text[t.start : t.header_end] == self.text[previous.start : previous.header_end])
+            if not continued:
+                before = self.text[: t.start].rstrip()
+                line = before[before.rfind("\n") + 1 :]
+                caption = line if len(line) <= _CAPTION_LENGTH else ""
+            if t.header_end < offset < t.end:
+                return caption
+            previous = t
+        return ""
 
     def in_table_header(self, offset: int) -> bool:
         """Whether `offset` falls in a table's header row: the names of its columns, which say nothing alone."""

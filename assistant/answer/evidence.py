@@ -314,9 +314,11 @@ class Scorer:
         return _led(chosen, question, self._read_under)
 
     def _read_under(self, ev: Evidence) -> str:
-        """What a sentence is read under: its table's header, its section and its document's title (not its
-        identifier, whose session "2024/25" is no year a figure is of)."""
-        return f"{ev.span.table_header or ''} {ev.span.section} {self.index.meta(ev.chunk.doc_id).title}"
+        """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures
+        amounts of money), its section and its document's title (not its identifier, whose session "2024/25" is
+        no year a figure is of)."""
+        caption = self.document(ev.chunk.doc_id).table_caption(ev.span.start) if ev.span.table_header else ""
+        return f"{caption} {ev.span.table_header or ''} {ev.span.section} {self.index.meta(ev.chunk.doc_id).title}"
 
 
 def _led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], str]) -> list[Evidence]:

@@ -95,7 +95,7 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
             if not asked <= set(re.findall(r"\d+", f"{SUPERSCRIPT.sub('', text)} {setting}")):
                 continue
             bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
-            if money and not _MONEY.search(bare):
+            if money and not _MONEY.search(f"{bare} {setting}"):  # "(miljoen euro)" heads a table's figures
                 continue
             if set(re.findall(r"\d+(?:[.,]\d+)*", bare)) - asked or _COUNT_WORDS.search(bare) or (
                     not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):

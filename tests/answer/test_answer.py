@@ -468,6 +468,13 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("When working on proactive services, what does the letter stress?", ["Afspraken over gegevens."], True),
     ("Hoeveel geld is er beschikbaar?", ["Er zijn twee doelen."], False),  # money needs an amount in money
     ("Hoeveel geld is er beschikbaar?", ["Er is 12 miljoen euro beschikbaar."], True),
+    # what something costs, or what was spent, is an amount in money too
+    ("Wat kost de pilot?", ["De pilot heeft 25.000 deelnemers."], False),
+    ("Wat kost de pilot?", ["De pilot kost 4 miljoen euro."], True),
+    ("Hoeveel kost het hulppunt per jaar?", ["Het hulppunt is twaalf uur per week open."], False),
+    ("Hoeveel tijd kost een aanvraag?", ["Een aanvraag kost acht minuten."], True),
+    ("How much has the Netherlands spent on its register?", ["The register held 1,100 entries."], False),
+    ("How big is the budget of the programme?", ["The programme is large."], False),
     ("Hoeveel labs zijn er?", ["Het rapport van 9 mei 2023 noemt labs."], False),  # a date is no count
     ("Hoeveel labs zijn er?", ["Er zijn zeven labs."], True),
     ("Wat doet de coalitie?", ["Zij werkt aan standaarden."], True),  # no number or time asked
@@ -497,6 +504,14 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
 ])
 def test_the_asked_answer_type_must_be_in_the_evidence(question, texts, has):
     assert has_asked_type(question, texts) is has
+
+
+def test_a_table_rows_figures_are_money_where_its_caption_says_so():
+    """A row's figures are amounts in the unit its table's caption names ("(miljoen euro)"), not its own words."""
+    question = "Hoeveel is er in 2024 uitgegeven aan berichtenverkeer?"
+    row = ["Berichtenverkeer (MijnOverheid en Berichtenbox) 96,5 91,2"]
+    assert not has_asked_type(question, row, settings=["Onderdeel Begroot Gerealiseerd 2024"])
+    assert has_asked_type(question, row, settings=["Tabel 4. Uitgaven 2024 (miljoen euro) Onderdeel Begroot 2024"])
 
 
 def test_a_footnotes_numbers_are_no_count_but_its_dates_are_dates():

@@ -12,7 +12,7 @@ from assistant.sources.documents import build_document
 from assistant.sources.loaders import load
 from assistant.sources.loaders.tables import Table, draws_rules, split
 from assistant.text.sentences import sentence_spans
-from assistant.types import DocumentMeta
+from assistant.types import Document, DocumentMeta, TableSpan
 
 
 def test_each_row_of_a_ruled_table_is_a_paragraph_with_its_wrapped_cells_joined(tmp_path):
@@ -201,3 +201,32 @@ def test_a_table_cells_loose_text_and_paragraphs_are_read_once_in_its_row(tmp_pa
                                      "<p>(miljoen)</p></td><td>742</td></tr></table></body></html>", encoding="utf-8")
     assert [(b.text, b.table) for b in load(tmp_path / "t.html").blocks] == [
         ("Middel Aantal", 0), ("DigiD (miljoen) 742", 0)]
+
+
+def _tables(*parts: str) -> tuple[str, list[TableSpan]]:
+    """A text of paragraphs and tables (each a (header, row, ...) tuple), and where its tables stand."""
+    text, tables = "", []
+    for part in parts:
+        if isinstance(part, tuple):
+            start = len(text)
+            text += part[0] + "\n\n"
+            header_end = start + len(part[0])
+            text += "\n\n".join(part[1:]) + "\n\n"
+            tables.append(TableSpan(start, header_end, len(text) - 2))
+        else:
+            text += part + "\n\n"
+    return text, tables
+
+
+def test_a_tables_rows_are_read_under_its_caption_on_every_page():
+    """The line before a table ("Tabel 4. … (miljoen euro)") says what its figures are and in which unit; a table
+    continued on a later page, its header repeated, keeps its first part's caption."""
+    header = "Onderdeel Begroot Gerealiseerd"
+    text, tables = _tables("De uitgaven stegen.", "Tabel 4. Uitgaven 2024 (miljoen euro)",
+                           (header, "Berichtenverkeer 96,5 91,2"), (header, "Basisregistraties 122,4 119,8"),
+                           "Een lange alinea die de tabel hierna inleidt, " * 6, ("Kenmerk 2023 2024", "DigiD 1 2"))
+    doc = Document(DocumentMeta("t", "t"), text, [], [], {}, [], "h", tables)
+    assert doc.table_caption(text.index("Berichtenverkeer")) == "Tabel 4. Uitgaven 2024 (miljoen euro)"
+    assert doc.table_caption(text.index("Basisregistraties")) == "Tabel 4. Uitgaven 2024 (miljoen euro)"
+    assert doc.table_caption(text.index("DigiD")) == ""  # a paragraph before a table is no caption
+    assert doc.table_caption(text.index("De uitgaven")) == ""
