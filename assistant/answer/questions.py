@@ -29,6 +29,7 @@ _ASKS_DAY = rules.rule("questions", "asks-day")
 _ASKS_WHEN = rules.rule("questions", "asks-when")
 _STATES_CONDITION = rules.rule("questions", "states-condition")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
+_ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
@@ -42,6 +43,7 @@ _ASKS_SAID_ABOUT = rules.rule("questions", "asks-said-about")
 # What evidence holds (`assistant/rules/evidence.toml`).
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
+_PERSON = rules.rule("evidence", "person-name")
 _ENUMERATION = rules.rule("evidence", "enumeration")
 _BETWEEN_ITEMS = rules.rule("evidence", "enumeration-separator")
 _COUNT_WORDS = rules.rule("evidence", "count-words")
@@ -77,8 +79,8 @@ def _enumerates(text: str, noun: str | None) -> bool:
 
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
-    for a count, a time or several things by number: a number that is not in the question and not a date, a time
-    expression, or as many things as asked for (`_names_as_many`). A
+    for a count, a time, several things by number or who holds a role: a number that is not in the question and
+    not a date, a time expression, as many things as asked for (`_names_as_many`), or a person's name. A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
     date of a cited letter).
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
@@ -104,6 +106,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     if not _names_as_many(question, texts):
         return False
     texts = [*texts, *notes]
+    if _ASKS_ROLE_HOLDER.search(question):  # "Wie is de voorzitter …?" is not answered by the body it chairs
+        return any(_PERSON.search(t) for t in texts)
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):

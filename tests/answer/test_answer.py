@@ -74,6 +74,12 @@ def test_out_of_scope_abstains_with_related_passages(answerer, question):
     assert answer.related, "the closest passages are offered as maybe related"
 
 
+def test_who_chairs_a_body_the_letter_names_no_chair_of_is_declined(answerer):
+    """The letter says who forms the coalition "AI in actie", not who chairs it: its members are no answer."""
+    answer = answerer.ask("Wie is de voorzitter van de coalitie AI in actie?")
+    assert answer.abstained and answer.citations == []
+
+
 def test_a_passage_offered_as_related_is_offered_once(answerer):
     """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
     answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")
@@ -475,6 +481,12 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Hoeveel tijd kost een aanvraag?", ["Een aanvraag kost acht minuten."], True),
     ("How much has the Netherlands spent on its register?", ["The register held 1,100 entries."], False),
     ("How big is the budget of the programme?", ["The programme is large."], False),
+    # who holds a role a person holds is answered by a person's name, not by the body the role is in
+    ("Wie is de voorzitter van de coalitie?", ["De coalitie wordt gevormd door IPO, UWV en VNG."], False),
+    ("Wie is de voorzitter van de coalitie?", ["De coalitie wordt voorgezeten door mevrouw Jansen."], True),
+    ("Who chairs the forum?", ["The Forum makes five recommendations to member administrations."], False),
+    ("Who chairs the forum?", ["The forum is chaired by A.B. Lind."], True),
+    ("Wie leidt de coalitie?", ["Het ministerie van BZK leidt de coalitie."], True),
     ("Hoeveel labs zijn er?", ["Het rapport van 9 mei 2023 noemt labs."], False),  # a date is no count
     ("Hoeveel labs zijn er?", ["Er zijn zeven labs."], True),
     ("Wat doet de coalitie?", ["Zij werkt aan standaarden."], True),  # no number or time asked
