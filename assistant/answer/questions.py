@@ -30,6 +30,7 @@ _ASKS_WHEN = rules.rule("questions", "asks-when")
 _STATES_CONDITION = rules.rule("questions", "states-condition")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
 _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
+_ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
@@ -44,6 +45,9 @@ _ASKS_SAID_ABOUT = rules.rule("questions", "asks-said-about")
 _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
+_PERCENTAGE = rules.rule("evidence", "percentage")
+# a number stands as a word of its own: "CO2", "5G" and "G20" name things, they count nothing
+_NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*(?![^\W\d_])")
 _ENUMERATION = rules.rule("evidence", "enumeration")
 _BETWEEN_ITEMS = rules.rule("evidence", "enumeration-separator")
 _COUNT_WORDS = rules.rule("evidence", "count-words")
@@ -89,18 +93,22 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     not answered by "3.200 testers, van wie ruim een derde ouder was dan 55 jaar"."""
     measure = bool(_ASKS_MEASURE.search(question))
     money = bool(_ASKS_MONEY.search(question))
+    percentage = bool(_ASKS_PERCENTAGE.search(question))
     if measure or _ASKS_COUNT.search(question):
-        asked = set(re.findall(r"\d+", question))
+        asked = _digits(question)
         counted = counted_noun(question)
         for i, text in enumerate(texts):
             setting = settings[i] if i < len(settings) else ""
-            if not asked <= set(re.findall(r"\d+", f"{SUPERSCRIPT.sub('', text)} {setting}")):
+            if not asked <= _digits(f"{SUPERSCRIPT.sub('', text)} {setting}"):
                 continue
             bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
-            if money and not _MONEY.search(f"{bare} {setting}"):  # "(miljoen euro)" heads a table's figures
+            # "(miljoen euro)", "(%)" head a table's figures
+            if (money and not _MONEY.search(f"{bare} {setting}")) or (
+                    percentage and not _PERCENTAGE.search(f"{bare} {setting}")):
                 continue
-            if set(re.findall(r"\d+(?:[.,]\d+)*", bare)) - asked or _COUNT_WORDS.search(bare) or (
-                    not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
+            figure = set(_NUMBER.findall(bare)) - asked or _COUNT_WORDS.search(bare) or (
+                percentage and _PERCENTAGE.search(bare))  # "ruim een derde", "about half"
+            if figure or (not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
                 return True
         return False
     if not _names_as_many(question, texts):
@@ -115,6 +123,11 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
         return any(TIME_EXPRESSION.search(t) or _YEAR.search(t) or _CLOCK.search(t) or any(m in t for m in MONTHS_EN)
                    or (condition and _STATES_CONDITION.search(t)) for t in texts)
     return True
+
+
+def _digits(text: str) -> set[str]:
+    """The runs of digits of the numbers in `text`, each group apart ("1,203" and "1.203" both give "1", "203")."""
+    return {digits for number in _NUMBER.findall(text) for digits in re.findall(r"\d+", number)}
 
 
 def _names_as_many(question: str, texts: list[str]) -> bool:

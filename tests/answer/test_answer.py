@@ -481,6 +481,13 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Hoeveel tijd kost een aanvraag?", ["Een aanvraag kost acht minuten."], True),
     ("How much has the Netherlands spent on its register?", ["The register held 1,100 entries."], False),
     ("How big is the budget of the programme?", ["The programme is large."], False),
+    # a percentage or a share is answered by one; a digit inside a name ("CO2", "5G") is no number
+    ("Met hoeveel procent moet de uitstoot omlaag?", ["De uitstoot moet met 20 procent omlaag."], True),
+    ("Met hoeveel procent moet de uitstoot omlaag?", ["Er komen 3 nieuwe meetpunten voor de uitstoot."], False),
+    ("What share of the testers was older than 55?", ["More than a third of the testers was older than 55."], True),
+    ("Welk percentage van de websites voldeed?", ["Websites 1.203 412 (tabel)"], False),
+    ("Hoeveel scholen doen mee?", ["Scholen werken aan hun CO2-voetafdruk en aan 5G."], False),
+    ("What share of the 1,203 websites met the rules?", ["Van de 1.203 websites voldeed 38 procent."], True),
     # who holds a role a person holds is answered by a person's name, not by the body the role is in
     ("Wie is de voorzitter van de coalitie?", ["De coalitie wordt gevormd door IPO, UWV en VNG."], False),
     ("Wie is de voorzitter van de coalitie?", ["De coalitie wordt voorgezeten door mevrouw Jansen."], True),
