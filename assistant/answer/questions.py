@@ -31,6 +31,7 @@ _STATES_CONDITION = rules.rule("questions", "states-condition")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
 _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
+_ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
@@ -46,6 +47,7 @@ _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
 _PERCENTAGE = rules.rule("evidence", "percentage")
+_PHONE_NUMBER = rules.rule("evidence", "phone-number")
 # a number stands as a word of its own: "CO2", "5G" and "G20" name things, they count nothing
 _NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*(?![^\W\d_])")
 _ENUMERATION = rules.rule("evidence", "enumeration")
@@ -84,7 +86,7 @@ def _enumerates(text: str, noun: str | None) -> bool:
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
     for a count, a time, several things by number or who holds a role: a number that is not in the question and
-    not a date, a time expression, as many things as asked for (`_names_as_many`), or a person's name. A
+    not a date, a time expression, as many things as asked for (`_names_as_many`), a person's name or a phone number. A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
     date of a cited letter).
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
@@ -116,6 +118,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     texts = [*texts, *notes]
     if _ASKS_ROLE_HOLDER.search(question):  # "Wie is de voorzitter …?" is not answered by the body it chairs
         return any(_PERSON.search(t) for t in texts)
+    if _ASKS_PHONE_NUMBER.search(question):
+        return any(_PHONE_NUMBER.search(t) for t in texts)
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):

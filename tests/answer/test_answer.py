@@ -488,6 +488,10 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Welk percentage van de websites voldeed?", ["Websites 1.203 412 (tabel)"], False),
     ("Hoeveel scholen doen mee?", ["Scholen werken aan hun CO2-voetafdruk en aan 5G."], False),
     ("What share of the 1,203 websites met the rules?", ["Van de 1.203 websites voldeed 38 procent."], True),
+    # a phone number is asked for by name, and the sentence that says whom to call does not give one
+    ("What phone number should I call about the regulation?", ["Bel met RVO op werkdagen tussen 9.00 en 17.00 uur."],
+     False),
+    ("What phone number should I call about the regulation?", ["Bel RVO op 088 042 42 42."], True),
     # who holds a role a person holds is answered by a person's name, not by the body the role is in
     ("Wie is de voorzitter van de coalitie?", ["De coalitie wordt gevormd door IPO, UWV en VNG."], False),
     ("Wie is de voorzitter van de coalitie?", ["De coalitie wordt voorgezeten door mevrouw Jansen."], True),
