@@ -39,15 +39,8 @@ _PROPOSED = rules.rule("evidence", "motion-proposed")
 _ADDRESSEE = re.compile(r"\bAan (?:de |het )?[A-Z][^\n.]{0,100}?(?:Staten-Generaal|Kamer\b(?! der))")
 _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}")
 
-# A question about the document itself: "deze brief", "dit document", or "de brief" that no further words tie
-# to another document ("de brief over de hoofdlijnen" is another letter).
-_SELF = re.compile(r"\b(?:(?:deze|dit|this)\s+(?:kamer)?(?:brief|document|letter|stuk)|(?:de|het|the)\s+"
-                   r"(?:kamer)?(?:brief|document|letter|stuk)\b(?!\s+(?:over|van|aan|uit|met|about|on|from|of|to|by)\b))",
-                   re.IGNORECASE)
-# "de brief over de agenda coalities", "de motie over de terugvaloptie": the document itself when its title says
-# what it is about (`names`)
-_ABOUT = re.compile(r"\b(?P<head>(?:de|het|the)\s+(?P<noun>[^\W\d_][\w-]*)\s+(?:over|about|on))\s+(?P<subject>[^?]+)",
-                    re.IGNORECASE)
+_SELF = rules.rule("questions", "names-this-document")
+_ABOUT = rules.rule("questions", "document-about")
 _LETTER = re.compile(r"(?:kamer)?(?:brief|letter)", re.IGNORECASE)  # a letter is "de brief over X" whatever its title
 _MIN_TITLE_SHARE = 0.5  # of the subject's own words, that the title must hold
 _NAMES_ITSELF = rules.rule("evidence", "names-itself")
@@ -58,8 +51,7 @@ _SENT = rules.rule("questions", "asks-how-sent")
 _CALLED = rules.rule("questions", "calls-document")
 _PRONOUN = rules.rule("questions", "document-pronoun")
 _DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
-_OTHER_DOCUMENT = re.compile(r"\b(?:moties?|motions?|rapport\w*|reports?|strategie\w*|strateg(?:y|ies)|werkagenda|"
-                             r"staatscourant|staatsblad|artikel\w*|articles?|convenant\w*)\b", re.IGNORECASE)
+_OTHER_DOCUMENT = rules.rule("questions", "names-other-document")
 _KINDS = ("addressee", "signer", "sender", "date", "identifier")  # in this order: "addressed to" outranks "sent"
 _ASKS = {kind: rules.rule("questions", f"asks-{kind}") for kind in _KINDS}
 _SENDER_WORDS = rules.rule("questions", "sender-word")
