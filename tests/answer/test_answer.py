@@ -80,6 +80,13 @@ def test_who_chairs_a_body_the_letter_names_no_chair_of_is_declined(answerer):
     assert answer.abstained and answer.citations == []
 
 
+def test_who_the_minister_is_needs_a_name_the_letter_gives_only_for_its_signer(answerer):
+    """The letter names the minister of BZK only as a party to a coalition; its signer, by name."""
+    assert answerer.ask("Wie is de minister van BZK?").abstained
+    answer = answerer.ask("Wie is de staatssecretaris?")
+    assert not answer.abstained and "A.C. van Huffelen" in answer.citations[0].quote
+
+
 def test_a_passage_offered_as_related_is_offered_once(answerer):
     """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
     answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")

@@ -84,7 +84,8 @@ def test_an_english_question_gets_english_labels_and_the_dutch_quote(answerer):
 
 
 @pytest.mark.parametrize("question", ["Wie schreef de brief?", "Which minister sent the letter?",
-                                      "Welke bewindspersoon stuurde deze brief?", "Van wie komt deze brief?"])
+                                      "Welke bewindspersoon stuurde deze brief?", "Van wie komt deze brief?",
+                                      "Who is the letter from?"])
 def test_who_wrote_the_letter_names_sender_and_signer(answerer, question):
     answer = answerer.ask(question)
     assert [c.quote.split()[0] for c in answer.citations] == ["BRIEF", "De"]
