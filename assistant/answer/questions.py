@@ -85,8 +85,9 @@ def _enumerates(text: str, noun: str | None) -> bool:
 
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
-    for a count, a time, several things by number or who holds a role: a number that is not in the question and
-    not a date, a time expression, as many things as asked for (`_names_as_many`), a person's name or a phone number. A
+    for a count, an amount of money, a share, a time, several things by number, who holds a role or a phone
+    number: a number that is not in the question and not a date (in money or as a share where those are asked), a
+    time expression, as many things as asked for (`_names_as_many`), a person's name, a phone number. A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
     date of a cited letter).
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
