@@ -107,9 +107,11 @@ class Document:
         for t in self.tables:
             continued = (previous is not None and not self.text[previous.end : t.start].strip()
                          and self.text[t.start : t.header_end] == self.text[previous.start : previous.header_end])
-            if not continued:
-                before = self.text[: t.start].rstrip()
-                line = before[before.rfind("\n") + 1 :]
+            if not continued:  # the last line before the table, found without copying the text before it
+                end = t.start
+                while end and self.text[end - 1].isspace():
+                    end -= 1
+                line = self.text[self.text.rfind("\n", 0, end) + 1 : end]
                 caption = line if len(line) <= _CAPTION_LENGTH else ""
             if t.header_end < offset < t.end:
                 return caption
