@@ -105,13 +105,13 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
             if not asked <= _digits(f"{SUPERSCRIPT.sub('', text)} {setting}"):
                 continue
             bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
+            numbers = set(_NUMBER.findall(bare)) - asked
             # "(miljoen euro)", "(%)" head a table's figures; a share follows from a part and a whole ("1,870 AI
             # systems …, of which 214 …")
             if (money and not _MONEY.search(f"{bare} {setting}")) or (
-                    percentage and not _PERCENTAGE.search(f"{bare} {setting}")
-                    and len(set(_NUMBER.findall(bare)) - asked) < 2):
+                    percentage and not _PERCENTAGE.search(f"{bare} {setting}") and len(numbers) < 2):
                 continue
-            figure = set(_NUMBER.findall(bare)) - asked or _COUNT_WORDS.search(bare) or (
+            figure = numbers or _COUNT_WORDS.search(bare) or (
                 percentage and _PERCENTAGE.search(bare))  # "ruim een derde", "about half"
             if figure or (not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
                 return True
