@@ -20,6 +20,7 @@ import numpy as np
 from assistant.answer.extent import POINTS_BACK, extent
 from assistant.answer.guard import INSTRUCTION
 from assistant.answer.questions import (
+    ABOUT_CONTENT,
     BROAD,
     QUESTION_WORDS,
     asks_address,
@@ -307,6 +308,10 @@ class Scorer:
                     chosen[held[0]] = ev
             chosen += _footnotes_of(chosen, candidates)
         sentences = [ev for ev in chosen if ev.span.footnote is None]
+        # a footnote cites a document, it never says what that document holds: "Wat beveelt de WRR aan in het
+        # rapport Opgave AI?" is not answered by the footnote that gives the report's number and date
+        if chosen and not sentences and ABOUT_CONTENT.search(question):
+            return []
         if not has_asked_type(question, [ev.span.quote for ev in sentences],
                               [ev.span.quote for ev in chosen if ev.span.footnote is not None],
                               [self._read_under(ev) for ev in sentences]):

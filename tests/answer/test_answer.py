@@ -87,6 +87,16 @@ def test_who_the_minister_is_needs_a_name_the_letter_gives_only_for_its_signer(a
     assert not answer.abstained and "A.C. van Huffelen" in answer.citations[0].quote
 
 
+def test_what_a_cited_report_says_is_not_answered_by_the_footnote_that_cites_it(answerer):
+    """The letter's footnote gives the WRR report's number, date and title, nothing of what it recommends."""
+    for question in ("Welke aanbevelingen doet de WRR in het rapport Opgave AI?",
+                     "What did the WRR report Opgave AI conclude?"):
+        answer = answerer.ask(question)
+        assert answer.abstained and answer.citations == [], question
+    cited = answerer.ask("Welk rapport van de WRR over AI noemt de brief?")
+    assert not cited.abstained and "Opgave AI" in cited.answer
+
+
 def test_a_passage_offered_as_related_is_offered_once(answerer):
     """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
     answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")
