@@ -97,6 +97,22 @@ def test_what_a_cited_report_says_is_not_answered_by_the_footnote_that_cites_it(
     assert not cited.abstained and "Opgave AI" in cited.answer
 
 
+@pytest.mark.parametrize("question", ["Uit welk budget betalen de coalities hun plannen?",
+                                      "From which budget will the coalitions be paid?"])
+def test_which_budget_after_a_preposition_asks_where_money_comes_from(answerer, question):
+    """The letter names no amount, only that the coalitions are paid from their members' own budgets."""
+    answer = answerer.ask(question)
+    assert not answer.abstained
+    assert any("eigen begrotingen" in c.quote for c in answer.citations)
+
+
+def test_which_minister_a_letter_comes_from_is_its_sender(answerer):
+    answer = answerer.ask("Van welke minister kwam deze brief?")
+    assert not answer.abstained
+    assert "BRIEF VAN DE STAATSSECRETARIS" in answer.citations[0].quote
+    assert any("A.C. van Huffelen" in c.quote for c in answer.citations)
+
+
 def test_a_passage_offered_as_related_is_offered_once(answerer):
     """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
     answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")
