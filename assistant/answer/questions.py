@@ -132,6 +132,12 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     return True
 
 
+def asks_what_footnotes_hold(question: str) -> bool:
+    """Whether a question asks for what a footnote gives: a reference ("Waar is de hoofdlijnenbrief te vinden?")
+    or a time (the date of a cited letter)."""
+    return bool(REFERENCE_QUESTION.search(question) or _ASKS_TIME.search(question) or _ASKS_DAY.search(question))
+
+
 def _digits(text: str) -> set[str]:
     """The runs of digits of the numbers in `text`, each group apart ("1,203" and "1.203" both give "1", "203")."""
     return {digits for number in _NUMBER.findall(text) for digits in re.findall(r"\d+", number)}

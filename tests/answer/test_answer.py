@@ -113,6 +113,16 @@ def test_which_minister_a_letter_comes_from_is_its_sender(answerer):
     assert any("A.C. van Huffelen" in c.quote for c in answer.citations)
 
 
+def test_a_footnote_is_quoted_where_it_carries_part_of_the_question(answerer):
+    """The sentence about which data may be registered points to a footnote that gives only the progress report it
+    was discussed in: quoted for a question about that report, not for one about the data."""
+    data = answerer.ask("Welke gegevens mogen volgens de discussie met de Kamer wel of niet geregistreerd worden?")
+    assert not data.abstained and "nationaliteit" in data.citations[0].quote
+    assert not any("voortgangsrapportage" in c.quote for c in data.citations)
+    where = answerer.ask("In welk Kamerstuk staat de discussie over het registreren van nationaliteit en etniciteit?")
+    assert any("Derde voortgangsrapportage" in c.quote for c in where.citations)
+
+
 def test_a_passage_offered_as_related_is_offered_once(answerer):
     """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
     answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")
