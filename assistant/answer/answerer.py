@@ -5,7 +5,8 @@ A question goes through these steps, each in its own module:
 1. `guard`: sentences that instruct the assistant are left out of the question;
 2. `followup`: a follow-up is made to stand on its own, or read with the question before it;
 3. `retrieve.Searcher`: the passages that best match it (hybrid BM25 and embedding search);
-4. `evidence`: every sentence of those passages scored against the question;
+4. `evidence`: every sentence of those passages scored against the question, and those an answer rests on
+   chosen (`chosen` puts them in the order they are quoted);
 5. `responders`: the ways of answering each propose a draft (the document's header and signature, the
    reference registry, the documents' definitions, the evidence sentences) with the share of the question it
    accounts for; the best draft answers, and when none proposes one the assistant abstains;
@@ -20,7 +21,8 @@ from collections.abc import Iterator, Sequence
 
 from assistant.answer import audit, compose
 from assistant.answer.changes import Changes
-from assistant.answer.evidence import Evidence, Scorer
+from assistant.answer.chosen import Evidence
+from assistant.answer.evidence import Scorer
 from assistant.answer.followup import Turn, standalone
 from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import Evidence
+from assistant.answer.chosen import Evidence
 from assistant.enrich import colophon
 from assistant.enrich.overview import GlossaryEntry
 from assistant.enrich.refs import Reference

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from assistant.answer.chosen import Evidence, footnotes_of, led, ran_on
 from assistant.answer.extent import POINTS_BACK, extent
 from assistant.answer.guard import INSTRUCTION
 from assistant.answer.questions import (
@@ -25,7 +26,6 @@ from assistant.answer.questions import (
     QUESTION_WORDS,
     asks_address,
     asks_earlier_version,
-    asks_what_footnotes_hold,
     counted_noun,
     counts,
     has_asked_type,
@@ -37,7 +37,6 @@ from assistant.index.documents import named_in_words
 from assistant.models.embeddings import get_embeddings
 from assistant.retrieve import Hit
 from assistant.text import rules
-from assistant.text.marks import LIST_ITEM, SUPERSCRIPT, SUPERSCRIPT_DIGITS
 from assistant.text.normalize import FUNCTION_WORDS_EN, language_of, match_key
 from assistant.text.sentences import sentence_units
 from assistant.text.tokens import lexical_tokens, stem_forms
@@ -62,19 +61,6 @@ class Term:
 
 
 Terms = dict[str, Term]  # by the question's stem
-
-
-@dataclass
-class Evidence:
-    """A candidate sentence (or footnote) with where it stands and how well it answers."""
-
-    hit_rank: int
-    chunk: Chunk
-    span: Span
-    coverage: float
-    score: float
-    similarity: float = 0.0  # embedding similarity to the question
-    nearby: float = 0.0  # coverage of the sentence read with the sentences before and after it in its passage
 
 
 class Scorer:
@@ -276,9 +262,9 @@ class Scorer:
         return {self.index.meta(d).replaced_by or "" for d in replaced} if earlier else replaced
 
     def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
-        """The evidence sentences an answer rests on, the one that answers first (`_led`) and the others in
+        """The evidence sentences an answer rests on, the one that answers first (`chosen.led`) and the others in
         document order; none when the documents do not answer. Of two that overlap, the better-scoring one stays,
-        unless it is the sentence a list ran on into after its last item (`_holds`): then the list takes its
+        unless it is the sentence a list ran on into after its last item (`chosen.ran_on`): then the list takes its
         place.
 
         A question shares few words with a document in another language; there, the best sentence's embedding
@@ -305,9 +291,9 @@ class Scorer:
                 held = [i for i, c in enumerate(chosen) if ev.span.overlaps(c.span)]
                 if not held:
                     chosen.append(ev)
-                elif len(held) == 1 and _holds(ev.span, chosen[held[0]].span):  # the list that ran on into it
+                elif len(held) == 1 and ran_on(ev.span, chosen[held[0]].span):  # the list that ran on into it
                     chosen[held[0]] = ev
-            chosen += _footnotes_of(chosen, candidates, question)
+            chosen += footnotes_of(chosen, candidates, question)
         sentences = [ev for ev in chosen if ev.span.footnote is None]
         # a footnote cites a document, it never says what that document holds: "Wat beveelt de WRR aan in het
         # rapport Opgave AI?" is not answered by the footnote that gives the report's number and date
@@ -317,7 +303,7 @@ class Scorer:
                               [ev.span.quote for ev in chosen if ev.span.footnote is not None],
                               [self._read_under(ev) for ev in sentences]):
             return []
-        return _led(chosen, question, self._read_under)
+        return led(chosen, question, self._read_under)
 
     def _read_under(self, ev: Evidence) -> str:
         """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures
@@ -325,38 +311,6 @@ class Scorer:
         no year a figure is of)."""
         caption = self.document(ev.chunk.doc_id).table_caption(ev.span.start) if ev.span.table_header else ""
         return f"{caption} {ev.span.table_header or ''} {ev.span.section} {self.index.meta(ev.chunk.doc_id).title}"
-
-
-def _led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], str]) -> list[Evidence]:
-    """The chosen evidence led by the sentence that answers, the others in document order, a footnote after the
-    sentence that points to it. The one that answers is the best one, unless it lacks the kind of thing the
-    question asks for (a number, a time, a day) and another chosen one holds it ("Wanneer stuurde de minister de
-    visie?" leads with the footnote that dates the letter, not with the sentence that repeats the question's
-    words). On the held-out set the first quote carries the answer more often (0.740
-    -> 0.750), on the train set too (0.696 -> 0.713); nothing else changes, as the choice itself is the same."""
-    def holds(ev: Evidence) -> bool:
-        note = ev.span.footnote is not None
-        return has_asked_type(question, [] if note else [ev.span.quote], [ev.span.quote] if note else [],
-                              [] if note else [read_under(ev)])
-
-    if not chosen:
-        return chosen
-    lead = chosen[0] if holds(chosen[0]) else next((ev for ev in chosen[1:] if holds(ev)), chosen[0])
-    # a footnote's span starts where its passage does: it is read where the sentence that points to it stands
-    cited_at = {(ev.chunk.chunk_id, n): ev.span.start for ev in chosen if ev.span.footnote is None
-                for n in _markers(ev)}
-
-    def place(ev: Evidence) -> tuple[str, int, int]:
-        note = ev.span.footnote
-        if note is None:
-            return ev.chunk.doc_id, ev.span.start, 0
-        return ev.chunk.doc_id, cited_at.get((ev.chunk.chunk_id, note), ev.chunk.end), note
-    return [lead, *sorted((ev for ev in chosen if ev is not lead), key=place)]
-
-
-def _markers(ev: Evidence) -> list[int]:
-    """The numbers of the footnotes a sentence points to ("opgericht¹⁷")."""
-    return [int(m.translate(SUPERSCRIPT_DIGITS)) for m in SUPERSCRIPT.findall(ev.span.quote)]
 
 
 def _no_evidence(text: str, no_address: bool, title: str = "", heads: Collection[str] = ()) -> bool:
@@ -375,30 +329,3 @@ def _asked_by(chunk: Chunk, language: str | None) -> frozenset[str]:
     een app ..."), so it is read with them, as a table's row is read under its header (an FAQ, a factsheet)."""
     heading = chunk.section[-1].rstrip() if chunk.section else ""
     return frozenset(lexical_tokens(heading, language)) if heading.endswith("?") else frozenset()
-
-
-def _footnotes_of(chosen: list[Evidence], candidates: list[Evidence], question: str) -> list[Evidence]:
-    """The footnotes a chosen sentence points to ("opgericht¹⁷"): they often hold what the sentence only names.
-    One that shares no word with the question is quoted only where the question asks for what footnotes give (a
-    reference, a date): else it carries no part of the question, and the answer is one quote longer for nothing
-    (quotes per answer on the held-out set 2.88 -> 2.84, on the bundled train set 2.91 -> 2.77; no citation lost)."""
-    wanted = {(ev.chunk.chunk_id, n) for ev in chosen if ev.span.footnote is None for n in _markers(ev)}
-    have = {ev.span.quote for ev in chosen}
-    any_note = asks_what_footnotes_hold(question)
-    out: list[Evidence] = []
-    for ev in candidates:
-        note = ev.span
-        if (note.footnote is not None and (any_note or ev.coverage > 0)
-                and (ev.chunk.chunk_id, note.footnote) in wanted and note.quote not in have):
-            have.add(ev.span.quote)
-            out.append(ev)
-    return out
-
-
-def _holds(a: Span, b: Span) -> bool:
-    """Whether span `a` is a list run on into the sentence `b` after its last item ("- Publiceer … op een openbaar
-    dashboard. In de monitor over 2025 rapporteert het Bureau over de opvolging van deze aanbevelingen."): it ends
-    with `b`, which is none of its items. Then `a` answers and `b` only adds to it; an item, by contrast, is the
-    precise answer, and the list around it is no better quote."""
-    return (a.footnote is None and b.footnote is None and a.start < b.start and a.end == b.end
-            and not LIST_ITEM.match("\n" + b.quote))

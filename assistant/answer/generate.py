@@ -9,8 +9,8 @@ from collections.abc import Iterator, Sequence
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer import cite
+from assistant.answer.chosen import Evidence
 from assistant.answer.compose import citation, frame, marked
-from assistant.answer.evidence import Evidence
 from assistant.config import Settings
 from assistant.index import Index
 from assistant.models import prompts

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answer import compose
-from assistant.answer.evidence import Evidence
+from assistant.answer.chosen import Evidence
 from assistant.answer.questions import counted_noun, listed
 from assistant.answer.responders import Asked, Draft, OverTheIndex, sentences_of
 from assistant.enrich import colophon

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.answer import compose
-from assistant.answer.evidence import Evidence, Scorer, Term
+from assistant.answer.chosen import Evidence
+from assistant.answer.evidence import Scorer, Term
 from assistant.answer.questions import (
     ABOUT_CONTENT,
     PLURAL,

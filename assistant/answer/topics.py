@@ -13,7 +13,8 @@ the topic in meaning as cross-language evidence must be.
 from __future__ import annotations
 
 from assistant.answer import compose
-from assistant.answer.evidence import Evidence, Scorer
+from assistant.answer.chosen import Evidence
+from assistant.answer.evidence import Scorer
 from assistant.answer.questions import asked_said_about, asked_topic
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon

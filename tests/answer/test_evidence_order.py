@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.evidence import Evidence, _led
+from assistant.answer.chosen import Evidence, led
 from assistant.types import Chunk, Footnote, Span
 
 TEXT = ("Het kabinet richtte een coalitie op¹. Daarna volgden er drie². De coalitie werkt aan ethiek. "
@@ -36,14 +36,14 @@ def test_a_footnote_follows_the_sentence_that_points_to_it():
     first, second = sentence("Het kabinet richtte een coalitie op¹.", 2.5), sentence("Daarna volgden er drie².", 2.4)
     last = sentence("Zij rapporteert jaarlijks.", 2.3)
     chosen = [lead, last, second, first, note(2, 2.0), note(1, 2.0)]
-    assert [ev.span.footnote or ev.span.quote for ev in _led(chosen, "Waar werkt de coalitie aan?", unread)] == [
+    assert [ev.span.footnote or ev.span.quote for ev in led(chosen, "Waar werkt de coalitie aan?", unread)] == [
         "De coalitie werkt aan ethiek.", "Het kabinet richtte een coalitie op¹.", 1, "Daarna volgden er drie².", 2,
         "Zij rapporteert jaarlijks."]
 
 
 def test_a_footnote_no_chosen_sentence_points_to_closes_its_passage():
     lead, other = sentence("De coalitie werkt aan ethiek.", 3.0), sentence("Daarna volgden er drie².", 2.4)
-    order = _led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?", unread)
+    order = led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?", unread)
     assert [ev.span.footnote or ev.span.quote for ev in order] == [
         "De coalitie werkt aan ethiek.", "Daarna volgden er drie².", 2, 1]
 
