@@ -30,8 +30,8 @@ def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], 
     sentence that points to it. The one that answers is the best one, unless it lacks the kind of thing the
     question asks for (a number, a time, a day) and another chosen one holds it ("Wanneer stuurde de minister de
     visie?" leads with the footnote that dates the letter, not with the sentence that repeats the question's
-    words). On the held-out set the first quote carries the answer more often (0.740
-    -> 0.750), on the train set too (0.696 -> 0.713); nothing else changes, as the choice itself is the same."""
+    words). On the held-out set the first quote carries the answer more often (0.740 -> 0.750), on the train set
+    too (0.696 -> 0.713); nothing else changes, as the choice itself is the same."""
     def holds(ev: Evidence) -> bool:
         note = ev.span.footnote is not None
         return has_asked_type(question, [] if note else [ev.span.quote], [ev.span.quote] if note else [],
@@ -42,7 +42,7 @@ def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], 
     lead = chosen[0] if holds(chosen[0]) else next((ev for ev in chosen[1:] if holds(ev)), chosen[0])
     # a footnote's span starts where its passage does: it is read where the sentence that points to it stands
     cited_at = {(ev.chunk.chunk_id, n): ev.span.start for ev in chosen if ev.span.footnote is None
-                for n in markers(ev)}
+                for n in _markers(ev)}
 
     def place(ev: Evidence) -> tuple[str, int, int]:
         note = ev.span.footnote
@@ -52,7 +52,7 @@ def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], 
     return [lead, *sorted((ev for ev in chosen if ev is not lead), key=place)]
 
 
-def markers(ev: Evidence) -> list[int]:
+def _markers(ev: Evidence) -> list[int]:
     """The numbers of the footnotes a sentence points to ("opgericht¹⁷")."""
     return [int(m.translate(SUPERSCRIPT_DIGITS)) for m in SUPERSCRIPT.findall(ev.span.quote)]
 
@@ -62,7 +62,7 @@ def footnotes_of(chosen: list[Evidence], candidates: list[Evidence], question: s
     One that shares no word with the question is quoted only where the question asks for what footnotes give (a
     reference, a date): else it carries no part of the question, and the answer is one quote longer for nothing
     (quotes per answer on the held-out set 2.88 -> 2.84, on the bundled train set 2.91 -> 2.77; no citation lost)."""
-    wanted = {(ev.chunk.chunk_id, n) for ev in chosen if ev.span.footnote is None for n in markers(ev)}
+    wanted = {(ev.chunk.chunk_id, n) for ev in chosen if ev.span.footnote is None for n in _markers(ev)}
     have = {ev.span.quote for ev in chosen}
     any_note = asks_what_footnotes_hold(question)
     out: list[Evidence] = []
