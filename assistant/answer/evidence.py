@@ -29,6 +29,7 @@ from assistant.answer.questions import (
     counted_noun,
     counts,
     has_asked_type,
+    names_its_numbers,
 )
 from assistant.config import Settings
 from assistant.enrich.colophon import author
@@ -303,6 +304,9 @@ class Scorer:
                               [ev.span.quote for ev in chosen if ev.span.footnote is not None],
                               [self._read_under(ev) for ev in sentences]):
             return []
+        if not names_its_numbers(question, [f"{ev.span.quote} {self._read_under(ev)} {self._dated(ev)}"
+                                            for ev in chosen]):
+            return []
         return led(chosen, question, self._read_under)
 
     def _read_under(self, ev: Evidence) -> str:
@@ -311,6 +315,12 @@ class Scorer:
         no year a figure is of)."""
         caption = self.document(ev.chunk.doc_id).table_caption(ev.span.start) if ev.span.table_header else ""
         return f"{caption} {ev.span.table_header or ''} {ev.span.section} {self.index.meta(ev.chunk.doc_id).title}"
+
+    def _dated(self, ev: Evidence) -> str:
+        """The identifier and date of a sentence's document: what a question names it by ("Kamerstuk 26 643, nr.
+        1055", "de brief van 7 juli 2023") without the sentence repeating it."""
+        meta = self.index.meta(ev.chunk.doc_id)
+        return f"{meta.identifier or ''} {meta.date or ''}"
 
 
 def _no_evidence(text: str, no_address: bool, title: str = "", heads: Collection[str] = ()) -> bool:

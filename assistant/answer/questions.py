@@ -32,6 +32,7 @@ _ASKS_MONEY = rules.rule("questions", "asks-money")
 _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
 _ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
+_ASKS_WHY = rules.rule("questions", "asks-why")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
@@ -132,6 +133,17 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     return True
 
 
+def names_its_numbers(question: str, said: Sequence[str]) -> bool:
+    """Whether the evidence holds the numbers the question names: its years, dates and figures say which instance
+    it asks about, and evidence that holds none of them is about another ("How long did the longest outage last
+    in 2023?" is not answered by the longest outage of 2024). `said` is what the evidence says and is read under:
+    its quotes with their tables' headers, sections, documents' titles, identifiers and dates. A question that
+    asks why presumes what it says (`questions.asks-why`): there the numbers are claims the evidence may correct."""
+    if _ASKS_WHY.search(question):
+        return True
+    return _digits(question) <= _digits(" ".join(SUPERSCRIPT.sub("", text) for text in said))
+
+
 def asks_what_footnotes_hold(question: str) -> bool:
     """Whether a question asks for what a footnote gives: a reference ("Waar is de hoofdlijnenbrief te vinden?")
     or a time (the date of a cited letter)."""
@@ -139,8 +151,9 @@ def asks_what_footnotes_hold(question: str) -> bool:
 
 
 def _digits(text: str) -> set[str]:
-    """The runs of digits of the numbers in `text`, each group apart ("1,203" and "1.203" both give "1", "203")."""
-    return {digits for number in _NUMBER.findall(text) for digits in re.findall(r"\d+", number)}
+    """The runs of digits of the numbers in `text`, each group apart ("1,203" and "1.203" both give "1", "203"),
+    as numbers ("07" of the date 2023-07-07 is the "7" of "7 juli 2023")."""
+    return {str(int(digits)) for number in _NUMBER.findall(text) for digits in re.findall(r"\d+", number)}
 
 
 def _names_as_many(question: str, texts: list[str]) -> bool:

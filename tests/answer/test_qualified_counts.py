@@ -1,5 +1,6 @@
 """A count is of what the question's own numbers say it is of: "in 2023", "op 10 februari 2025", "jonger dan 25
-jaar". A sentence that gives a count of something near it (another year, another age group) does not answer."""
+jaar". A sentence that gives a count of something near it (another year, another age group) does not answer. So
+for any question: its years and figures say which instance it asks about, unless it asks why (`names_its_numbers`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from conftest import indexed
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.questions import counted_noun, has_asked_type
+from assistant.answer.questions import counted_noun, has_asked_type, names_its_numbers
 
 FACTSHEET = """# Factsheet pilots digitale identiteit 2024
 
@@ -24,6 +25,10 @@ In 2025 volgen naar verwachting 60.000 mensen een cursus digitale basisvaardighe
 | Inlogmiddel | 2023 | 2024 |
 |---|---|---|
 | DigiD | 13,4 | 13,8 |
+
+## Storingen
+
+De langste storing van DigiD vond plaats op 22 oktober 2024 en duurde vier uur.
 """
 
 
@@ -74,3 +79,31 @@ def test_the_count_holds_the_questions_own_numbers(question, text, setting, has)
 ])
 def test_what_a_count_question_counts(question, noun):
     assert counted_noun(question) == noun
+
+
+def test_a_question_about_another_year_is_declined(answerer):
+    """The longest outage of 2024 is not the longest of 2023: the question's year says which one it asks about."""
+    asked = answerer.ask("Hoe lang duurde de langste storing van DigiD in 2024?")
+    assert not asked.abstained and "22 oktober 2024" in asked.citations[0].quote
+    assert answerer.ask("Hoe lang duurde de langste storing van DigiD in 2023?").abstained
+    assert answerer.ask("How long did the longest DigiD outage last in 2023?").abstained
+
+
+def test_a_why_question_with_a_wrong_year_is_corrected(answerer):
+    """A question that asks why presumes what it says: the sentence with the right year corrects it."""
+    answer = answerer.ask("Waarom duurde de langste storing van DigiD in 2023 vier uur?")
+    assert not answer.abstained and "22 oktober 2024" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(("question", "said", "named"), [
+    ("Wat gebeurde er in 2023?", ["In 2023 werden coalities gevormd."], True),
+    ("Wat gebeurde er in 2023?", ["In 2024 werden coalities gevormd."], False),
+    # what a document is known by: its identifier and date, next to the sentence
+    ("Wat staat er in Kamerstuk 26 643, nr. 1055 over AI?", ["AI verandert de samenleving. 26 643, nr. 1055"], True),
+    ("Wat schreef de staatssecretaris op 7 juli 2023 over AI?", ["AI verandert de samenleving. 2023-07-07"], True),
+    # a footnote marker is no number of the sentence
+    ("Wat gebeurde er in 2023?", ["In 2024 werden coalities gevormd²⁰²³."], False),
+    ("Why did the strategy run from 2025 to 2030?", ["The strategy runs from 2022 to 2028."], True),
+])
+def test_the_evidence_holds_the_questions_own_numbers(question, said, named):
+    assert names_its_numbers(question, said) is named
