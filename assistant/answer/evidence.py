@@ -30,6 +30,7 @@ from assistant.answer.questions import (
     counts,
     has_asked_type,
     names_its_numbers,
+    says_what_was_done,
 )
 from assistant.config import Settings
 from assistant.enrich.colophon import author
@@ -307,7 +308,10 @@ class Scorer:
         if not names_its_numbers(question, [f"{ev.span.quote} {self._read_under(ev)} {self._dated(ev)}"
                                             for ev in chosen]):
             return []
-        return led(chosen, question, self._read_under)
+        ordered = led(chosen, question, self._read_under)
+        # the sentence that answers is the one that must say it happened, not a neighbour quoted with it
+        lead = next((ev.span.quote for ev in ordered if ev.span.footnote is None), "")
+        return ordered if says_what_was_done(question, lead) else []
 
     def _read_under(self, ev: Evidence) -> str:
         """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures

@@ -33,6 +33,7 @@ _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
 _ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
 _ASKS_WHY = rules.rule("questions", "asks-why")
+_ASKS_DONE = rules.rule("questions", "asks-done")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
@@ -49,6 +50,8 @@ _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
 _PERCENTAGE = rules.rule("evidence", "percentage")
 _PHONE_NUMBER = rules.rule("evidence", "phone-number")
+_STATES_PLAN = rules.rule("evidence", "states-plan")
+_STATES_DONE = rules.rule("evidence", "states-done")
 # a number stands as a word of its own: "CO2", "5G" and "G20" name things, they count nothing
 _NUMBER = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*(?![^\W\d_])")
 _ENUMERATION = rules.rule("evidence", "enumeration")
@@ -142,6 +145,15 @@ def names_its_numbers(question: str, said: Sequence[str]) -> bool:
     if _ASKS_WHY.search(question):
         return True
     return _digits(question) <= _digits(" ".join(SUPERSCRIPT.sub("", text) for text in said))
+
+
+def says_what_was_done(question: str, lead: str) -> bool:
+    """Whether the sentence an answer leads with can answer a question for what has already happened
+    (`questions.asks-done`: "Hoeveel apparaten zijn al uitgedeeld?"): not when it says only what is planned or
+    possible ("Zo ben ik voornemens om per jaar 50.000 apparaten beschikbaar te stellen"), and nothing done or
+    under way (`evidence.states-plan`, `evidence.states-done`)."""
+    return (not _ASKS_DONE.search(question) or not lead or bool(_STATES_DONE.search(lead))
+            or not _STATES_PLAN.search(lead))
 
 
 def asks_what_footnotes_hold(question: str) -> bool:
