@@ -28,16 +28,17 @@ def answerer(tmp_path_factory):
     return Answerer(indexed(tmp_path_factory.mktemp("done"), {"plan.md": PLAN}), "extractive")
 
 
-def test_a_plan_does_not_say_what_was_done(answerer):
-    planned = answerer.ask("Hoeveel laptops wil de alliantie per jaar beschikbaar stellen?")
-    assert not planned.abstained and "50.000 laptops" in planned.citations[0].quote
-    assert answerer.ask("Hoeveel laptops heeft de alliantie al beschikbaar gesteld?").abstained
-    assert answerer.ask("How many laptops has the alliance already handed out?").abstained
-
-
-def test_what_is_under_way_is_answered(answerer):
-    answer = answerer.ask("Welke vraagstukken over datadeling worden al opgepakt?")
-    assert not answer.abstained and "Federatief Datastelsel" in answer.citations[0].quote
+@pytest.mark.parametrize(("question", "lead_holds"), [
+    ("Hoeveel laptops wil de alliantie per jaar beschikbaar stellen?", "50.000 laptops"),
+    ("Hoeveel laptops heeft de alliantie al beschikbaar gesteld?", None),
+    ("How many laptops has the alliance already handed out?", None),
+    # what is under way is done
+    ("Welke vraagstukken over datadeling worden al opgepakt?", "Federatief Datastelsel"),
+])
+def test_a_plan_does_not_say_what_was_done(answerer, question, lead_holds):
+    answer = answerer.ask(question)
+    assert answer.abstained is (lead_holds is None)
+    assert lead_holds is None or lead_holds in answer.citations[0].quote
 
 
 @pytest.mark.parametrize(("question", "lead", "answers"), [

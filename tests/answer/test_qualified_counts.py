@@ -81,18 +81,18 @@ def test_what_a_count_question_counts(question, noun):
     assert counted_noun(question) == noun
 
 
-def test_a_question_about_another_year_is_declined(answerer):
-    """The longest outage of 2024 is not the longest of 2023: the question's year says which one it asks about."""
-    asked = answerer.ask("Hoe lang duurde de langste storing van DigiD in 2024?")
-    assert not asked.abstained and "22 oktober 2024" in asked.citations[0].quote
-    assert answerer.ask("Hoe lang duurde de langste storing van DigiD in 2023?").abstained
-    assert answerer.ask("How long did the longest DigiD outage last in 2023?").abstained
-
-
-def test_a_why_question_with_a_wrong_year_is_corrected(answerer):
-    """A question that asks why presumes what it says: the sentence with the right year corrects it."""
-    answer = answerer.ask("Waarom duurde de langste storing van DigiD in 2023 vier uur?")
-    assert not answer.abstained and "22 oktober 2024" in answer.citations[0].quote
+@pytest.mark.parametrize(("question", "lead_holds"), [
+    ("Hoe lang duurde de langste storing van DigiD in 2024?", "22 oktober 2024"),
+    # the longest outage of 2024 is not the longest of 2023: the question's year says which one it asks about
+    ("Hoe lang duurde de langste storing van DigiD in 2023?", None),
+    ("How long did the longest DigiD outage last in 2023?", None),
+    # a question that asks why presumes what it says: the sentence with the right year corrects it
+    ("Waarom duurde de langste storing van DigiD in 2023 vier uur?", "22 oktober 2024"),
+])
+def test_the_questions_year_says_which_instance_it_asks_about(answerer, question, lead_holds):
+    answer = answerer.ask(question)
+    assert answer.abstained is (lead_holds is None)
+    assert lead_holds is None or lead_holds in answer.citations[0].quote
 
 
 @pytest.mark.parametrize(("question", "said", "named"), [
