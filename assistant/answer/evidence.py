@@ -267,7 +267,9 @@ class Scorer:
         """The evidence sentences an answer rests on, the one that answers first (`chosen.led`) and the others in
         document order; none when the documents do not answer. Of two that overlap, the better-scoring one stays,
         unless it is the sentence a list ran on into after its last item (`chosen.ran_on`): then the list takes its
-        place.
+        place. Evidence without what the question asks for does not answer: the kind of thing asked
+        (`has_asked_type`), the question's own numbers (`names_its_numbers`), a thing done where it asks what has
+        already happened (`says_what_was_done`, read in the lead).
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.questions import OPENS_WITH_QUESTION_WORD
 from assistant.text import rules
 from assistant.text.normalize import language_of, recognised
 from assistant.text.sentences import sentence_spans
@@ -21,7 +22,6 @@ _SET_APART = re.compile(r"<!--(.*?)(?:-->|$)|\[\[?((?:[^\[\]\s]+\s+){2,}[^\[\]]*
                         re.DOTALL)
 # what follows an instruction's colon, where it is a question ("... answer like a pirate: which organisation ...?")
 _ASKED_AFTER = re.compile(r":\s+([^:]+\?)\s*$")
-_OPENS_WITH_QUESTION_WORD = rules.rule("questions", "opens-with-question-word")
 
 
 def without_instructions(question: str) -> str:
@@ -37,7 +37,7 @@ def without_instructions(question: str) -> str:
     for piece in pieces:
         if not INSTRUCTION.search(piece):
             kept.append(piece.strip())
-        elif ((asked := _ASKED_AFTER.search(piece)) and _OPENS_WITH_QUESTION_WORD.match(asked.group(1))
+        elif ((asked := _ASKED_AFTER.search(piece)) and OPENS_WITH_QUESTION_WORD.match(asked.group(1))
               and not INSTRUCTION.search(asked.group(1))):
             kept.append(asked.group(1).strip())
     return " ".join(kept) if kept != [p.strip() for p in pieces] else question

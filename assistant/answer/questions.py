@@ -33,7 +33,7 @@ _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
 _ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
 _ASKS_WHY = rules.rule("questions", "asks-why")
-_ASKS_DONE = rules.rule("questions", "asks-done")
+OPENS_WITH_QUESTION_WORD = rules.rule("questions", "opens-with-question-word")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
@@ -148,12 +148,12 @@ def names_its_numbers(question: str, said: Sequence[str]) -> bool:
 
 
 def says_what_was_done(question: str, lead: str) -> bool:
-    """Whether the sentence an answer leads with can answer a question for what has already happened
-    (`questions.asks-done`: "Hoeveel apparaten zijn al uitgedeeld?"): not when it says only what is planned or
-    possible ("Zo ben ik voornemens om per jaar 50.000 apparaten beschikbaar te stellen"), and nothing done or
-    under way (`evidence.states-plan`, `evidence.states-done`)."""
-    return (not _ASKS_DONE.search(question) or not lead or bool(_STATES_DONE.search(lead))
-            or not _STATES_PLAN.search(lead))
+    """Whether the sentence an answer leads with can answer a question for what has already happened (one that
+    opens with a question word and says "al", "already": "Hoeveel apparaten zijn al uitgedeeld?"): not when it
+    says only what is planned or possible ("Zo ben ik voornemens om per jaar 50.000 apparaten beschikbaar te
+    stellen"), and nothing done or under way (`evidence.states-plan`, `evidence.states-done`)."""
+    asks_done = OPENS_WITH_QUESTION_WORD.match(question) and _STATES_DONE.search(question)
+    return not asks_done or not lead or bool(_STATES_DONE.search(lead)) or not _STATES_PLAN.search(lead)
 
 
 def asks_what_footnotes_hold(question: str) -> bool:

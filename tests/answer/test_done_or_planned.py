@@ -52,6 +52,10 @@ def test_a_plan_does_not_say_what_was_done(answerer, question, lead_holds):
      True),
     # no question for what was done
     ("Hoeveel apparaten worden uitgedeeld?", "Zo ben ik voornemens om 50.000 apparaten te geven.", True),
+    ("Wat doen al die coalities?", "Zo ben ik voornemens om coalities te vormen.", True),
+    ("Al met al: wat is het doel?", "Zo ben ik voornemens om coalities te vormen.", True),
+    ("Welke instrumenten gebruikt het UWV al?", "Het UWV kan instrumenten delen.", False),
+    ("Hoeveel aanvragen zijn er inmiddels ingediend?", "Aanvragen kunnen tot 31 oktober worden ingediend.", False),
 ])
 def test_what_a_lead_says_was_done(question, lead, answers):
     assert says_what_was_done(question, lead) is answers
