@@ -30,6 +30,7 @@ from assistant.answer.questions import (
     counts,
     has_asked_type,
     names_its_numbers,
+    names_the_kind_asked,
     says_what_was_done,
 )
 from assistant.config import Settings
@@ -311,8 +312,10 @@ class Scorer:
                                             for ev in chosen]):
             return []
         ordered = led(chosen, question, self._read_under)
-        # the sentence that answers is the one that must say it happened, not a neighbour quoted with it
+        # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour
         lead = next((ev.span.quote for ev in ordered if ev.span.footnote is None), "")
+        if not names_the_kind_asked(question, lead, [ev.span.quote for ev in sentences]):
+            return []
         return ordered if says_what_was_done(question, lead) else []
 
     def _read_under(self, ev: Evidence) -> str:

@@ -10,7 +10,7 @@ from assistant.enrich.overview import TIME_EXPRESSION
 from assistant.text import rules
 from assistant.text.dates import MONTHS_EN
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT
-from assistant.text.tokens import lexical_tokens, question_stems
+from assistant.text.tokens import lexical_tokens, query_tokens, question_stems
 
 # Words that shape a question but say nothing about its subject.
 QUESTION_WORDS = question_stems()
@@ -37,6 +37,7 @@ OPENS_WITH_QUESTION_WORD = rules.rule("questions", "opens-with-question-word")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
+_ASKS_KINDS = rules.rule("questions", "asks-which-kinds")
 _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 _ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
 _ASKS_CHANGES = rules.rule("questions", "asks-changes")
@@ -59,6 +60,8 @@ _BETWEEN_ITEMS = rules.rule("evidence", "enumeration-separator")
 _COUNT_WORDS = rules.rule("evidence", "count-words")
 _YEAR = rules.rule("evidence", "year")
 _CLOCK = rules.rule("evidence", "clock-time")
+_NEGATION = rules.rule("verification", "negation")
+_RESTRICTS = rules.rule("evidence", "restricts")
 
 
 def counted_noun(question: str) -> str | None:
@@ -154,6 +157,28 @@ def says_what_was_done(question: str, lead: str) -> bool:
     stellen"), and nothing done or under way (`evidence.states-plan`, `evidence.states-done`)."""
     asks_done = OPENS_WITH_QUESTION_WORD.match(question) and _STATES_DONE.search(question)
     return not asks_done or not lead or bool(_STATES_DONE.search(lead)) or not _STATES_PLAN.search(lead)
+
+
+def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> bool:
+    """Whether evidence answers a question for which things of a kind there are (`questions.asks-which-kinds`:
+    "Welke hogescholen zijn aangesloten bij PRIO?"): not when the sentence it leads with uses the kind's own word
+    and the quotes name none of them, in an enumeration, a list or by what sets them apart (`evidence.restricts`:
+    "Alleen openbare bibliotheken met rechtspersoonlijkheid"). "De ICT-lectoraten van de hogescholen van Nederland
+    zijn via het platform PRIO ... in contact" restates what is asked. A sentence that says there are none
+    answers ("houden geen rekening met disrupties"). A question for which N things has its own check
+    (`_names_as_many`)."""
+    found = _ASKS_KINDS.search(question)
+    if not found or _ASKS_SEVERAL.search(question) or not lead:
+        return True
+    kind = set(query_tokens(found.group("kind")))
+    # written with a capital inside the sentence, the kind's word is part of a member's name ("Hogeschool van
+    # Amsterdam")
+    first, *rest = lead.split()
+    generic = " ".join([first, *(word for word in rest if not word[0].isupper())])
+    if not kind & set(query_tokens(generic)) or _NEGATION.search(lead):
+        return True
+    return any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q) or _RESTRICTS.search(q)
+               for q in quotes)
 
 
 def asks_what_footnotes_hold(question: str) -> bool:

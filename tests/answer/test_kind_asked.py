@@ -1,0 +1,70 @@
+"""A question for which things of a kind there are is not answered by a sentence that uses the kind's own word and
+names none of them: "Welke hogescholen zijn aangesloten bij PRIO?" is not answered by "De ICT-lectoraten van de
+hogescholen van Nederland zijn via het platform PRIO in contact" (`questions.names_the_kind_asked`)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import indexed
+
+from assistant.answer.answerer import Answerer
+from assistant.answer.questions import names_the_kind_asked
+
+KINDS = """# Kennisnetwerken
+
+## Hogescholen
+
+De ICT-lectoraten van de hogescholen van Nederland zijn via het platform PRIO met elkaar in contact.
+
+## Ethiek
+
+De coalitie digitale ethiek wordt gevormd door IPO, UWV, SVB, Rijks ICT-Gilde en VNG.
+
+## Subsidie
+
+Alleen openbare bibliotheken met rechtspersoonlijkheid kunnen subsidie voor een hulppunt aanvragen.
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory):
+    return Answerer(indexed(tmp_path_factory.mktemp("kinds"), {"netwerken.md": KINDS}), "extractive")
+
+
+@pytest.mark.parametrize(("question", "lead_holds"), [
+    ("Welke hogescholen zijn via het platform PRIO met elkaar in contact?", None),
+    # the platform is a thing of its own kind, named by the sentence
+    ("Via welk platform zijn de ICT-lectoraten van de hogescholen in contact?", "PRIO"),
+    ("Welke organisaties vormen de coalitie digitale ethiek?", "IPO, UWV, SVB"),
+    ("Welke bibliotheken kunnen subsidie voor een hulppunt aanvragen?", "openbare bibliotheken"),
+])
+def test_a_kind_named_is_not_its_members(answerer, question, lead_holds):
+    answer = answerer.ask(question)
+    assert answer.abstained is (lead_holds is None)
+    assert lead_holds is None or lead_holds in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(("question", "lead", "quotes", "answers"), [
+    ("Welke toelatingscriteria gaan er gelden voor hyperscale datacentra?",
+     "Landelijke regie en toelatingscriteria zijn nodig voor hyperscale datacentra.", [], False),
+    ("Van welke leveranciers zijn kleine gemeenten afhankelijk?",
+     "Kleine gemeenten zijn afhankelijk van een klein aantal leveranciers van websitesoftware.", [], False),
+    ("Which individual provinces are involved?", "Several provinces are involved through IPO.", [], False),
+    # an enumeration or a list among the quotes names them
+    ("Welke landen werken samen?", "Met andere landen werken we samen.",
+     ["Het gaat om Duitsland, Frankrijk, België en Denemarken."], True),
+    ("Welke landen werken samen?", "Met andere landen werken we samen.", ["- Duitsland\n- Frankrijk"], True),
+    # what sets them apart names them
+    ("Welke inlogsessies tellen mee?", "De cijfers betreffen uitsluitend inlogsessies waarin iemand inlogde.", [],
+     True),
+    # that there are none answers
+    ("Welke disrupties zijn doorgerekend?", "De scenario's houden geen rekening met disrupties.", [], True),
+    # a lead without the kind's word may name its members
+    ("Welke hogescholen doen mee?", "De Hogeschool van Amsterdam en Fontys doen mee.", [], True),
+    # a question for which N things has its own check; a singular kind is described, not listed
+    ("Welke drie coalitiepartners delen lessen?", "Coalitiepartners als UWV, SVB en VNG delen lessen.", [], True),
+    ("Welke rol speelt de VNG?", "De VNG speelt een verbindende rol.", [], True),
+    ("Op welke datum is het convenant gepubliceerd?", "Het convenant is gepubliceerd.", [], True),
+])
+def test_what_a_lead_names(question, lead, quotes, answers):
+    assert names_the_kind_asked(question, lead, [lead, *quotes]) is answers
