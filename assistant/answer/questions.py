@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.enrich.overview import TIME_EXPRESSION
+from assistant.enrich.refs.grammar import identifiers
 from assistant.text import rules
 from assistant.text.dates import MONTHS_EN
 from assistant.text.marks import LIST_ITEM, SUPERSCRIPT
@@ -96,7 +97,7 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     number: a number that is not in the question and not a date (in money or as a share where those are asked), a
     time expression, as many things as asked for (`_names_as_many`), a person's name, a phone number. A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
-    date of a cited letter).
+    date of a cited letter). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
     25 jaar"): the sentence that gives it holds them too, or its setting does (`settings[i]` for `texts[i]`: the
     table header, section and document title it is read under). "Hoeveel testers waren jonger dan 25 jaar?" is
@@ -111,7 +112,7 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
             setting = settings[i] if i < len(settings) else ""
             if not asked <= _digits(f"{SUPERSCRIPT.sub('', text)} {setting}"):
                 continue
-            bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", SUPERSCRIPT.sub("", text)))
+            bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", _without_references(SUPERSCRIPT.sub("", text))))
             numbers = set(_NUMBER.findall(bare)) - asked
             # "(miljoen euro)", "(%)" head a table's figures; a share follows from a part and a whole ("1,870 AI
             # systems …, of which 214 …")
@@ -185,6 +186,14 @@ def asks_what_footnotes_hold(question: str) -> bool:
     """Whether a question asks for what a footnote gives: a reference ("Waar is de hoofdlijnenbrief te vinden?")
     or a time (the date of a cited letter)."""
     return bool(REFERENCE_QUESTION.search(question) or _ASKS_TIME.search(question) or _ASKS_DAY.search(question))
+
+
+def _without_references(text: str) -> str:
+    """`text` with the identifiers it cites left out ("Kamerstuk 35 788, nr. 77", "EPSIF Policy Paper No. 12"):
+    their numbers name a document, they count nothing."""
+    for found in reversed(identifiers(text)):
+        text = f"{text[:found.start]} {text[found.end:]}"
+    return text
 
 
 def _digits(text: str) -> set[str]:

@@ -544,6 +544,10 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Wie leidt de coalitie?", ["Het ministerie van BZK leidt de coalitie."], True),
     ("Hoeveel labs zijn er?", ["Het rapport van 9 mei 2023 noemt labs."], False),  # a date is no count
     ("Hoeveel labs zijn er?", ["Er zijn zeven labs."], True),
+    # the numbers of a document a sentence cites name it, they count nothing
+    ("How many data centres are there?", ["In het coalitieakkoord (bijlage bij Kamerstuk 35 788, nr. 77) is "
+                                          "opgenomen dat toelatingscriteria voor datacentra nodig zijn."], False),
+    ("How many data centres are there?", ["Volgens Kamerstuk 35 788, nr. 77 zijn er 12 datacentra."], True),
     ("Wat doet de coalitie?", ["Zij werkt aan standaarden."], True),  # no number or time asked
     ("Op welke datum vindt de sessie plaats?", ["De sessie is eind dit jaar."], False),  # a day needs a date
     ("Op welke datum vindt de sessie plaats?", ["De sessie is op 7 juli 2023."], True),
