@@ -39,6 +39,7 @@ _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
 _ASKS_SEVERAL = rules.rule("questions", "asks-which-several")
 _ASKS_KINDS = rules.rule("questions", "asks-which-kinds")
+_ASKS_NAMED = rules.rule("questions", "asks-which-named")
 _ASKS_SUBJECT = rules.rule("questions", "asks-subject")
 _ASKS_INVENTORY = rules.rule("questions", "asks-inventory")
 _ASKS_CHANGES = rules.rule("questions", "asks-changes")
@@ -63,6 +64,7 @@ _YEAR = rules.rule("evidence", "year")
 _CLOCK = rules.rule("evidence", "clock-time")
 _NEGATION = rules.rule("verification", "negation")
 _RESTRICTS = rules.rule("evidence", "restricts")
+_QUOTED_NAME = re.compile(r"[«‘“][^»’”]+[»’”]")  # «AI in actie», ‘Opgave AI’
 
 
 def counted_noun(question: str) -> str | None:
@@ -162,13 +164,15 @@ def says_what_was_done(question: str, lead: str) -> bool:
 
 def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> bool:
     """Whether evidence answers a question for which things of a kind there are (`questions.asks-which-kinds`:
-    "Welke hogescholen zijn aangesloten bij PRIO?"): not when the sentence it leads with uses the kind's own word
-    and the quotes name none of them, in an enumeration, a list or by what sets them apart (`evidence.restricts`:
-    "Alleen openbare bibliotheken met rechtspersoonlijkheid"). "De ICT-lectoraten van de hogescholen van Nederland
-    zijn via het platform PRIO ... in contact" restates what is asked. A sentence that says there are none
-    answers ("houden geen rekening met disrupties"). A question for which N things has its own check
-    (`_names_as_many`)."""
-    found = _ASKS_KINDS.search(question)
+    "Welke hogescholen zijn aangesloten bij PRIO?") or which one organisation (`questions.asks-which-named`:
+    "Welke organisatie beheert het register?"): not when the sentence it leads with uses the kind's own word
+    and names none of them. Several are named in an enumeration, a list or by what sets them apart
+    (`evidence.restricts`: "Alleen openbare bibliotheken met rechtspersoonlijkheid"); one by its name, in the lead
+    ("Het NRO heeft …", «AI in actie»). "De ICT-lectoraten van de hogescholen van Nederland zijn via het platform
+    PRIO ... in contact" restates what is asked. A sentence that says there are none answers ("houden geen
+    rekening met disrupties"). A question for which N things has its own check (`_names_as_many`)."""
+    several = _ASKS_KINDS.search(question)
+    found = several or _ASKS_NAMED.search(question)
     if not found or _ASKS_SEVERAL.search(question) or not lead:
         return True
     kind = set(query_tokens(found.group("kind")))
@@ -178,6 +182,10 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
     generic = " ".join([first, *(word for word in rest if not word[0].isupper())])
     if not kind & set(query_tokens(generic)) or _NEGATION.search(lead):
         return True
+    if not several:
+        asked = set(query_tokens(question))
+        return _QUOTED_NAME.search(lead) is not None or any(
+            word[0].isupper() and not set(query_tokens(word)) <= asked for word in rest)
     return any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q) or _RESTRICTS.search(q)
                for q in quotes)
 

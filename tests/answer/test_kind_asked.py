@@ -1,6 +1,7 @@
 """A question for which things of a kind there are is not answered by a sentence that uses the kind's own word and
 names none of them: "Welke hogescholen zijn aangesloten bij PRIO?" is not answered by "De ICT-lectoraten van de
-hogescholen van Nederland zijn via het platform PRIO in contact" (`questions.names_the_kind_asked`)."""
+hogescholen van Nederland zijn via het platform PRIO in contact"; one for which organisation, by a sentence that
+names none (`questions.names_the_kind_asked`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ De coalitie digitale ethiek wordt gevormd door IPO, UWV, SVB, Rijks ICT-Gilde en
 ## Subsidie
 
 Alleen openbare bibliotheken met rechtspersoonlijkheid kunnen subsidie voor een hulppunt aanvragen.
+
+## Register
+
+Van de gepubliceerde algoritmes is een kwart door de organisatie zelf als hoog-risico aangemerkt.
+
+Het NRO heeft een Comenius programma, waarbinnen meerdere AI-onderwerpen worden gefinancierd.
 """
 
 
@@ -37,6 +44,9 @@ def answerer(tmp_path_factory):
     ("Via welk platform zijn de ICT-lectoraten van de hogescholen in contact?", "PRIO"),
     ("Welke organisaties vormen de coalitie digitale ethiek?", "IPO, UWV, SVB"),
     ("Welke bibliotheken kunnen subsidie voor een hulppunt aanvragen?", "openbare bibliotheken"),
+    # one organisation asked for is named
+    ("Welke organisatie heeft de gepubliceerde algoritmes als hoog-risico aangemerkt?", None),
+    ("Welke organisatie heeft een Comenius programma?", "Het NRO"),
 ])
 def test_a_kind_named_is_not_its_members(answerer, question, lead_holds):
     answer = answerer.ask(question)
@@ -65,6 +75,13 @@ def test_a_kind_named_is_not_its_members(answerer, question, lead_holds):
     ("Welke drie coalitiepartners delen lessen?", "Coalitiepartners als UWV, SVB en VNG delen lessen.", [], True),
     ("Welke rol speelt de VNG?", "De VNG speelt een verbindende rol.", [], True),
     ("Op welke datum is het convenant gepubliceerd?", "Het convenant is gepubliceerd.", [], True),
+    # one organisation: its name in the lead, a capital the question does not write or a quoted name
+    ("Which organisation will manage the register?", "A register describes which algorithms an organisation uses.",
+     [], False),
+    ("Welke organisatie beheert het register?", "Het register wordt beheerd door de organisatie Logius.", [], True),
+    ("Met welke organisatie werkt het Rijk samen?", "Het Rijk werkt samen met de organisatie «Alliantie».", [],
+     True),
+    ("Welke organisatie beheert het Register?", "Het Register beheert de organisatie zelf.", [], False),
 ])
 def test_what_a_lead_names(question, lead, quotes, answers):
     assert names_the_kind_asked(question, lead, [lead, *quotes]) is answers
