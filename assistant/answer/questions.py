@@ -64,6 +64,8 @@ _YEAR = rules.rule("evidence", "year")
 _CLOCK = rules.rule("evidence", "clock-time")
 _NEGATION = rules.rule("verification", "negation")
 _RESTRICTS = rules.rule("evidence", "restricts")
+_INTRODUCES = rules.rule("evidence", "introduces-items")
+_A_NUMBER = re.compile(rf"^(?:\d+|{rules.alternatives('numbers.nl')}|{rules.alternatives('numbers.en')})$", re.I)
 _QUOTED_NAME = re.compile(r"[«‘“][^»’”]+[»’”]")  # «AI in actie», ‘Opgave AI’
 
 
@@ -166,11 +168,13 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
     """Whether evidence answers a question for which things of a kind there are (`questions.asks-which-kinds`:
     "Welke hogescholen zijn aangesloten bij PRIO?") or which one organisation (`questions.asks-which-named`:
     "Welke organisatie beheert het register?"): not when the sentence it leads with uses the kind's own word
-    and names none of them. Several are named in an enumeration, a list or by what sets them apart
-    (`evidence.restricts`: "Alleen openbare bibliotheken met rechtspersoonlijkheid"); one by its name, in the lead
-    ("Het NRO heeft …", «AI in actie»). "De ICT-lectoraten van de hogescholen van Nederland zijn via het platform
-    PRIO ... in contact" restates what is asked. A sentence that says there are none answers ("houden geen
-    rekening met disrupties"). A question for which N things has its own check (`_names_as_many`)."""
+    and names none of them. Several are named in an enumeration or a list, by words that introduce them
+    (`evidence.introduces-items`: "zijn onder meer …", "such as"), by what sets them apart (`evidence.restricts`:
+    "Alleen openbare bibliotheken met rechtspersoonlijkheid"), or announced by their number ("De drie
+    maatregelen zijn …", "twee assen", whose items follow); one by its name, in the lead ("Het NRO heeft …",
+    «AI in actie»). "De ICT-lectoraten van de hogescholen van Nederland zijn via het platform PRIO ... in
+    contact" restates what is asked. A sentence that says there are none answers ("houden geen rekening met
+    disrupties"). A question for which N things has its own check (`_names_as_many`)."""
     several = _ASKS_KINDS.search(question)
     found = several or _ASKS_NAMED.search(question)
     if not found or _ASKS_SEVERAL.search(question) or not lead:
@@ -178,16 +182,17 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
     kind = set(query_tokens(found.group("kind")))
     # written with a capital inside the sentence, the kind's word is part of a member's name ("Hogeschool van
     # Amsterdam")
-    first, *rest = lead.split()
-    generic = " ".join([first, *(word for word in rest if not word[0].isupper())])
-    if not kind & set(query_tokens(generic)) or _NEGATION.search(lead):
+    words = lead.split()
+    at = [i for i, word in enumerate(words) if (i == 0 or not word[0].isupper()) and kind & set(query_tokens(word))]
+    if not at or _NEGATION.search(lead):
         return True
     if not several:
         asked = set(query_tokens(question))
         return _QUOTED_NAME.search(lead) is not None or any(
-            word[0].isupper() and not set(query_tokens(word)) <= asked for word in rest)
-    return any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q) or _RESTRICTS.search(q)
-               for q in quotes)
+            word[0].isupper() and not set(query_tokens(word)) <= asked for word in words[1:])
+    announced = any(_A_NUMBER.match(words[j].strip("(")) for i in at for j in range(max(i - 2, 0), i))
+    return announced or any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q)
+                            or _RESTRICTS.search(q) or _INTRODUCES.search(q) for q in quotes)
 
 
 def asks_what_footnotes_hold(question: str) -> bool:

@@ -60,6 +60,13 @@ def test_a_kind_named_is_not_its_members(answerer, question, lead_holds):
     ("Van welke leveranciers zijn kleine gemeenten afhankelijk?",
      "Kleine gemeenten zijn afhankelijk van een klein aantal leveranciers van websitesoftware.", [], False),
     ("Which individual provinces are involved?", "Several provinces are involved through IPO.", [], False),
+    ("Which risks are assessed before deployment?", "Most administrations assess the risks of a system before it "
+     "is deployed.", [], False),
+    # words that introduce them, or their number announcing them, name them
+    ("Welke vraagstukken worden al opgepakt?", "Vraagstukken die al worden opgepakt zijn onder meer de "
+     "beschikbaarheid van data en het Federatief Datastelsel.", [], True),
+    ("Welke maatregelen noemt het plan?", "De drie maatregelen zijn een centraal register, een vaste "
+     "contactpersoon en een jaarlijkse controle.", [], True),
     # an enumeration or a list among the quotes names them
     ("Welke landen werken samen?", "Met andere landen werken we samen.",
      ["Het gaat om Duitsland, Frankrijk, België en Denemarken."], True),

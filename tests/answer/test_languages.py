@@ -153,7 +153,8 @@ Most administrations assess the risks of a system before it is deployed.
 @pytest.mark.parametrize(("question", "words"), [
     ("How many administrations were surveyed?", "a survey of twelve national administrations"),
     ("What do administrations do before deploying a system?", "assess the risks"),
-    ("Which risks are assessed before deployment?", "assess the risks"),
+    # "Which risks …?" is not answered by "the risks of a system" (`test_kind_asked`): what is, is
+    ("What is assessed before deployment?", "assess the risks"),
 ])
 def test_an_english_document_is_read_in_english_words(tmp_path, question, words):
     """An English text is stemmed as English: "surveyed" meets "survey", "deploying" "deployed", "assessed"
