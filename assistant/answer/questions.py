@@ -65,8 +65,7 @@ _CLOCK = rules.rule("evidence", "clock-time")
 _NEGATION = rules.rule("verification", "negation")
 _RESTRICTS = rules.rule("evidence", "restricts")
 _INTRODUCES = rules.rule("evidence", "introduces-items")
-_A_NUMBER = re.compile(rf"^(?:\d+|{rules.alternatives('numbers.nl')}|{rules.alternatives('numbers.en')})$", re.I)
-_QUOTED_NAME = re.compile(r"[«‘“][^»’”]+[»’”]")  # «AI in actie», ‘Opgave AI’
+_QUOTED_NAME = rules.rule("evidence", "quoted-name")
 
 
 def counted_noun(question: str) -> str | None:
@@ -190,7 +189,8 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
         asked = set(query_tokens(question))
         return _QUOTED_NAME.search(lead) is not None or any(
             word[0].isupper() and not set(query_tokens(word)) <= asked for word in words[1:])
-    announced = any(_A_NUMBER.match(words[j].strip("(")) for i in at for j in range(max(i - 2, 0), i))
+    announced = any((number := words[j].strip("(").lower()).isdigit() or number in rules.numbers()
+                    for i in at for j in range(max(i - 2, 0), i))
     return announced or any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q)
                             or _RESTRICTS.search(q) or _INTRODUCES.search(q) for q in quotes)
 
