@@ -304,17 +304,21 @@ class Scorer:
         # rapport Opgave AI?" is not answered by the footnote that gives the report's number and date
         if chosen and not sentences and ABOUT_CONTENT.search(question):
             return []
-        if not has_asked_type(question, [ev.span.quote for ev in sentences],
-                              [ev.span.quote for ev in chosen if ev.span.footnote is not None],
-                              [self._read_under(ev) for ev in sentences]):
+        quotes = [ev.span.quote for ev in sentences]
+        under = {id(ev): self._read_under(ev) for ev in chosen}  # read once: every check below asks for it
+
+        def read_under(ev: Evidence) -> str:
+            return under[id(ev)]
+
+        if not has_asked_type(question, quotes, [ev.span.quote for ev in chosen if ev.span.footnote is not None],
+                              [read_under(ev) for ev in sentences]):
             return []
-        if not names_its_numbers(question, [f"{ev.span.quote} {self._read_under(ev)} {self._dated(ev)}"
-                                            for ev in chosen]):
+        if not names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}" for ev in chosen]):
             return []
-        ordered = led(chosen, question, self._read_under)
+        ordered = led(chosen, question, read_under)
         # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour
         lead = next((ev.span.quote for ev in ordered if ev.span.footnote is None), "")
-        if not names_the_kind_asked(question, lead, [ev.span.quote for ev in sentences]):
+        if not names_the_kind_asked(question, lead, quotes):
             return []
         return ordered if says_what_was_done(question, lead) else []
 
