@@ -118,6 +118,19 @@ class Document:
             previous = t
         return ""
 
+    def rows_beside(self, offset: int) -> list[str]:
+        """The other rows of the table whose row holds `offset` (none outside a table's rows): the rows it is one
+        of, told apart by their labels ("Inlogsessies met eHerkenning" beside "Unieke gebruikers van DigiD")."""
+        table = next((t for t in self.tables if t.header_end < offset < t.end), None)
+        if table is None:
+            return []
+        rows, at = [], table.header_end
+        for row in self.text[table.header_end : table.end].split("\n\n"):  # a row is a block of its own
+            if row.strip() and not at <= offset < at + len(row):
+                rows.append(row.strip())
+            at += len(row) + 2
+        return rows
+
     def in_table_header(self, offset: int) -> bool:
         """Whether `offset` falls in a table's header row: the names of its columns, which say nothing alone."""
         return any(t.start <= offset < t.header_end for t in self.tables)

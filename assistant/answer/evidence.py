@@ -317,10 +317,29 @@ class Scorer:
             return []
         ordered = led(chosen, question, read_under)
         # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour
-        lead = next((ev.span.quote for ev in ordered if ev.span.footnote is None), "")
-        if not names_the_kind_asked(question, lead, quotes):
+        first = next((ev for ev in ordered if ev.span.footnote is None), None)
+        lead = first.span.quote if first else ""
+        if not names_the_kind_asked(question, lead, quotes) or (
+                first and not self._is_the_row_asked(question, first, read_under(first))):
             return []
         return ordered if says_what_was_done(question, lead) else []
+
+    def _is_the_row_asked(self, question: str, lead: Evidence, under: str) -> bool:
+        """Whether the table row an answer leads with is the one the question asks about: not when a word of the
+        question that tells the table's rows apart (it stands in another of its rows) is neither in this row nor in
+        what the row is read under. "Hoeveel unieke gebruikers had eHerkenning in 2024?" is not answered by "Unieke
+        gebruikers van DigiD (miljoen) 13,1 13,4 13,8 14,2" where "Inlogsessies met eHerkenning" is a row beside
+        it: those are the figures of another row than the one asked, of which the table has none. A year or figure
+        of the question is `names_its_numbers`'s to check."""
+        if lead.span.table_header is None:
+            return True
+        doc = self.document(lead.chunk.doc_id)
+        language = doc.meta.language
+        held = set(lexical_tokens(f"{lead.span.quote} {under}", language))
+        beside = [set(lexical_tokens(row, language)) for row in doc.rows_beside(lead.span.start)]
+        words = [set(term.forms) for term in self.terms(question).values()
+                 if term.weight == 1.0 and not any(c.isdigit() for c in "".join(term.forms))]
+        return not any(not forms & held and any(forms & row for row in beside) for forms in words)
 
     def _read_under(self, ev: Evidence) -> str:
         """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures

@@ -68,6 +68,10 @@ def test_a_tables_rows_stay_in_one_passage_with_their_header(tmp_path):
     row = doc.text.index("Berichtenverkeer")
     assert doc.table_header(row) == "Onderdeel Begroot Gerealiseerd Verschil"
     assert doc.table_header(doc.text.index("Onderdeel")) is None and doc.table_header(doc.text.index(AFTER)) is None
+    # the rows a row stands among, each whole, itself and the header left out; none outside the rows
+    assert doc.rows_beside(row) == [" ".join(ROWS[1]), " ".join(ROWS[3])]
+    assert doc.rows_beside(doc.text.index("Basisregistraties")) == [" ".join(r) for r in ROWS[1:3]]
+    assert doc.rows_beside(doc.text.index("Onderdeel")) == [] and doc.rows_beside(doc.text.index(AFTER)) == []
     small = ChunkingSettings(target_chars=200, max_chars=400, overlap_sentences=0)
     holding = [c for c in chunk_document(doc, small) if "Berichtenverkeer" in c.text]
     assert holding and all("Onderdeel Begroot" in c.text and "Basisregistraties" in c.text for c in holding)
