@@ -34,6 +34,7 @@ _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
 _ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
 _ASKS_WHY = rules.rule("questions", "asks-why")
+_NAMES_ORDINAL = rules.rule("questions", "names-ordinal")
 OPENS_WITH_QUESTION_WORD = rules.rule("questions", "opens-with-question-word")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
@@ -66,6 +67,7 @@ _NEGATION = rules.rule("verification", "negation")
 _RESTRICTS = rules.rule("evidence", "restricts")
 _INTRODUCES = rules.rule("evidence", "introduces-items")
 _QUOTED_NAME = rules.rule("evidence", "quoted-name")
+_ORDINAL = rules.rule("evidence", "ordinal")
 
 
 def counted_noun(question: str) -> str | None:
@@ -146,12 +148,24 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
 def names_its_numbers(question: str, said: Sequence[str]) -> bool:
     """Whether the evidence holds the numbers the question names: its years, dates and figures say which instance
     it asks about, and evidence that holds none of them is about another ("How long did the longest outage last
-    in 2023?" is not answered by the longest outage of 2024). `said` is what the evidence says and is read under:
-    its quotes with their tables' headers, sections, documents' titles, identifiers and dates. A question that
-    asks why presumes what it says (`questions.asks-why`): there the numbers are claims the evidence may correct."""
+    in 2023?" is not answered by the longest outage of 2024). So do its ordinals (`questions.names-ordinal`): "de
+    tweede storing" is not answered by the longest one, "het eerste kwartaal" not by the year's figure; evidence
+    holds one in words or digits (`evidence.ordinal`: "de eerste meting", "2e kwartaal"). `said` is what the
+    evidence says and is read under: its quotes with their tables' headers, sections, documents' titles,
+    identifiers and dates. A question that asks why presumes what it says (`questions.asks-why`): there the numbers
+    are claims the evidence may correct."""
     if _ASKS_WHY.search(question):
         return True
-    return _digits(question) <= _digits(" ".join(SUPERSCRIPT.sub("", text) for text in said))
+    said = [SUPERSCRIPT.sub("", text) for text in said]
+    ordinals = {rules.ordinals()[m.group("ordinal")] for m in _NAMES_ORDINAL.finditer(question)}
+    return _digits(question) <= _digits(" ".join(said)) and ordinals <= {
+        _ordinal_value(m) for text in said for m in _ORDINAL.finditer(text)}
+
+
+def _ordinal_value(found: re.Match[str]) -> int:
+    """The value of an ordinal `evidence.ordinal` found: "tweede", "2e" and a list's item "2." are all 2."""
+    digits = found.group("digits") or found.group("item")
+    return int(digits) if digits else rules.ordinals()[found.group(0).lower()]
 
 
 def says_what_was_done(question: str, lead: str) -> bool:

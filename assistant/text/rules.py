@@ -59,6 +59,12 @@ def numbers() -> dict[str, int]:
     return {w: n for lang in ("nl", "en") for w, n in words(f"numbers.{lang}").items()}
 
 
+@cache
+def ordinals() -> dict[str, int]:
+    """The ordinal numbers of both languages with their values ("tweede": 2, "third": 3)."""
+    return {w: n for lang in ("nl", "en") for w, n in words(f"ordinals.{lang}").items()}
+
+
 def alternatives(name: str) -> str:
     """A word list as regular-expression alternatives (longest first, so "twintig" wins over "twee")."""
     return "|".join(sorted((re.escape(w) for w in words(name)), key=len, reverse=True))

@@ -104,6 +104,20 @@ def test_the_questions_year_says_which_instance_it_asks_about(answerer, question
     # a footnote marker is no number of the sentence
     ("Wat gebeurde er in 2023?", ["In 2024 werden coalities gevormd²⁰²³."], False),
     ("Why did the strategy run from 2025 to 2030?", ["The strategy runs from 2022 to 2028."], True),
+    # an ordinal says which one: in words or digits, in either language, or as a list item's number
+    ("Op welke datum vond de tweede storing plaats?", ["De langste storing vond plaats op 22 oktober 2024."], False),
+    ("Op welke datum vond de tweede storing plaats?", ["De tweede storing vond plaats op 2 november 2024."], True),
+    ("Wat was de beschikbaarheid in het eerste kwartaal?", ["Beschikbaarheid 1 januari tot 31 december 99,9%"],
+     False),
+    ("Wat was de beschikbaarheid in het eerste kwartaal?", ["In het 1e kwartaal was dat 99,9%."], True),
+    ("By when should the first cabinet vision be ready?", ["om eind dit jaar tot een (eerste) kabinetsvisie te komen"],
+     True),
+    ("Wat is de tweede actielijn?", ["1. Bewustzijn over de impact;", "2. Minimale digitale geletterdheid;"], True),
+    ("Wat is de derde actielijn?", ["1. Bewustzijn over de impact;", "2. Minimale digitale geletterdheid;"], False),
+    # no ordinal of which one: when something is done first, or the name of a chamber
+    ("When will the cabinet first report on its progress?", ["Het kabinet informeert de Kamer jaarlijks."], True),
+    ("Why did the Tweede Kamer vote it down?", ["De coalitie werkt aan drie actielijnen."], True),
+    ("Wat heeft de Tweede Kamer gevraagd?", ["De Kamer vroeg om een visie."], True),
 ])
 def test_the_evidence_holds_the_questions_own_numbers(question, said, named):
     assert names_its_numbers(question, said) is named
