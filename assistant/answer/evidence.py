@@ -315,7 +315,8 @@ class Scorer:
             return []
         if not names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}" for ev in chosen]):
             return []
-        ordered = led(chosen, question, read_under)
+        ordered = led(chosen, question, read_under,
+                      lambda ev: names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}"]))
         # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour
         first = next((ev for ev in ordered if ev.span.footnote is None), None)
         lead = first.span.quote if first else ""

@@ -123,6 +123,17 @@ def test_a_footnote_is_quoted_where_it_carries_part_of_the_question(answerer):
     assert any("Derde voortgangsrapportage" in c.quote for c in where.citations)
 
 
+@pytest.mark.parametrize(("question", "first"), [
+    ("Wat is de tweede actielijn van de coalitie voor digitale ethiek?", "2. Minimale digitale ethische"),
+    ("What is the third action line of the digital ethics coalition?", "3. Kaderstelling"),
+])
+def test_the_quote_that_holds_the_questions_ordinal_leads(answerer, question, first):
+    """Of the chosen quotes, the one that names which one is asked ("de tweede actielijn": the list's item "2.")
+    leads, not the sentence that repeats most of the question's words."""
+    answer = answerer.ask(question)
+    assert not answer.abstained and first in answer.citations[0].quote, answer.citations[0].quote
+
+
 def test_a_passage_offered_as_related_is_offered_once(answerer):
     """The sentence about the research for Flevoland stands in two overlapping passages, and was offered twice."""
     answer = answerer.ask("Wat is de volledige titel van het rapport dat Stratix voor Flevoland schreef?")
