@@ -269,8 +269,10 @@ class Scorer:
         document order; none when the documents do not answer. Of two that overlap, the better-scoring one stays,
         unless it is the sentence a list ran on into after its last item (`chosen.ran_on`): then the list takes its
         place. Evidence without what the question asks for does not answer: the kind of thing asked
-        (`has_asked_type`), the question's own numbers (`names_its_numbers`), a thing done where it asks what has
-        already happened (`says_what_was_done`, read in the lead).
+        (`has_asked_type`), the question's own numbers and ordinals (`names_its_numbers`) in the quote that holds
+        that kind of thing ("Wanneer is de eerste versie klaar?" is not answered by "dit jaar" of the framework
+        beside "een eerste versie"), a thing done where it asks what has already happened (`says_what_was_done`,
+        read in the lead), a table's row for the row asked (`_is_the_row_asked`).
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
@@ -315,8 +317,12 @@ class Scorer:
             return []
         if not names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}" for ev in chosen]):
             return []
-        ordered = led(chosen, question, read_under,
-                      lambda ev: names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}"]))
+        def names(ev: Evidence) -> bool:
+            return names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}"])
+
+        ordered = led(chosen, question, read_under, names)
+        if ordered and not names(ordered[0]):  # what is asked of the instance asked: one quote says both
+            return []
         # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour
         first = next((ev for ev in ordered if ev.span.footnote is None), None)
         lead = first.span.quote if first else ""

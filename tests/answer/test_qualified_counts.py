@@ -121,3 +121,28 @@ def test_the_questions_year_says_which_instance_it_asks_about(answerer, question
 ])
 def test_the_evidence_holds_the_questions_own_numbers(question, said, named):
     assert names_its_numbers(question, said) is named
+
+
+PLAN = """# Voortgang algoritmes
+
+## Kader
+
+Het kabinet werkt dit jaar aan een implementatiekader voor algoritmes bij de overheid.
+
+Van het implementatiekader voor algoritmes wordt een eerste versie ontwikkeld, met hulp van gemeenten.
+
+## Metingen
+
+De eerste meting van de voortgang verschijnt in oktober 2025.
+"""
+
+
+@pytest.mark.parametrize(("question", "lead_holds"), [
+    ("Wanneer verschijnt de eerste meting van de voortgang?", "oktober 2025"),
+    # the time is of the framework, the ordinal of another sentence: no quote says when the first version is ready
+    ("Wanneer is de eerste versie van het implementatiekader voor algoritmes klaar?", None),
+])
+def test_one_quote_says_what_is_asked_of_the_instance_asked(tmp_path, question, lead_holds):
+    answer = Answerer(indexed(tmp_path, {"plan.md": PLAN}), "extractive").ask(question)
+    assert answer.abstained is (lead_holds is None), [c.quote for c in answer.citations]
+    assert lead_holds is None or lead_holds in answer.citations[0].quote
