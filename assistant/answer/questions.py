@@ -10,7 +10,7 @@ from assistant.enrich.overview import TIME_EXPRESSION
 from assistant.enrich.refs.grammar import identifiers
 from assistant.text import rules
 from assistant.text.dates import MONTHS_EN
-from assistant.text.marks import LIST_ITEM, SUPERSCRIPT
+from assistant.text.marks import ITEM_NUMBER, LIST_ITEM, SUPERSCRIPT
 from assistant.text.tokens import lexical_tokens, query_tokens, question_stems
 
 # Words that shape a question but say nothing about its subject.
@@ -117,7 +117,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
             setting = settings[i] if i < len(settings) else ""
             if not asked <= _digits(f"{SUPERSCRIPT.sub('', text)} {setting}"):
                 continue
-            bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", _without_references(SUPERSCRIPT.sub("", text))))
+            bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", _without_references(
+                ITEM_NUMBER.sub("\n", SUPERSCRIPT.sub("", text)))))
             numbers = set(_NUMBER.findall(bare)) - asked
             # "(miljoen euro)", "(%)" head a table's figures; a share follows from a part and a whole ("1,870 AI
             # systems …, of which 214 …")
@@ -159,13 +160,13 @@ def names_its_numbers(question: str, said: Sequence[str]) -> bool:
     said = [SUPERSCRIPT.sub("", text) for text in said]
     ordinals = {rules.ordinals()[m.group("ordinal")] for m in _NAMES_ORDINAL.finditer(question)}
     return _digits(question) <= _digits(" ".join(said)) and ordinals <= {
-        _ordinal_value(m) for text in said for m in _ORDINAL.finditer(text)}
+        _ordinal_value(m) for text in said for m in _ORDINAL.finditer(text)} | {
+        int(m.group(1)) for text in said for m in ITEM_NUMBER.finditer(text)}  # "2. Minimale …" is the second
 
 
 def _ordinal_value(found: re.Match[str]) -> int:
-    """The value of an ordinal `evidence.ordinal` found: "tweede", "2e" and a list's item "2." are all 2."""
-    digits = found.group("digits") or found.group("item")
-    return int(digits) if digits else rules.ordinals()[found.group(0).lower()]
+    """The value of an ordinal `evidence.ordinal` found: "tweede" and "2e" are both 2."""
+    return int(found.group("digits")) if found.group("digits") else rules.ordinals()[found.group(0).lower()]
 
 
 def says_what_was_done(question: str, lead: str) -> bool:

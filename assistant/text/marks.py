@@ -13,3 +13,6 @@ SUPERSCRIPT_BLANKS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", " " * 10)
 TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A list item: a paragraph that starts with a bullet or a number ("1.", "•", "○").
 LIST_ITEM = re.compile(r"\s*\n\s*(?:[•○◦▪■●-]|\d{1,2}\.)\s[^\n]*")
+# The number that opens a list item ("3. Indien het subsidieplafond …"): where the item stands (the third), no count
+# of anything. Group 1 is the number.
+ITEM_NUMBER = re.compile(r"(?:^|\n)[ \t]*(\d{1,2})[.)](?=\s)")

@@ -64,6 +64,10 @@ def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
     # a table's row holds the year in its header
     ("Hoeveel gebruikers had DigiD in 2024?", "DigiD 13,4 13,8", "Inlogmiddel 2023 2024", True),
     ("Hoeveel gebruikers had DigiD in 2022?", "DigiD 13,4 13,8", "Inlogmiddel 2023 2024", False),
+    # the number that opens a list's item says where it stands, it counts nothing
+    ("Hoeveel aanvragen zijn er ingediend?", "3. Indien het plafond wordt overschreden, worden aanvragen gerangschikt.",
+     "", False),
+    ("Hoeveel aanvragen zijn er ingediend?", "3. Er zijn tot nu toe 45 aanvragen ingediend.", "", True),
     # the numbers of a question that asks no count are not checked here
     ("Wat gebeurde er in 2023?", "Er werden coalities gevormd.", "", True),
 ])
