@@ -181,14 +181,18 @@ def says_what_was_done(question: str, lead: str) -> bool:
 def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> bool:
     """Whether evidence answers a question for which things of a kind there are (`questions.asks-which-kinds`:
     "Welke hogescholen zijn aangesloten bij PRIO?") or which one organisation (`questions.asks-which-named`:
-    "Welke organisatie beheert het register?"): not when the sentence it leads with uses the kind's own word
-    and names none of them. Several are named in an enumeration or a list, by words that introduce them
-    (`evidence.introduces-items`: "zijn onder meer …", "such as"), by what sets them apart (`evidence.restricts`:
+    "Welke organisatie beheert het register?"): not when the sentence it leads with names none of them (for
+    several, where it uses the kind's own word). Several are named in an enumeration or a list, by words that
+    introduce them (`evidence.introduces-items`: "zijn onder meer …", "such as"), by what sets them apart
+    (`evidence.restricts`:
     "Alleen openbare bibliotheken met rechtspersoonlijkheid"), or announced by their number ("De drie
     maatregelen zijn …", "twee assen", whose items follow); one by its name, in the lead ("Het NRO heeft …",
-    «AI in actie»). "De ICT-lectoraten van de hogescholen van Nederland zijn via het platform PRIO ... in
-    contact" restates what is asked. A sentence that says there are none answers ("houden geen rekening met
-    disrupties"). A question for which N things has its own check (`_names_as_many`)."""
+    «AI in actie», a first word written as a name: "TNO heeft …"), whether or not the lead uses the kind's word:
+    "De langste storing … werd veroorzaakt door een fout" says no supplier. Where a question asks more than which
+    one ("…, en wanneer kwam die uit?"), a lead without the kind's word may answer the rest. "De ICT-lectoraten
+    van de hogescholen van Nederland zijn via het platform PRIO ... in contact" restates what is asked. A sentence
+    that says there are none answers ("houden geen rekening met disrupties"). A question for which N things has its
+    own check (`_names_as_many`)."""
     several = _ASKS_KINDS.search(question)
     found = several or _ASKS_NAMED.search(question)
     if not found or _ASKS_SEVERAL.search(question) or not lead:
@@ -198,12 +202,13 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
     # Amsterdam")
     words = lead.split()
     at = [i for i, word in enumerate(words) if (i == 0 or not word[0].isupper()) and kind & set(query_tokens(word))]
-    if not at or _NEGATION.search(lead):
+    if _NEGATION.search(lead) or (not at and (several or BROAD.search(question))):
         return True
     if not several:
         asked = set(query_tokens(question))
         return _QUOTED_NAME.search(lead) is not None or any(
-            word[0].isupper() and not set(query_tokens(word)) <= asked for word in words[1:])
+            (word[0].isupper() if i else not word.istitle()) and word[0].isupper()
+            and not set(query_tokens(word)) <= asked for i, word in enumerate(words))
     announced = any((number := words[j].strip("(").lower()).isdigit() or number in rules.numbers()
                     for i in at for j in range(max(i - 2, 0), i))
     return announced or any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q)

@@ -89,6 +89,17 @@ def test_a_kind_named_is_not_its_members(answerer, question, lead_holds):
     ("Met welke organisatie werkt het Rijk samen?", "Het Rijk werkt samen met de organisatie «Alliantie».", [],
      True),
     ("Welke organisatie beheert het Register?", "Het Register beheert de organisatie zelf.", [], False),
+    # a lead without the kind's word names one too, or does not answer which one; a first word written as a name is
+    # one, unless it is only a sentence's capital
+    ("Welke leverancier veroorzaakte de storing van DigiD op 22 oktober?", "De langste storing van DigiD vond plaats "
+     "op 22 oktober en werd veroorzaakt door een fout bij het vervangen van een certificaat.", [], False),
+    ("Welke leverancier veroorzaakte de storing van DigiD?", "Een fout van Solvinity veroorzaakte de storing.", [],
+     True),
+    ("Which organisation runs an Applied AI programme?", "TNO heeft een Applied AI programma in uitvoering.", [], True),
+    ("Welke organisatie maakte de monitor?", "Burgers maakten meer gebruik van digitale diensten.", [], False),
+    # a question that asks more than which one may be led by what answers the rest
+    ("Welke organisatie maakte de monitor, en wanneer kwam die uit?", "In 2024 maakten burgers meer gebruik van "
+     "digitale diensten.", [], True),
 ])
 def test_what_a_lead_names(question, lead, quotes, answers):
     assert names_the_kind_asked(question, lead, [lead, *quotes]) is answers
