@@ -28,6 +28,7 @@ _ASKS_MEASURE = rules.rule("questions", "asks-measure")
 _ASKS_TIME = rules.rule("questions", "asks-time")
 _ASKS_DAY = rules.rule("questions", "asks-day")
 _ASKS_WHEN = rules.rule("questions", "asks-when")
+_ASKS_WHEN_HELD = rules.rule("questions", "asks-when-held")
 _STATES_CONDITION = rules.rule("questions", "states-condition")
 _ASKS_MONEY = rules.rule("questions", "asks-money")
 _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
@@ -102,7 +103,9 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     number: a number that is not in the question and not a date (in money or as a share where those are asked), a
     time expression, as many things as asked for (`_names_as_many`), a person's name, a phone number. A
     footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
-    date of a cited letter). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
+    date of a cited letter), except where the question asks when something takes place
+    (`questions.asks-when-held`: "Op welke datum vindt de Catshuissessie plaats?" is not answered by the date of
+    a motion the footnote cites). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
     25 jaar"): the sentence that gives it holds them too, or its setting does (`settings[i]` for `texts[i]`: the
     table header, section and document title it is read under). "Hoeveel testers waren jonger dan 25 jaar?" is
@@ -132,7 +135,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
         return False
     if not _names_as_many(question, texts):
         return False
-    texts = [*texts, *notes]
+    if not _ASKS_WHEN_HELD.search(question):  # a footnote dates the document it cites, not an event
+        texts = [*texts, *notes]
     if _ASKS_ROLE_HOLDER.search(question):  # "Wie is de voorzitter …?" is not answered by the body it chairs
         return any(_PERSON.search(t) for t in texts)
     if _ASKS_PHONE_NUMBER.search(question):

@@ -601,6 +601,11 @@ def test_a_footnotes_numbers_are_no_count_but_its_dates_are_dates():
     assert not has_asked_type("Hoeveel labs zijn er?", [], note)
     assert has_asked_type("Wanneer stuurde de minister die brief?", [], note)
     assert has_asked_type("Op welke datum stuurde de minister die brief?", [], note)
+    # the date of the document a footnote cites is not when an event takes place
+    motion = ["Gewijzigde motie van de leden Dekker-Abdulaziz en Rajkowski van 4 april 2023 over AI-producten."]
+    assert not has_asked_type("Op welke datum vindt de Catshuissessie over generatieve AI plaats?", [], motion)
+    assert not has_asked_type("When was the session on generative AI held?", [], motion)
+    assert has_asked_type("Op welke datum is de motie over AI-producten ingediend?", [], motion)
 
 
 @pytest.mark.parametrize(("question", "date"), [
