@@ -67,6 +67,7 @@ _CLOCK = rules.rule("evidence", "clock-time")
 _NEGATION = rules.rule("verification", "negation")
 _RESTRICTS = rules.rule("evidence", "restricts")
 _INTRODUCES = rules.rule("evidence", "introduces-items")
+_SOME_OF = rules.rule("evidence", "names-some-of")
 _QUOTED_NAME = rules.rule("evidence", "quoted-name")
 _ORDINAL = rules.rule("evidence", "ordinal")
 
@@ -100,10 +101,11 @@ def _enumerates(text: str, noun: str | None) -> bool:
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
     for a count, an amount of money, a share, a time, several things by number, who holds a role or a phone
-    number: a number that is not in the question and not a date (in money or as a share where those are asked), a
-    time expression, as many things as asked for (`_names_as_many`), a person's name, a phone number. A
-    footnote's numbers are those of the references it cites ("nr. 1055"), no count; its dates do count (the
-    date of a cited letter), except where the question asks when something takes place
+    number: a number that is not in the question and not a date (in money or as a share where those are asked),
+    or for a count an enumeration or a list of all the things counted (not some given as examples:
+    `evidence.names-some-of`), a time expression, as many things as asked for (`_names_as_many`), a person's
+    name, a phone number. A footnote's numbers are those of the references it cites ("nr. 1055"), no count; its
+    dates do count (the date of a cited letter), except where the question asks when something takes place
     (`questions.asks-when-held`: "Op welke datum vindt de Catshuissessie plaats?" is not answered by the date of
     a motion the footnote cites). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
@@ -130,7 +132,9 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
                 continue
             figure = numbers or _COUNT_WORDS.search(bare) or (
                 percentage and _PERCENTAGE.search(bare))  # "ruim een derde", "about half"
-            if figure or (not measure and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
+            # items given as examples ("instrumenten zoals …") are not all there are: no count
+            if figure or (not measure and not _SOME_OF.search(bare)
+                          and (_enumerates(bare, counted) or LIST_ITEM.search(text))):
                 return True
         return False
     if not _names_as_many(question, texts):

@@ -68,6 +68,11 @@ def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
     ("Hoeveel aanvragen zijn er ingediend?", "3. Indien het plafond wordt overschreden, worden aanvragen gerangschikt.",
      "", False),
     ("Hoeveel aanvragen zijn er ingediend?", "3. Er zijn tot nu toe 45 aanvragen ingediend.", "", True),
+    # all the members an enumeration names count them; some named as examples do not
+    ("Uit hoeveel organisaties bestaat de coalitie?", "De coalitie wordt gevormd door IPO, UWV, SVB, ICT-Gilde en VNG.",
+     "", True),
+    ("Hoeveel organisaties zijn aangesloten?", "Er is een programma waarin instrumenten worden gefinancierd zoals een "
+     "Ketenproject, ELSA labs, Learning Communities en Innovatielabs.", "", False),
     # the numbers of a question that asks no count are not checked here
     ("Wat gebeurde er in 2023?", "Er werden coalities gevormd.", "", True),
 ])
