@@ -166,10 +166,19 @@ def names_its_numbers(question: str, said: Sequence[str]) -> bool:
     if _ASKS_WHY.search(question):
         return True
     said = [SUPERSCRIPT.sub("", text) for text in said]
-    ordinals = {rules.ordinals()[m.group("ordinal")] for m in _NAMES_ORDINAL.finditer(question)}
-    return _digits(question) <= _digits(" ".join(said)) and ordinals <= {
-        _ordinal_value(m) for text in said for m in _ORDINAL.finditer(text)} | {
-        int(m.group(1)) for text in said for m in ITEM_NUMBER.finditer(text)}  # "2. Minimale …" is the second
+    held = ({_ordinal_value(m) for text in said for m in _ORDINAL.finditer(text)}
+            | {int(m.group(1)) for text in said for m in ITEM_NUMBER.finditer(text)})  # "2. Minimale …" is the second
+    return _digits(question) <= _digits(" ".join(said)) and all(
+        _holds_ordinal(found, held, said) for found in _NAMES_ORDINAL.finditer(question))
+
+
+def _holds_ordinal(found: re.Match[str], held: set[int], said: Sequence[str]) -> bool:
+    """Whether the evidence names the ordinal a question names (`questions.names-ordinal`): among the ordinals it
+    `held`, or as the number after the ordinal's noun ("de eerste versie" is "versie 1.0")."""
+    value = rules.ordinals()[found.group("ordinal")]
+    noun = found.group("noun")
+    return value in held or (bool(noun) and any(
+        re.search(rf"\b{re.escape(noun)}\s+{value}\b", text, re.IGNORECASE) for text in said))
 
 
 def _ordinal_value(found: re.Match[str]) -> int:

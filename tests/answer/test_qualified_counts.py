@@ -123,6 +123,9 @@ def test_the_questions_year_says_which_instance_it_asks_about(answerer, question
      True),
     ("Wat is de tweede actielijn?", ["1. Bewustzijn over de impact;", "2. Minimale digitale geletterdheid;"], True),
     ("Wat is de derde actielijn?", ["1. Bewustzijn over de impact;", "2. Minimale digitale geletterdheid;"], False),
+    # or as the number after the ordinal's noun
+    ("Wat stond er in de eerste versie over registers?", ["Registers worden gekoppeld. Plan (versie 1.0)"], True),
+    ("Wat stond er in de tweede versie over registers?", ["Registers worden gekoppeld. Plan (versie 1.0)"], False),
     # no ordinal of which one: when something is done first, or the name of a chamber
     ("When will the cabinet first report on its progress?", ["Het kabinet informeert de Kamer jaarlijks."], True),
     ("Why did the Tweede Kamer vote it down?", ["De coalitie werkt aan drie actielijnen."], True),
