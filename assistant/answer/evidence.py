@@ -31,8 +31,10 @@ from assistant.answer.questions import (
     has_asked_type,
     names_its_numbers,
     names_the_kind_asked,
+    restricted,
     says_what_was_done,
 )
+from assistant.answer.which import holds_the_group, is_the_row_asked
 from assistant.config import Settings
 from assistant.enrich.colophon import author
 from assistant.index import Index
@@ -264,7 +266,8 @@ class Scorer:
                     if (meta := self.index.meta(d)).status != "current" and meta.replaced_by in present}
         return {self.index.meta(d).replaced_by or "" for d in replaced} if earlier else replaced
 
-    def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str) -> list[Evidence]:
+    def choose(self, candidates: list[Evidence], hits: list[Hit], language: str, question: str,
+               bridges: dict[str, list[str]] | None = None) -> list[Evidence]:
         """The evidence sentences an answer rests on, the one that answers first (`chosen.led`) and the others in
         document order; none when the documents do not answer. Of two that overlap, the better-scoring one stays,
         unless it is the sentence a list ran on into after its last item (`chosen.ran_on`): then the list takes its
@@ -272,7 +275,8 @@ class Scorer:
         (`has_asked_type`), the question's own numbers and ordinals (`names_its_numbers`) in the quote that holds
         that kind of thing ("Wanneer is de eerste versie klaar?" is not answered by "dit jaar" of the framework
         beside "een eerste versie"), a thing done where it asks what has already happened (`says_what_was_done`,
-        read in the lead), a table's row for the row asked (`_is_the_row_asked`).
+        read in the lead), a table's row for the row asked and the group a question restricts itself to
+        (`_is_the_one_asked`; `bridges` translate the question's words as in `terms`).
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
@@ -326,27 +330,23 @@ class Scorer:
         # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour
         first = next((ev for ev in ordered if ev.span.footnote is None), None)
         lead = first.span.quote if first else ""
-        if not names_the_kind_asked(question, lead, quotes) or (
-                first and not self._is_the_row_asked(question, first, read_under(first))):
+        if not names_the_kind_asked(question, lead, quotes) or (first and not self._is_the_one_asked(
+                question, first, read_under(first), bridges)):
             return []
         return ordered if says_what_was_done(question, lead) else []
 
-    def _is_the_row_asked(self, question: str, lead: Evidence, under: str) -> bool:
-        """Whether the table row an answer leads with is the one the question asks about: not when a word of the
-        question that tells the table's rows apart (it stands in another of its rows) is neither in this row nor in
-        what the row is read under. "Hoeveel unieke gebruikers had eHerkenning in 2024?" is not answered by "Unieke
-        gebruikers van DigiD (miljoen) 13,1 13,4 13,8 14,2" where "Inlogsessies met eHerkenning" is a row beside
-        it: those are the figures of another row than the one asked, of which the table has none. A year or figure
-        of the question is `names_its_numbers`'s to check."""
-        if lead.span.table_header is None:
-            return True
+    def _is_the_one_asked(self, question: str, lead: Evidence, under: str,
+                          bridges: dict[str, list[str]] | None) -> bool:
+        """Whether the sentence an answer leads with is about the row of a table the question names and the group
+        it restricts itself to (`which`), its words met as in choosing evidence (a restricted group's by its
+        translations too; a row's by the question's own words, as its rows are)."""
         doc = self.document(lead.chunk.doc_id)
-        language = doc.meta.language
-        held = set(lexical_tokens(f"{lead.span.quote} {under}", language))
-        beside = [set(lexical_tokens(row, language)) for row in doc.rows_beside(lead.span.start)]
-        words = [set(term.forms) for term in self.terms(question).values()
-                 if term.weight == 1.0 and not any(c.isdigit() for c in "".join(term.forms))]
-        return not any(not forms & held and any(forms & row for row in beside) for forms in words)
+        own = [set(term.forms) for term in self.terms(question).values()
+               if term.weight == 1.0 and not any(c.isdigit() for c in "".join(term.forms))]
+        terms = self.terms(question, bridges=bridges)
+        groups = [forms for word in restricted(question)
+                  if (forms := {f for t in lexical_tokens(word) if t in terms for f in terms[t].forms})]
+        return is_the_row_asked(own, doc, lead, under) and holds_the_group(groups, doc, lead, under)
 
     def _read_under(self, ev: Evidence) -> str:
         """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures

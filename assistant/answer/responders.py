@@ -293,7 +293,7 @@ class FromEvidence(OverTheIndex):
     name = "evidence"
 
     def propose(self, asked: Asked) -> Draft | None:
-        chosen = self.scorer.choose(asked.candidates, asked.hits, asked.language, asked.question)
+        chosen = self.scorer.choose(asked.candidates, asked.hits, asked.language, asked.question, asked.bridges)
         if not chosen:
             return None
         return Draft(self.name, evidence=chosen,
