@@ -341,12 +341,16 @@ class Scorer:
         it restricts itself to (`which`), its words met as in choosing evidence (a restricted group's by its
         translations too; a row's by the question's own words, as its rows are)."""
         doc = self.document(lead.chunk.doc_id)
-        own = [set(term.forms) for term in self.terms(question).values()
-               if term.weight == 1.0 and not any(c.isdigit() for c in "".join(term.forms))]
+        if lead.span.table_header is not None and not is_the_row_asked(
+                [set(term.forms) for term in self.terms(question).values()
+                 if term.weight == 1.0 and not any(c.isdigit() for c in "".join(term.forms))], doc, lead, under):
+            return False
+        if not (words := restricted(question)):
+            return True
         terms = self.terms(question, bridges=bridges)
-        groups = [forms for word in restricted(question)
-                  if (forms := {f for t in lexical_tokens(word) if t in terms for f in terms[t].forms})]
-        return is_the_row_asked(own, doc, lead, under) and holds_the_group(groups, doc, lead, under)
+        return holds_the_group([forms for word in words
+                                if (forms := {f for t in lexical_tokens(word) if t in terms for f in terms[t].forms})],
+                               doc, lead, under)
 
     def _read_under(self, ev: Evidence) -> str:
         """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures
