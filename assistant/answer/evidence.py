@@ -319,8 +319,6 @@ class Scorer:
         if not has_asked_type(question, quotes, [ev.span.quote for ev in chosen if ev.span.footnote is not None],
                               [read_under(ev) for ev in sentences]):
             return []
-        if not names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}" for ev in chosen]):
-            return []
         def names(ev: Evidence) -> bool:
             return names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}"])
 

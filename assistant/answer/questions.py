@@ -202,9 +202,9 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
     "Welke organisatie beheert het register?"): not when the sentence it leads with names none of them (for
     several, where it uses the kind's own word). Several are named in an enumeration or a list, by words that
     introduce them (`evidence.introduces-items`: "zijn onder meer …", "such as"), by what sets them apart
-    (`evidence.restricts`:
-    "Alleen openbare bibliotheken met rechtspersoonlijkheid"), or announced by their number ("De drie
-    maatregelen zijn …", "twee assen", whose items follow); one by its name, in the lead ("Het NRO heeft …",
+    (`evidence.restricts`: "Alleen openbare bibliotheken met rechtspersoonlijkheid"), or announced by their
+    number ("De drie maatregelen zijn …", "twee assen", whose items follow); one by its name, in the lead ("Het
+    NRO heeft …",
     «AI in actie», a first word written as a name: "TNO heeft …"), whether or not the lead uses the kind's word:
     "De langste storing … werd veroorzaakt door een fout" says no supplier. Where a question asks more than which
     one ("…, en wanneer kwam die uit?"), a lead without the kind's word may answer the rest. "De ICT-lectoraten
@@ -224,9 +224,10 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
         return True
     if not several:
         asked = set(query_tokens(question))
+        # a sentence's first word is a name where it is more than capitalised ("TNO", "DigiD")
         return _QUOTED_NAME.search(lead) is not None or any(
-            (word[0].isupper() if i else not word.istitle()) and word[0].isupper()
-            and not set(query_tokens(word)) <= asked for i, word in enumerate(words))
+            word[0].isupper() and (i or not word.istitle()) and not set(query_tokens(word)) <= asked
+            for i, word in enumerate(words))
     announced = any((number := words[j].strip("(").lower()).isdigit() or number in rules.numbers()
                     for i in at for j in range(max(i - 2, 0), i))
     return announced or any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q)
