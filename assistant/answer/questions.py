@@ -55,6 +55,7 @@ _DAY_EN = rules.rule("evidence", "day-en")
 _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
 _PERCENTAGE = rules.rule("evidence", "percentage")
+_SHARE_FIGURE = rules.rule("evidence", "share-figure")
 _PHONE_NUMBER = rules.rule("evidence", "phone-number")
 _STATES_PLAN = rules.rule("evidence", "states-plan")
 _STATES_DONE = rules.rule("evidence", "states-done")
@@ -109,6 +110,7 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     dates do count (the date of a cited letter), except where the question asks when something takes place
     (`questions.asks-when-held`: "Op welke datum vindt de Catshuissessie plaats?" is not answered by the date of
     a motion the footnote cites). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
+    A share ("44%", "66 procent") is no count of the things counted (`evidence.share-figure`).
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
     25 jaar"): the sentence that gives it holds them too, or its setting does (`settings[i]` for `texts[i]`: the
     table header, section and document title it is read under). "Hoeveel testers waren jonger dan 25 jaar?" is
@@ -125,6 +127,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
                 continue
             bare = _YEAR.sub(" ", TIME_EXPRESSION.sub(" ", _without_references(
                 ITEM_NUMBER.sub("\n", SUPERSCRIPT.sub("", text)))))
+            if not (measure or percentage):  # a share is no count ("44%" of the sessions)
+                bare = _SHARE_FIGURE.sub(" ", bare)
             numbers = set(_NUMBER.findall(bare)) - asked
             # "(miljoen euro)", "(%)" head a table's figures; a share follows from a part and a whole ("1,870 AI
             # systems …, of which 214 …")

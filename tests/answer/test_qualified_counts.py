@@ -73,6 +73,13 @@ def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
      "", True),
     ("Hoeveel organisaties zijn aangesloten?", "Er is een programma waarin instrumenten worden gefinancierd zoals een "
      "Ketenproject, ELSA labs, Learning Communities en Innovatielabs.", "", False),
+    # a share is no count of what is counted; asked for a share, it answers
+    ("Hoeveel inlogsessies waren er in 2024?", "Aandeel sessies via de app 44% 52% 59% 66%", "Gebruik 2021 2022 2023 "
+     "2024", False),
+    ("Hoeveel inlogsessies waren er in 2024?", "Inlogsessies (miljoen) 561 623 681 742", "Gebruik 2021 2022 2023 2024",
+     True),
+    ("How many websites complied?", "38 per cent of the websites complied in full.", "", False),
+    ("Hoeveel procent van de sessies liep via de app?", "Het aandeel steeg naar 66 procent.", "", True),
     # the numbers of a question that asks no count are not checked here
     ("Wat gebeurde er in 2023?", "Er werden coalities gevormd.", "", True),
 ])
