@@ -270,8 +270,9 @@ def _digits(text: str) -> set[str]:
 def _names_as_many(question: str, texts: list[str]) -> bool:
     """Whether the evidence names as many things as a "Welke vier thema's ...?" question asks for: a list with
     that many items, or a sentence with that many parts between commas and "en"/"and" ("digitale ethiek, AI in
-    actie, verantwoord datagebruik en duurzaamheid"), where "In three administrations, caseworkers ..." has two.
-    Two things are not checked: nearly every sentence has an "en"."""
+    actie, verantwoord datagebruik en duurzaamheid"), where "In three administrations, caseworkers ..." has two
+    and "a structured analysis, carried out before deployment, of the risks" three (nothing stands between its
+    comma and "of"). Two things are not checked: nearly every sentence has an "en"."""
     found = _ASKS_SEVERAL.search(question)
     if not found:
         return True
@@ -280,7 +281,8 @@ def _names_as_many(question: str, texts: list[str]) -> bool:
     if wanted < 3:
         return True
     return (sum(len(LIST_ITEM.findall(t)) for t in texts) >= wanted
-            or any(len(_BETWEEN_ITEMS.split(SUPERSCRIPT.sub("", t))) >= wanted for t in texts))
+            or any(sum(bool(part.strip()) for part in _BETWEEN_ITEMS.split(SUPERSCRIPT.sub("", t))) >= wanted
+                   for t in texts))
 
 
 def asks_address(question: str) -> bool:

@@ -573,6 +573,10 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Which four administrations require an assessment?", ["Nine administrations publish information about "
                                                            "their algorithms, but only four require an assessment."],
      False),
+    # nothing stands between a comma and "of": no item ("An assessment is an analysis, made beforehand, of ...")
+    ("Which four administrations require an assessment?", ["An assessment is a structured analysis, carried out "
+                                                           "before deployment, of the risks to fundamental rights."],
+     False),
     ("Welke vier thema's zijn er?", ["Thema's zijn ethiek, AI in actie, datagebruik en duurzaamheid."], True),
     ("Welke drie pilots zijn er?", ["De pilots:\n- een auto huren\n- een rekening openen\n- een recept ophalen"], True),
     ("Welke drie pilots zijn er?", ["Er zijn drie pilots uitgevoerd."], False),
