@@ -34,7 +34,7 @@ from assistant.answer.questions import (
     restricted,
     says_what_was_done,
 )
-from assistant.answer.which import holds_the_group, is_the_row_asked
+from assistant.answer.which import holds_the_group, is_the_row_asked, with_the_group
 from assistant.config import Settings
 from assistant.enrich.colophon import author
 from assistant.index import Index
@@ -276,7 +276,9 @@ class Scorer:
         that kind of thing ("Wanneer is de eerste versie klaar?" is not answered by "dit jaar" of the framework
         beside "een eerste versie"), a thing done where it asks what has already happened (`says_what_was_done`,
         read in the lead), a table's row for the row asked and the group a question restricts itself to
-        (`_is_the_one_asked`; `bridges` translate the question's words as in `terms`).
+        (`_is_the_one_asked`; `bridges` translate the question's words as in `terms`). Where none of the chosen
+        sentences gives what is asked of that group, the best candidate that does is put in front
+        (`which.with_the_group`).
 
         A question shares few words with a document in another language; there, the best sentence's embedding
         similarity stands in for the word coverage it cannot have (whatever the other documents' language)."""
@@ -294,6 +296,7 @@ class Scorer:
         )
         chosen: list[Evidence] = []
         most = a.max_sentences_broad if BROAD.search(question) else a.max_sentences
+        groups = self._groups(question, bridges)
         if supported:
             top = candidates[0].score
             for ev in candidates:
@@ -304,6 +307,7 @@ class Scorer:
                     chosen.append(ev)
                 elif len(held) == 1 and ran_on(ev.span, chosen[held[0]].span):  # the list that ran on into it
                     chosen[held[0]] = ev
+            chosen = with_the_group(groups, chosen, candidates, most, self._holds(question, groups))
             chosen += footnotes_of(chosen, candidates, question)
         sentences = [ev for ev in chosen if ev.span.footnote is None]
         # a footnote cites a document, it never says what that document holds: "Wat beveelt de WRR aan in het
@@ -320,7 +324,9 @@ class Scorer:
                               [read_under(ev) for ev in sentences]):
             return []
         def names(ev: Evidence) -> bool:
-            return names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}"])
+            return names_its_numbers(question, [f"{ev.span.quote} {read_under(ev)} {self._dated(ev)}"]) and (
+                ev.span.footnote is not None or holds_the_group(groups, self.document(ev.chunk.doc_id), ev,
+                                                                read_under(ev)))
 
         ordered = led(chosen, question, read_under, names)
         if ordered and not names(ordered[0]):  # what is asked of the instance asked: one quote says both
@@ -329,12 +335,11 @@ class Scorer:
         first = next((ev for ev in ordered if ev.span.footnote is None), None)
         lead = first.span.quote if first else ""
         if not names_the_kind_asked(question, lead, quotes) or (first and not self._is_the_one_asked(
-                question, first, read_under(first), bridges)):
+                question, first, read_under(first), groups)):
             return []
         return ordered if says_what_was_done(question, lead) else []
 
-    def _is_the_one_asked(self, question: str, lead: Evidence, under: str,
-                          bridges: dict[str, list[str]] | None) -> bool:
+    def _is_the_one_asked(self, question: str, lead: Evidence, under: str, groups: list[set[str]]) -> bool:
         """Whether the sentence an answer leads with is about the row of a table the question names and the group
         it restricts itself to (`which`), its words met as in choosing evidence (a restricted group's by its
         translations too; a row's by the question's own words, as its rows are)."""
@@ -343,12 +348,23 @@ class Scorer:
                 [set(term.forms) for term in self.terms(question).values()
                  if term.weight == 1.0 and not any(c.isdigit() for c in "".join(term.forms))], doc, lead, under):
             return False
+        return holds_the_group(groups, doc, lead, under)
+
+    def _groups(self, question: str, bridges: dict[str, list[str]] | None) -> list[set[str]]:
+        """The groups a question restricts itself to (`questions.restricted`), each as the stems that meet it."""
         if not (words := restricted(question)):
-            return True
+            return []
         terms = self.terms(question, bridges=bridges)
-        return holds_the_group([forms for word in words
-                                if (forms := {f for t in lexical_tokens(word) if t in terms for f in terms[t].forms})],
-                               doc, lead, under)
+        return [forms for word in words if (forms := {f for t in lexical_tokens(word) if t in terms
+                                                      for f in terms[t].forms})]
+
+    def _holds(self, question: str, groups: list[set[str]]) -> Callable[[Evidence], bool]:
+        """Whether a sentence alone gives what the question asks for (`has_asked_type`) of its `groups`."""
+        def holds(ev: Evidence) -> bool:
+            under = self._read_under(ev)
+            return (has_asked_type(question, [ev.span.quote], settings=[under])
+                    and holds_the_group(groups, self.document(ev.chunk.doc_id), ev, under))
+        return holds
 
     def _read_under(self, ev: Evidence) -> str:
         """What a sentence is read under: its table's caption and header ("(miljoen euro)" makes its figures

@@ -37,6 +37,7 @@ _ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
 _ASKS_WHY = rules.rule("questions", "asks-why")
 _NAMES_ORDINAL = rules.rule("questions", "names-ordinal")
 _RESTRICTS_TO = rules.rule("questions", "restricts-to")
+_COUNTS_OF_GROUP = rules.rule("questions", "counts-of-group")
 OPENS_WITH_QUESTION_WORD = rules.rule("questions", "opens-with-question-word")
 _COUNTED = rules.rule("questions", "counted-noun")
 _ASKS_ADDRESS = rules.rule("questions", "asks-address")
@@ -240,11 +241,13 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
 
 def restricted(question: str) -> list[str]:
     """The words of the groups a question restricts itself to (`questions.restricts-to`: "van alleen de
-    waterschappen" -> ["waterschappen"]); none where it asks why, which presumes what it says ("Waarom zitten er
+    waterschappen" -> ["waterschappen"]; `questions.counts-of-group`: "Hoeveel algoritmes van gemeenten" ->
+    ["gemeenten"]); none where it asks why, which presumes what it says ("Waarom zitten er
     alleen ministeries in de coalitie?" may be answered by who else does)."""
     if _ASKS_WHY.search(question):
         return []
-    return [found.group("only") or found.group("alone") for found in _RESTRICTS_TO.finditer(question)]
+    return [found.group("only") or found.group("alone") for found in _RESTRICTS_TO.finditer(question)] + [
+        found.group("group") for found in _COUNTS_OF_GROUP.finditer(question)]
 
 
 def asks_what_footnotes_hold(question: str) -> bool:

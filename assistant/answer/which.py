@@ -1,13 +1,14 @@
 """Whether the sentence an answer leads with is about the one thing the question asks for, where the documents hold
 several alike: the row of a table the question names, not the row beside it; the group a question restricts itself
-to ("alleen de waterschappen"), not a larger one or that group taken together with another.
+to ("alleen de waterschappen", "de algoritmes van gemeenten"), not a larger one or that group taken together with
+another.
 
 Each check is given the question's words as the sets of stems that meet them (`evidence.Scorer.terms`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from assistant.answer.chosen import Evidence
 from assistant.text.tokens import lexical_tokens
@@ -39,7 +40,8 @@ def holds_the_group(groups: Sequence[Collection[str]], doc: Document, lead: Evid
     "Provincies en waterschappen samen 141 38% …"; "How much was budgeted for the Berichtenbox alone?" not by
     "Berichtenverkeer (MijnOverheid en Berichtenbox) 96,5 …"."""
     language = doc.meta.language
-    words = re.findall(r"[\w-]+", lead.span.quote)
+    # what parentheses say of a group explains it, it joins no other ("Rijksoverheid (ministeries en agentschappen)")
+    words = re.findall(r"[\w-]+", re.sub(r"\([^()]*\)", " ", lead.span.quote))
     stems = [set(lexical_tokens(word, language)) for word in words]
     read_under = set(lexical_tokens(under, language))
     for forms in groups:
@@ -49,3 +51,16 @@ def holds_the_group(groups: Sequence[Collection[str]], doc: Document, lead: Evid
         if any(words[j].lower() in _AND for i in at for j in range(max(i - 2, 0), min(i + 3, len(words)))):
             return False
     return True
+
+
+def with_the_group(groups: Sequence[Collection[str]], chosen: list[Evidence], candidates: Sequence[Evidence],
+                   most: int, holds: Callable[[Evidence], bool]) -> list[Evidence]:
+    """The chosen sentences with the best candidate that `holds` what is asked of the group the question
+    restricts itself to (`groups`) in front, where none of them does: a figure of one group (a table's row
+    "Rijksoverheid (ministeries en agentschappen) 201 …") scores below the sentences about all groups together
+    ("In 2024 zijn 1.203 websites … getoetst"), as it shares fewer words with the question."""
+    if not groups or any(holds(ev) for ev in chosen):
+        return chosen
+    found = next((ev for ev in candidates if ev.span.footnote is None
+                  and not any(ev.span.overlaps(c.span) for c in chosen) and holds(ev)), None)
+    return chosen if found is None else [found, *chosen][:most]

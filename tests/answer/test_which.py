@@ -16,7 +16,7 @@ USE = [
 ]
 STATUS = [
     ["Bestuurslaag", "Getoetst", "Voldoet volledig", "Voldoet deels"],
-    ["Rijksoverheid", "201", "57%", "36%"],
+    ["Rijksoverheid (ministeries en agentschappen)", "201", "57%", "36%"],
     ["Provincies en waterschappen samen", "141", "38%", "47%"],
     ["Gemeenten met minder dan 20.000 inwoners", "349", "24%", "52%"],
 ]
@@ -51,6 +51,8 @@ DECLINED = [
     ("status", "Welk percentage van de websites van alleen de gemeenten met minder dan 20.000 inwoners voldeed "
      "volledig?", STATUS[3]),
     ("status", "Welk percentage van de websites van de provincies en waterschappen samen voldeed volledig?", STATUS[2]),
+    # a count of one group's things is answered by that group's row, though the total shares more words with it
+    ("status", "Hoeveel websites van de Rijksoverheid zijn getoetst?", STATUS[1]),
 ])
 def test_the_row_the_question_names_answers(answerers, table, question, row):
     answer = answerers[table].ask(question)
@@ -62,6 +64,7 @@ def test_the_row_the_question_names_answers(answerers, table, question, row):
     # the whole is not the part; the two together are not one of them
     ("status", "Welk percentage van de websites van alleen de waterschappen voldeed volledig?"),
     ("status", "Welk percentage van de websites van de provincies afzonderlijk voldeed volledig?"),
+    ("status", "Hoeveel websites van de waterschappen zijn getoetst?"),
 ])
 def test_the_row_beside_the_one_asked_does_not_answer(answerers, table, question):
     answer = answerers[table].ask(question)
