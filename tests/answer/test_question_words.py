@@ -1,6 +1,6 @@
 """Words that shape a question say nothing about its subject: the words that ask what something means ("Wat houdt
-… in", "Wat bedoelt de brief met …", "What does … mean") are no terms the evidence must hold, and a question
-for a day or a year after any preposition ("Van welke datum", "Over welk jaar") asks for a time."""
+… in", "Wat bedoelt de brief met …") are no terms the evidence must hold, and a question for a day or a year after
+any preposition ("Van welke datum", "Over welk jaar") asks for a time."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def test_a_question_for_what_words_mean_is_answered_where_they_stand(answerer, q
 
 
 def test_the_words_that_ask_what_something_means_are_no_terms(answerer):
-    terms = answerer.scorer.terms("Wat houdt tegengaan niet-gebruik in? What does it mean, exactly?")
-    assert not {"houdt", "mean", "exact"} & terms.keys()
+    terms = answerer.scorer.terms("Wat houdt tegengaan niet-gebruik in? What is it, exactly?")
+    assert not {"houdt", "exact"} & terms.keys()
     assert {"tengaan", "bruik"} <= terms.keys()
 
 
