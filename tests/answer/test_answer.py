@@ -564,6 +564,9 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Op welke datum vindt de sessie plaats?", ["De sessie is op 7 juli 2023."], True),
     ("Welke cijfers over waterverbruik noemt het rapport?", ["Er is weinig onderzoek naar waterverbruik."], False),
     ("Welke cijfers over waterverbruik noemt het rapport?", ["Het verbruik steeg met 12 procent."], True),
+    # a total of spending is an amount of money
+    ("What was the total spending on the infrastructure?", ["Aandeel sessies via de app 44% 52% 59%"], False),
+    ("Wat waren de totale uitgaven aan de infrastructuur?", ["De uitgaven bedroegen 412,6 miljoen euro."], True),
     # an enumeration counts what it enumerates, not what one of its items is
     ("Hoeveel organisaties doen mee?", ["Het gaat om IPO, UWV, SVB, Rijks ICT-Gilde en VNG."], True),
     ("Hoeveel thema's zijn er?", ["Thema's zijn daarmee ethiek, AI in actie, datagebruik en duurzaamheid."], True),
