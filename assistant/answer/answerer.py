@@ -107,9 +107,10 @@ class Answerer:
         timings: dict[str, float] = {}
         fallback = None
         chosen = draft.evidence if draft else []
+        if draft is None or chosen:  # what the documents never write out, whether they answer or not
+            notices += self.definitions.curated_meaning(alone)
         if draft is None:
             text, citations = compose.abstention(language), []
-            notices += self.definitions.curated_meaning(alone)
         elif not chosen:  # a lookup wrote its answer
             text, citations = draft.text, draft.citations
             yield text

@@ -483,7 +483,16 @@ def test_an_abbreviation_never_written_out_gets_the_curated_expansion_as_a_notic
         "VNG: Vereniging van Nederlandse Gemeenten (from the list of known abbreviations, not from the documents)"]
     assert got.related and all("VNG" in c.quote for c in got.related)  # where the documents use it
     assert answerer.definitions.curated_meaning("Wat betekent NOLAI?") == []  # the documents write it out themselves
+    assert not answerer.ask("Wat betekent NOLAI?").notices
     assert answerer.definitions.curated_meaning("Wat doet de VNG?") == []
+
+
+def test_what_an_abbreviation_is_gets_the_curated_expansion_also_where_sentences_that_use_it_answer(answerer):
+    got = answerer.ask("Wat is VNG?")  # "is" asks nothing the sentences that name the VNG lack: they are quoted
+    assert got.citations and all("VNG" in c.quote for c in got.citations)
+    assert "Vereniging" not in got.answer
+    assert "VNG: Vereniging van Nederlandse Gemeenten (from the list of known abbreviations, not from the documents)" \
+        in got.notices
 
 
 def test_a_question_that_asks_for_several_things_rests_on_more_sentences(bundled):
