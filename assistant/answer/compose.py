@@ -130,10 +130,10 @@ def definitions(defined: list[tuple[GlossaryEntry, Citation]], language: str) ->
 
 
 _ABOUT = {
-    "nl": {"signer": "Ondertekend door: ", "sender": "Afzender: ", "addressee": "Gericht aan: ",
-           "date": "Gedateerd: ", "identifier": "Vindplaats: "},
-    "en": {"signer": "Signed by: ", "sender": "Sent by: ", "addressee": "Addressed to: ", "date": "Dated: ",
-           "identifier": "Published as: "},
+    "nl": {"signer": "Ondertekend door: ", "sender": "Afzender: ", "issuer": "Uitgegeven door: ",
+           "addressee": "Gericht aan: ", "date": "Gedateerd: ", "identifier": "Vindplaats: "},
+    "en": {"signer": "Signed by: ", "sender": "Sent by: ", "issuer": "Issued by: ", "addressee": "Addressed to: ",
+           "date": "Dated: ", "identifier": "Published as: "},
 }
 
 

@@ -109,10 +109,11 @@ class AboutDocument(OverTheIndex):
         if not facts:
             return None
         citations = [compose.place_citation(self.scorer.index, n, fact.cited) for n, fact in enumerate(facts, 1)]
-        # the words that name the document ("deze brief over de digitale overheid") are accounted for by it too
+        # the words that name the document ("deze brief over de digitale overheid", "de nota": its title and kind)
+        # are accounted for by it too
         meta = self.scorer.index.meta(facts[0].cited.doc_id)
         said = [colophon.asking_words(asked.question, fact.kind) for fact in facts] + [
-            f.cited.quote for f in facts] + [meta.title, meta.identifier or ""]
+            f.cited.quote for f in facts] + [meta.title, meta.identifier or "", meta.kind]
         return Draft(self.name, compose.about(facts, citations, asked.language), citations,
                      score=self.scorer.accounted(asked.question, " ".join(said), asked.bridges))
 
@@ -135,8 +136,12 @@ class AboutDocument(OverTheIndex):
         kind = colophon.asked(question, doc.meta.title, bridges, called=called is not None)
         if kind is None:
             return []
-        wanted = {kind, "signer"} if kind == "sender" else {kind}
         facts = colophon.facts(doc)
+        signed = any(f.kind == "signer" for f in facts)
+        # who wrote it: its sender and who signed; a publication that is no letter names who issued it instead,
+        # which is also all it says of who signed it ("Wie heeft de nota ondertekend?")
+        wanted = {"sender": {"sender", "signer", "issuer"}, "signer": {"signer"} if signed else {"issuer"}}.get(
+            kind, {kind})
         return [f for f in facts if f.kind in wanted]
 
 class Subject(OverTheIndex):

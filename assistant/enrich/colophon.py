@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.enrich.overview import place
+from assistant.enrich.overview import names_organisation, place
 from assistant.text import rules
-from assistant.text.dates import MONTHS
+from assistant.text.dates import MONTH_NAMES, MONTHS
 from assistant.text.lexicon import translations
 from assistant.text.rules import words
 from assistant.text.sentences import sentence_spans
@@ -35,6 +35,11 @@ _NAME = (r"(?:[A-Z]\.){1,4}\s?(?:(?:van|de|der|den|ten|ter|te|el)\s+){0,3}[A-Z][
 _SIGNATURE = re.compile(rf"\b(?:De|Het)\s+{_OFFICE}\b[^,.\n]{{0,140}},\s+{_NAME}")
 _SENDER = re.compile(r"\b(?:BRIEF VAN (?:DE|HET)|MOTIE VAN (?:HET LID|DE LEDEN)) [A-Z][A-Z ,.’'-]{4,200}?"
                      r"(?=\s+(?:Aan|AAN)\b|\n|$)")
+# A publication that is no letter says who issued it, and when, on a line of its own under its title, its imprint
+# ("Ministerie van Binnenlandse Zaken en Koninkrijksrelaties, november 2024", "EPSIF Policy Paper No. 12, European
+# Public Sector Innovation Forum, October 2024"): a line that ends with a month and year and names an organisation.
+_IMPRINT = re.compile(rf"^[^\n]{{3,160}},\s+(?:\d{{1,2}}\s+)?(?:{MONTH_NAMES})\s+\d{{4}}[ \t]*$",
+                      re.IGNORECASE | re.MULTILINE)
 _PROPOSED = rules.rule("evidence", "motion-proposed")
 _ADDRESSEE = re.compile(r"\bAan (?:de |het )?[A-Z][^\n.]{0,100}?(?:Staten-Generaal|Kamer\b(?! der))")
 _DATE = re.compile(rf"\b(?:Den Haag|’s-Gravenhage|'s-Gravenhage),\s+\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}}")
@@ -61,7 +66,7 @@ _SENDER_WORDS = rules.rule("questions", "sender-word")
 class Fact:
     """One thing a document says about itself, quoted where it stands."""
 
-    kind: str  # signer, sender, addressee, date or identifier
+    kind: str  # signer, sender, addressee, date, identifier, or issuer (who issued a publication that is no letter)
     cited: Span
 
 
@@ -82,8 +87,9 @@ def asking_words(question: str, kind: str) -> str:
     """The words of `question` that make it a question about the document itself asking for `kind` ("de brief",
     "ondertekend", and for its date how it was sent: "Wanneer is de motie ingediend?"): what a fact of that kind
     accounts for besides its own words (the subject of "de brief over X" is accounted for by the title, if at
-    all)."""
-    asking = (_SELF, _ASKS[kind], _SENT) if kind == "date" else (_SELF, _ASKS[kind])
+    all). Who issued a publication answers a question who wrote it or who signed it."""
+    asks = (_ASKS["sender"], _ASKS["signer"]) if kind == "issuer" else (_ASKS[kind],)
+    asking = (_SELF, *asks, _SENT) if kind == "date" else (_SELF, *asks)
     return " ".join([*(m.group(0) for pattern in asking for m in pattern.finditer(question)),
                      *(m["head"] for m in _ABOUT.finditer(question))])
 
@@ -110,13 +116,17 @@ def names(question: str, title: str, bridges: dict[str, list[str]]) -> bool:
 
 
 def facts(doc: Document) -> list[Fact]:
-    """The self-describing spans the document has: header parts and every signature of its closing."""
+    """The self-describing spans the document has: header parts and every signature of its closing. A publication
+    without a letter's sender names who issued it and when on its imprint line (`_IMPRINT`)."""
     head = doc.text[:HEAD_CHARS]
     found: list[Fact] = []
     for kind, pattern in (("sender", _SENDER), ("addressee", _ADDRESSEE), ("date", _DATE), ("signer", _PROPOSED),
                           ("date", _PROPOSED)):
         if m := pattern.search(head):
             found.append(Fact(kind, place(doc, m.start(), m.end())))
+    kinds = {f.kind for f in found}
+    if "sender" not in kinds and (m := next((m for m in _IMPRINT.finditer(head) if names_organisation(m[0])), None)):
+        found += [Fact(kind, place(doc, m.start(), m.end())) for kind in ("issuer", "date") if kind not in kinds]
     if span := identifier_span(doc):
         found.append(Fact("identifier", place(doc, *span)))
     tail = min(int(len(doc.text) * (1 - TAIL_SHARE)), max(0, len(doc.text) - TAIL_CHARS))

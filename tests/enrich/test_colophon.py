@@ -10,6 +10,7 @@ from assistant.answer.answerer import Answerer
 from assistant.enrich import colophon
 from assistant.index import Index
 from assistant.ingest import ingest
+from assistant.retrieve import Filters
 
 DOC = "kst-26643-1055"
 
@@ -222,3 +223,38 @@ def test_a_motion_says_what_it_is_about_in_its_dictum(motion):
     assert [s.quote for s in colophon.says_itself(motion.document("kst-26643-1209"))] == [dictum]
     answer = motion.ask("Waar gaat de motie over?")
     assert [c.quote for c in answer.citations] == [dictum]
+
+
+def test_a_publication_that_is_no_letter_is_answered_by_who_issued_it_on_its_imprint_line(workspace):
+    nota = ("Beleidsnota Open data\n\nMinisterie van Binnenlandse Zaken en Koninkrijksrelaties, november 2024\n\n"
+            "1. Aanleiding\n\nGemeenten publiceren steeds meer open data. Het Ministerie van Financiën publiceerde "
+            "de cijfers in maart 2024.\n\nDeze nota beschrijft hoe overheden hun data vindbaar maken.")
+    paper = ("Open Data in Europe\n\nPolicy Paper No. 3, European Open Data Forum, October 2024\n\nSummary\n\n"
+             "Most administrations publish their datasets in a national portal.")
+    plan = "Uitvoeringsplan Open data\n\nDen Haag, 14 maart 2025\n\nHet Rijk opent in 2025 tien nieuwe datasets."
+    for name, text in (("nota.txt", nota), ("paper.txt", paper), ("plan.txt", plan)):
+        (workspace.corpus_dir / name).write_text(text, encoding="utf-8")
+    (workspace.corpus_dir / "manifest.toml").write_text(
+        '[[document]]\nid = "nota"\ntitle = "Beleidsnota Open data"\nkind = "nota"\n'
+        'files = [{ path = "nota.txt", format = "text" }]\n\n'
+        '[[document]]\nid = "paper"\ntitle = "Open Data in Europe"\nkind = "policy paper"\nlanguage = "en"\n'
+        'files = [{ path = "paper.txt", format = "text" }]\n\n'
+        '[[document]]\nid = "plan"\ntitle = "Uitvoeringsplan Open data"\nkind = "uitvoeringsplan"\n'
+        'files = [{ path = "plan.txt", format = "text" }]\n', encoding="utf-8")
+    assert not ingest(workspace).failed
+    index = Index.open(workspace)
+    imprint = "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties, november 2024"
+    assert [(f.kind, f.cited.quote) for f in colophon.facts(index.document("nota"))] == [
+        ("issuer", imprint), ("date", imprint)]  # not the running sentence that names a ministry and a month
+    assert [(f.kind, f.cited.quote) for f in colophon.facts(index.document("paper"))] == [
+        ("issuer", "Policy Paper No. 3, European Open Data Forum, October 2024"),
+        ("date", "Policy Paper No. 3, European Open Data Forum, October 2024")]
+    # a place and a date name no one who issued it
+    assert [f.kind for f in colophon.facts(index.document("plan"))] == ["date"]
+    answerer = Answerer(workspace, "extractive")
+    for question in ("Wie heeft de nota geschreven?", "Wie heeft de beleidsnota opgesteld?",
+                     "Wie heeft de nota ondertekend?"):  # unsigned: who issued it is all it says
+        assert answerer.ask(question).answer == f"Uitgegeven door: {imprint} [1].", question
+    assert answerer.ask("Van wanneer is de nota?").answer == f"Gedateerd: {imprint} [1]."
+    assert answerer.ask("Who issued this paper?", filters=Filters(doc_ids=["paper"])).answer == (
+        "Issued by: “Policy Paper No. 3, European Open Data Forum, October 2024” [1].")

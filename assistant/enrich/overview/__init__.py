@@ -34,7 +34,7 @@ from collections.abc import Collection
 
 import numpy as np
 
-from assistant.enrich.overview.actors import actors_of
+from assistant.enrich.overview.actors import actors_of, names_organisation
 from assistant.enrich.overview.glossary import curated_expansions, expansions, glossary_entries
 from assistant.enrich.overview.model import (
     Actor,
@@ -64,6 +64,7 @@ __all__ = [
     "combine",
     "describe",
     "expansions",
+    "names_organisation",
     "place",
 ]
 

@@ -64,6 +64,13 @@ def _org_names(sentence: str, glossary: dict[str, str]) -> Iterable[tuple[str, i
         yield m.group("name"), m.start("name")
 
 
+def names_organisation(text: str) -> bool:
+    """Whether `text` names an organisation by its own words (a run of capitalised words with an organisation
+    noun): who issued a publication that is no letter names itself so on its imprint line
+    (`enrich.colophon.facts`)."""
+    return next(_org_names(text, {}), None) is not None
+
+
 def _office_key(name: str, glossary: dict[str, str]) -> str:
     """One key for "Minister van EZK" and "minister van Economische Zaken en Klimaat"."""
     words = name.split()
