@@ -19,6 +19,7 @@ from assistant.answer.questions import asked_said_about, asked_topic
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon
 from assistant.retrieve import Searcher
+from assistant.text.tokens import lexical_tokens
 
 _PASSAGES = 20  # searched for the topic: more than an answer reads, so that every place that has it is found
 _MAX_DOCUMENTS = 8
@@ -31,9 +32,12 @@ class _Topical(OverTheIndex):
         super().__init__(scorer)
         self.searcher = searcher
 
-    def saying(self, topic: str, asked: Asked, question: str | None = None) -> list[Evidence]:
+    def saying(self, topic: str, asked: Asked, question: str | None = None, titled: bool = False) -> list[Evidence]:
         """The sentences that say something about `topic`, best first for `question` and the question it follows
-        up (the topic itself when None: what else the question says, such as who says it, orders them)."""
+        up (the topic itself when None: what else the question says, such as who says it, orders them). With
+        `titled`, every sentence of a document whose title names the topic, each of its words (or its one
+        translation), is about it: the "Uitvoeringsplan Digitale Inclusie" is about digital inclusion on every
+        page, though few of its sentences repeat the words."""
         searched = question or topic
         context = asked.context if question else ""  # "Wat zegt die strategie over …": the one asked about before
         hits = self.searcher.search(f"{context} {searched}".strip(), _PASSAGES, asked.filters, asked.language)
@@ -41,15 +45,22 @@ class _Topical(OverTheIndex):
         candidates = self.scorer.evidence(searched, hits, context, bridges)
         terms = self.scorer.terms(topic, bridges=self.searcher.bridged(topic, asked.language))
         a = self.scorer.settings.answer
+        index = self.scorer.index
+        named = {d for d in {ev.chunk.doc_id for ev in candidates} if titled and all(
+            {form for form, c in term.forms.items() if c == 1.0}  # itself or its one translation, not a guess
+            & set(lexical_tokens(index.meta(d).title, index.meta(d).language)) for term in terms.values())}
         found = []
         for ev in candidates:  # best first
             if ev.span.footnote is not None:
+                continue
+            if ev.chunk.doc_id in named:
+                found.append(ev)
                 continue
             # the sentence's own words and its heading's ("Privacy"), not its document's title: "Public
             # Administration" says nothing about "openbare bibliotheken"; and one of them at least where meaning
             # alone would carry it across
             said = self.scorer.coverage(terms, f"{ev.chunk.section[-1] if ev.chunk.section else ''} {ev.span.quote}")
-            crossing = self.scorer.index.meta(ev.chunk.doc_id).language != asked.language
+            crossing = index.meta(ev.chunk.doc_id).language != asked.language
             if said >= a.min_coverage or (crossing and said > 0 and ev.similarity >= a.min_cross_evidence_similarity):
                 found.append(ev)
         return found
@@ -65,7 +76,7 @@ class DocumentsAbout(_Topical):
         if topic is None:
             return None
         best: dict[str, Evidence] = {}
-        for ev in self.saying(topic, asked):
+        for ev in self.saying(topic, asked, titled=True):
             best.setdefault(ev.chunk.doc_id, ev)
         found = list(best.values())[:_MAX_DOCUMENTS]
         if not found:

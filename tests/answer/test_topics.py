@@ -88,3 +88,13 @@ def test_the_documents_a_question_is_filtered_to_are_the_only_ones_listed(answer
 def test_a_topic_no_document_says_anything_about_lists_none(answerer):
     answer = answerer.ask("Welke documenten gaan over de Omgevingswet?")
     assert "schrijven deze documenten" not in answer.answer and "schrijft dit document" not in answer.answer
+
+
+def test_a_document_whose_title_names_the_topic_is_about_it_though_its_sentences_do_not_repeat_it(answerer):
+    answer = answerer.ask("Welke documenten gaan over digitale inclusie?")
+    assert answer.answer.startswith("Over “digitale inclusie” schrijft dit document:")
+    assert [c.doc_id for c in answer.citations] == ["plan"]
+    assert answer.citations[0].quote.startswith("In 2025 groeit het netwerk van informatiepunten")
+    # a title that names a part of the topic does not: "Digitale Inclusie" says nothing of digital skills
+    partly = answerer.ask("Welke documenten gaan over digitale vaardigheden?")
+    assert "plan" not in {c.doc_id for c in partly.citations}
