@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import HumanMessage
 
-from assistant.answer.questions import QUESTION_WORDS
+from assistant.answer.questions import OPENS_WITH_QUESTION_WORD, QUESTION_WORDS
 from assistant.config import Settings
 from assistant.models import prompts
 from assistant.models.llm import Backend
@@ -21,6 +21,7 @@ from assistant.text.tokens import lexical_tokens
 _BACK_REFERENCE = rules.rule("questions", "back-reference")
 _CONTINUES = rules.rule("questions", "continues")
 _DEMONSTRATIVE = rules.rule("questions", "demonstrative")
+_ELLIPTICAL = rules.rule("questions", "elliptical")
 _MODEL = rules.table("followup", "model")
 
 
@@ -35,13 +36,18 @@ class Turn:
 def standalone(question: str, history: Sequence[Turn], backend: Backend, settings: Settings) -> tuple[str, str]:
     """A follow-up made to stand on its own, and the earlier question it still leans on ("" if none).
 
-    An instructed model rewrites it (used only if it keeps two thirds of the follow-up's own terms);
-    otherwise a question that more likely than not leans on the previous one (`leans_on`) is read together
+    One made of nothing but what it asks for ("En wanneer?") is the previous question asked again (`asked_again`).
+    Otherwise an instructed model rewrites it (used only if it keeps two thirds of the follow-up's own terms);
+    else a question that more likely than not leans on the previous one (`leans_on`) is read together
     with it, whose words then count less in choosing evidence.
     """
     if not history:
         return question, ""
-    previous = history[-1].question
+    previous = history[0].question
+    for turn in history[1:]:  # an earlier follow-up as it was understood ("En wanneer?" after "Wie heeft …?")
+        previous = asked_again(turn.question, previous) or turn.question
+    if (again := asked_again(question, previous)) is not None:
+        return again, ""
     if backend.chat is not None and backend.instructed:
         own = _own_terms(question)
         template = prompts.load(settings.prompts_dir, "condense", language_of(question))
@@ -57,6 +63,19 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
     if leans_on(question, previous) > _MODEL["threshold"]:
         return question, previous
     return question, ""
+
+
+def asked_again(question: str, previous: str) -> str | None:
+    """An elliptical follow-up ("En wanneer?", "And to whom?", `questions.elliptical`) as the question before it
+    asked with the follow-up's question words in place of its own: "Wie heeft de brief ondertekend?", "En
+    wanneer?" is "Wanneer heeft de brief ondertekend?". Read together with the previous question instead, it has
+    no word of its own to be answered by, and the previous one's answer comes again. None for any other question."""
+    found = _ELLIPTICAL.match(question)
+    if found is None:
+        return None
+    ask = found["ask"].strip()
+    rest = OPENS_WITH_QUESTION_WORD.sub("", previous, count=1).strip()
+    return f"{ask[:1].upper()}{ask[1:]} {rest[:1].lower()}{rest[1:]}"
 
 
 def signs(question: str, previous: str) -> dict[str, float]:

@@ -57,7 +57,9 @@ _CALLED = rules.rule("questions", "calls-document")
 _PRONOUN = rules.rule("questions", "document-pronoun")
 _DETERMINER = re.compile(r"^\s*(?:de|het|deze|dit|die|dat|een|the|this|that|these|a|an)\s+", re.IGNORECASE)
 _OTHER_DOCUMENT = rules.rule("questions", "names-other-document")
-_KINDS = ("addressee", "signer", "sender", "date", "identifier")  # in this order: "addressed to" outranks "sent"
+# in this order: "when" asks for the date whoever did what ("Wanneer is de brief ondertekend?", "When was the letter
+# sent to parliament?"), and "addressed to" outranks "sent"
+_KINDS = ("date", "addressee", "signer", "sender", "identifier")
 _ASKS = {kind: rules.rule("questions", f"asks-{kind}") for kind in _KINDS}
 _SENDER_WORDS = rules.rule("questions", "sender-word")
 

@@ -68,3 +68,22 @@ def test_the_fitted_weights_are_those_of_the_signs():
     model = rules.table("followup", "model")
     assert set(model["weights"]) == set(signs("Wie?", "Wat?"))
     assert 0 < model["threshold"] < 1
+
+
+def test_a_follow_up_of_nothing_but_what_it_asks_is_the_previous_question_asked_again(answerer):
+    """Read together with the question before it, "En wanneer?" has no word of its own: the signature came again."""
+    first = "Wie heeft de brief ondertekend?"
+    assert answerer.standalone("En wanneer?", [Turn(first)]) == ("Wanneer heeft de brief ondertekend?", "")
+    dated = answerer.ask("En wanneer?", [Turn(first)])
+    assert [c.quote for c in dated.citations] == ["Den Haag, 7 juli 2023"], dated.answer
+    assert "understood as: Wanneer heeft de brief ondertekend?" in dated.notices
+    # a chain of them: the one before is read as it was understood
+    history = [Turn(first), Turn("En wanneer?")]
+    assert answerer.standalone("En aan wie?", history) == ("Aan wie heeft de brief ondertekend?", "")
+    addressed = answerer.ask("En aan wie?", history)
+    assert addressed.citations[0].quote == "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal"
+    english = answerer.ask("And when?", [Turn("Who signed the letter?")])
+    assert [c.quote for c in english.citations] == ["Den Haag, 7 juli 2023"], english.answer
+    # a follow-up with words of its own is no such question
+    assert answerer.standalone("En wanneer is de brief verstuurd?", [Turn(first)])[0] == (
+        "En wanneer is de brief verstuurd?")

@@ -49,6 +49,8 @@ def test_the_bundled_letter_says_who_sends_it_to_whom_when_and_who_signed(bundle
     ("Which cabinet member sent this letter to parliament?", "sender"),  # the sender named by a noun
     ("Welke bewindspersoon stuurde deze brief?", "sender"),
     ("Op welke dag is deze brief verstuurd?", "date"),  # "welke dag" asks for the date, not who sent it
+    ("Wanneer is de brief ondertekend?", "date"),  # "wanneer" asks for the date, whoever signed
+    ("When was the letter sent to parliament?", "date"),  # not to whom it was sent
 ])
 def test_questions_about_the_document_itself_are_recognised(question, kind):
     assert colophon.asked(question) == kind
