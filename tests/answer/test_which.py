@@ -53,6 +53,8 @@ DECLINED = [
     ("status", "Welk percentage van de websites van de provincies en waterschappen samen voldeed volledig?", STATUS[2]),
     # a count of one group's things is answered by that group's row, though the total shares more words with it
     ("status", "Hoeveel websites van de Rijksoverheid zijn getoetst?", STATUS[1]),
+    # so is a share of one group's things, though the share of all shares more words with it
+    ("status", "Hoeveel procent van de websites van gemeenten voldeed volledig?", STATUS[3]),
 ])
 def test_the_row_the_question_names_answers(answerers, table, question, row):
     answer = answerers[table].ask(question)
@@ -65,6 +67,7 @@ def test_the_row_the_question_names_answers(answerers, table, question, row):
     ("status", "Welk percentage van de websites van alleen de waterschappen voldeed volledig?"),
     ("status", "Welk percentage van de websites van de provincies afzonderlijk voldeed volledig?"),
     ("status", "Hoeveel websites van de waterschappen zijn getoetst?"),
+    ("status", "What share of the websites of provinces complied fully?"),
 ])
 def test_the_row_beside_the_one_asked_does_not_answer(answerers, table, question):
     answer = answerers[table].ask(question)

@@ -4,7 +4,7 @@ signature, each quoted where it stands; other questions are not taken for them."
 from __future__ import annotations
 
 import pytest
-from conftest import MOTION_HEAD, indexed, make_pdf
+from conftest import MOTION_HEAD, indexed, make_pdf, manifest
 
 from assistant.answer.answerer import Answerer
 from assistant.enrich import colophon
@@ -227,24 +227,18 @@ def test_a_motion_says_what_it_is_about_in_its_dictum(motion):
     assert [c.quote for c in answer.citations] == [dictum]
 
 
-def test_a_publication_that_is_no_letter_is_answered_by_who_issued_it_on_its_imprint_line(workspace):
+def test_a_publication_that_is_no_letter_is_answered_by_who_issued_it_on_its_imprint_line(tmp_path):
     nota = ("Beleidsnota Open data\n\nMinisterie van Binnenlandse Zaken en Koninkrijksrelaties, november 2024\n\n"
             "1. Aanleiding\n\nGemeenten publiceren steeds meer open data. Het Ministerie van Financiën publiceerde "
             "de cijfers in maart 2024.\n\nDeze nota beschrijft hoe overheden hun data vindbaar maken.")
     paper = ("Open Data in Europe\n\nPolicy Paper No. 3, European Open Data Forum, October 2024\n\nSummary\n\n"
              "Most administrations publish their datasets in a national portal.")
     plan = "Uitvoeringsplan Open data\n\nDen Haag, 14 maart 2025\n\nHet Rijk opent in 2025 tien nieuwe datasets."
-    for name, text in (("nota.txt", nota), ("paper.txt", paper), ("plan.txt", plan)):
-        (workspace.corpus_dir / name).write_text(text, encoding="utf-8")
-    (workspace.corpus_dir / "manifest.toml").write_text(
-        '[[document]]\nid = "nota"\ntitle = "Beleidsnota Open data"\nkind = "nota"\n'
-        'files = [{ path = "nota.txt", format = "text" }]\n\n'
-        '[[document]]\nid = "paper"\ntitle = "Open Data in Europe"\nkind = "policy paper"\nlanguage = "en"\n'
-        'files = [{ path = "paper.txt", format = "text" }]\n\n'
-        '[[document]]\nid = "plan"\ntitle = "Uitvoeringsplan Open data"\nkind = "uitvoeringsplan"\n'
-        'files = [{ path = "plan.txt", format = "text" }]\n', encoding="utf-8")
-    assert not ingest(workspace).failed
-    index = Index.open(workspace)
+    settings = indexed(tmp_path, {"nota.txt": nota, "paper.txt": paper, "plan.txt": plan, "manifest.toml": manifest(
+        {"id": "nota", "title": "Beleidsnota Open data", "kind": "nota", "path": "nota.txt"},
+        {"id": "paper", "title": "Open Data in Europe", "kind": "policy paper", "language": "en", "path": "paper.txt"},
+        {"id": "plan", "title": "Uitvoeringsplan Open data", "kind": "uitvoeringsplan", "path": "plan.txt"})})
+    index = Index.open(settings)
     imprint = "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties, november 2024"
     assert [(f.kind, f.cited.quote) for f in colophon.facts(index.document("nota"))] == [
         ("issuer", imprint), ("date", imprint)]  # not the running sentence that names a ministry and a month
@@ -253,7 +247,7 @@ def test_a_publication_that_is_no_letter_is_answered_by_who_issued_it_on_its_imp
         ("date", "Policy Paper No. 3, European Open Data Forum, October 2024")]
     # a place and a date name no one who issued it
     assert [f.kind for f in colophon.facts(index.document("plan"))] == ["date"]
-    answerer = Answerer(workspace, "extractive")
+    answerer = Answerer(settings, "extractive")
     for question in ("Wie heeft de nota geschreven?", "Wie heeft de beleidsnota opgesteld?",
                      "Wie heeft de nota ondertekend?"):  # unsigned: who issued it is all it says
         assert answerer.ask(question).answer == f"Uitgegeven door: {imprint} [1].", question
