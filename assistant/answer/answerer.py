@@ -26,6 +26,7 @@ from assistant.answer.evidence import Scorer
 from assistant.answer.followup import Turn, standalone
 from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared
+from assistant.answer.named import Named
 from assistant.answer.parts import Parts
 from assistant.answer.responders import (
     AboutDocument,
@@ -66,7 +67,7 @@ class Answerer:
         self.responders: list[Responder] = [
             AboutDocument(self.scorer), Subject(self.scorer), Inventory(self.scorer),
             DocumentsAbout(self.scorer, self.searcher), SaidAbout(self.scorer, self.searcher), Changes(self.scorer),
-            Parts(self.scorer), self.registry, self.definitions, FromEvidence(self.scorer)]
+            Parts(self.scorer), Named(self.scorer), self.registry, self.definitions, FromEvidence(self.scorer)]
         self.writer = ModelWriter(settings, self.backend, self.index)
 
     def document(self, doc_id: str) -> Document:

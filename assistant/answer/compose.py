@@ -239,6 +239,20 @@ def documents_about(topic: str, documents: list[tuple[DocumentMeta, Citation]], 
     return "\n".join([f"{head}{f' ({said})' if said else ''}:", *lines])
 
 
+_NAMED = {"nl": ("De documenten noemen deze {}", "en nog {} andere; `assistant overview` toont ze alle"),
+          "en": ("The documents name these {}", "and {} more; `assistant overview` lists them all")}
+
+
+def named(kind: str, names: list[str], citations: list[Citation], more: int, language: str) -> str:
+    """The organisations of a `kind` the documents name ("coalities", as asked), one line each with a sentence
+    that names it, quoted; `more` others are only counted."""
+    head, rest = _NAMED["en" if language == "en" else "nl"]
+    said = _quoted_in(citations, language)
+    lines = [f"- {name}: “{' '.join(c.quote.split())}” [{c.n}]" for name, c in zip(names, citations, strict=True)]
+    counted = [f"- … {rest.format(more)}."] if more else []
+    return "\n".join([f"{head.format(kind.lower())}{f' ({said})' if said else ''}:", *lines, *counted])
+
+
 def _document_line(meta: DocumentMeta, cited: Citation, language: str, note: str = "") -> str:
     """One document of a list: its title, identifier and date (and a `note`), and a sentence of it, quoted."""
     return f"- {_named(meta, language)}{f' ({note})' if note else ''}: “{' '.join(cited.quote.split())}” [{cited.n}]"

@@ -318,6 +318,13 @@ def asks_changes(question: str) -> bool:
     return bool(_ASKS_CHANGES.search(question.strip()))
 
 
+def which_kind(question: str) -> str | None:
+    """The kind of things a question asks which there are (`questions.asks-which-kinds`: "Welke coalities zijn
+    er?" -> "coalities"), else None."""
+    found = _ASKS_KINDS.search(question)
+    return found.group("kind") if found else None
+
+
 def listed(question: str) -> str | None:
     """What a question that asks which things there are asks for: its words after "welke", "which", "wat zijn de"
     ("Welke uitgangspunten noemt de nota?" -> "uitgangspunten noemt de nota?"); None for any other question."""

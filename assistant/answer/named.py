@@ -1,0 +1,70 @@
+"""Which organisations of a kind the documents name ("Welke coalities zijn er?", "Welke ministeries noemt de
+brief?", "Which coalitions does the letter mention?"): the who-is-who's organisations whose name holds the kind's
+noun, each with a sentence that names it, quoted.
+
+The evidence would answer with the sentences that use the kind's word most, which name none of them ("Coalities
+kunnen worden gevormd door overheden …"): the coalitions are named one by one, on other pages. A question that
+asks anything more of them ("Welke gemeenten doen mee aan de pilot?") is the evidence's: the who-is-who knows who
+is named, not who does what.
+"""
+
+from __future__ import annotations
+
+from assistant.answer import compose
+from assistant.answer.questions import QUESTION_WORDS, which_kind
+from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.text import rules
+from assistant.text.normalize import FUNCTION_WORDS_EN
+from assistant.text.tokens import lexical_tokens
+
+_ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.toml`
+_ANY = "organisatie"  # "Welke organisaties …?" asks for all of them
+_NAMES = rules.rule("questions", "document-names")
+_EXISTS = rules.rule("questions", "asks-what-exists")
+_FUNCTION_STEMS_EN = frozenset(lexical_tokens(" ".join(FUNCTION_WORDS_EN)))
+_MAX_NAMED = 12
+
+
+class Named(OverTheIndex):
+    """The organisations of the kind a question asks for that the documents name, from the who-is-who."""
+
+    name = "named"
+
+    def propose(self, asked: Asked) -> Draft | None:
+        asked_for = self.asked_kind(asked)
+        if asked_for is None:
+            return None
+        kind, noun = asked_for
+        index = self.scorer.index
+        allowed = set(asked.filters.doc_ids) if asked.filters and asked.filters.doc_ids else None
+        named = [(actor, place) for actor in index.overview().actors
+                 if actor.kind == "organisation" and (noun == _ANY or noun in actor.name.lower())
+                 and (place := next((r for r in actor.roles if allowed is None or r.doc_id in allowed), None))]
+        if not named:
+            return None
+        shown = named[:_MAX_NAMED]
+        citations = [compose.place_citation(index, n, place) for n, (_, place) in enumerate(shown, 1)]
+        text = compose.named(kind, [actor.name for actor, _ in shown], citations, len(named) - len(shown),
+                             asked.language)
+        return Draft(self.name, text, citations)
+
+    def asked_kind(self, asked: Asked) -> tuple[str, str] | None:
+        """The kind a question asks for, as it asks it, and its organisation noun ("coalities", "coalitie" of
+        "Welke coalities zijn er?", through its translations of "Which coalitions …?"), where it asks nothing
+        else: besides the kind, only what the documents name or what there is, and a document it calls by its
+        kind ("de brief"). None for any other question."""
+        kind = which_kind(asked.question)
+        if kind is None:
+            return None
+        terms = self.scorer.terms(asked.question, bridges=asked.bridges)
+        stems = set(lexical_tokens(kind))
+        words = {kind.lower(), *(form.removeprefix("en:") for stem in stems if stem in terms
+                                 for form in terms[stem].forms)}
+        noun = next((n for n in _ORG_NOUNS for w in words if n in w), None)
+        if noun is None:
+            return None
+        rest = _EXISTS.sub(" ", _NAMES.sub(" ", asked.question.replace(kind, " ")))
+        index = self.scorer.index
+        called = {t for d in index.documents for t in lexical_tokens(index.meta(d).kind)}  # "de nota"
+        left = set(lexical_tokens(rest)) - QUESTION_WORDS - _FUNCTION_STEMS_EN - called
+        return (kind, noun) if not left else None

@@ -1,0 +1,48 @@
+"""A question which organisations of a kind the documents name ("Welke coalities zijn er?") is answered from the
+who-is-who, each organisation with a sentence that names it, quoted; a question that asks more of them is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.answerer import Answerer
+from assistant.answer.named import Named
+from assistant.answer.responders import Asked
+
+
+@pytest.fixture(scope="module")
+def answerer(bundled):
+    return Answerer(bundled, "extractive")
+
+
+def _asked(answerer: Answerer, question: str) -> Asked:
+    return Asked(question, "nl", [], [], None, answerer.searcher.bridged(question), "")
+
+
+def test_the_coalitions_the_documents_name_are_listed_each_with_its_sentence(answerer):
+    answer = answerer.ask("Welke coalities zijn er?")
+    assert answer.answer.startswith("De documenten noemen deze coalities:\n- ")
+    names = [line[2:].split(": “")[0] for line in answer.answer.splitlines()[1:]]
+    assert "Nationale Coalitie Duurzame Digitalisering" in names and "Nederlandse AI-Coalitie" in names
+    assert len(answer.citations) == len(names)
+    for name, c in zip(names, answer.citations, strict=True):
+        assert "coalitie" in name.lower()
+        assert answerer.document(c.doc_id).text[c.start : c.end] == c.quote  # quoted where it stands
+
+
+def test_an_english_question_names_them_through_the_translation_of_its_kind(answerer):
+    answer = answerer.ask("Which coalitions does the letter mention?")
+    assert answer.answer.startswith("The documents name these coalitions (quoted in Dutch):\n- ")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Welke coalities zijn er?", ("coalities", "coalitie")),
+    ("Welke ministeries worden in de brief genoemd?", ("ministeries", "ministerie")),
+    ("Welke organisaties komen in de agenda voor?", ("organisaties", "organisatie")),
+    # more is asked of them than that they are named: who takes part, who forms which coalition
+    ("Welke gemeenten doen mee aan de pilot?", None),
+    ("Welke organisaties vormen de coalitie voor digitale ethiek?", None),
+    ("Welke thema's zijn er?", None),  # no organisations
+])
+def test_only_a_question_for_the_organisations_of_a_kind_is_taken(answerer, question, kind):
+    assert Named(answerer.scorer).asked_kind(_asked(answerer, question)) == kind
