@@ -24,6 +24,8 @@ def test_the_coalitions_the_documents_name_are_listed_each_with_its_sentence(ans
     assert answer.answer.startswith("De documenten noemen deze coalities:\n- ")
     names = [line[2:].split(": “")[0] for line in answer.answer.splitlines()[1:]]
     assert "Nationale Coalitie Duurzame Digitalisering" in names and "Nederlandse AI-Coalitie" in names
+    # "de coalitie AI in Actie" is the coalitie «AI in actie», whole and once
+    assert "coalitie «AI in actie»" in names and "coalitie AI" not in names
     assert len(answer.citations) == len(names)
     for name, c in zip(names, answer.citations, strict=True):
         assert "coalitie" in name.lower()

@@ -20,8 +20,10 @@ _OFFICE = re.compile(
     rf"\b(?P<office>(?:[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s+(?:van|voor)\s+{_NAME}"
     rf"(?:(?:,\s+(?=[A-Z][a-z][\w’'-]*(?:,|\s+en\s))|\s+en\s+|\s+){_NAME})*)")
 _ORG_RUN = re.compile(rf"{_NAME}(?:{_JOIN}{_NAME})*")
-# A group named after its kind: coalitie «AI in actie», platform PRIO.
-_NAMED_GROUP = re.compile(r"\b(?P<name>(?:coalitie|platform|netwerk|alliantie) (?:[‘«“][^’»”]{3,80}[’»”]|[A-Z]{2,}\b))")
+# A group named after its kind: coalitie «AI in actie», platform PRIO, coalitie AI in Actie (its name's words
+# capitalised, joined by a preposition).
+_NAMED_GROUP = re.compile(r"\b(?P<name>(?:coalitie|platform|netwerk|alliantie) (?:[‘«“][^’»”]{3,80}[’»”]"
+                          r"|[A-Z]{2,}\b(?:\s+(?:in|voor|van)\s+[A-Z][\w-]*)?))")
 # Capitalised words that open a sentence or clause rather than a name.
 _OPENERS = set(rules.words("clause_openers"))
 
@@ -72,8 +74,9 @@ def names_organisation(text: str) -> bool:
 
 
 def _office_key(name: str, glossary: dict[str, str]) -> str:
-    """One key for "Minister van EZK" and "minister van Economische Zaken en Klimaat"."""
-    words = name.split()
+    """One key for "Minister van EZK" and "minister van Economische Zaken en Klimaat", for "coalitie «AI in
+    actie»" and "coalitie AI in Actie"."""
+    words = re.sub(r"[‘’“”«»]", "", name).split()
     expanded = [re.sub(r"^Ministerie van ", "", glossary.get(w, w)) for w in words]
     return " ".join(expanded).lower()
 
