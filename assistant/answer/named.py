@@ -13,12 +13,14 @@ from __future__ import annotations
 from assistant.answer import compose
 from assistant.answer.questions import QUESTION_WORDS, which_kind
 from assistant.answer.responders import Asked, Draft, OverTheIndex
+from assistant.enrich import colophon
 from assistant.text import rules
 from assistant.text.normalize import FUNCTION_WORDS_EN
 from assistant.text.tokens import lexical_tokens
+from assistant.types import Span
 
 _ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.toml`
-_ANY = "organisatie"  # "Welke organisaties …?" asks for all of them
+_ANY = ("organisatie", "organisation", "organization")  # "Welke organisaties …?" asks for all of them
 _NAMES = rules.rule("questions", "document-names")
 _EXISTS = rules.rule("questions", "asks-what-exists")
 _FUNCTION_STEMS_EN = frozenset(lexical_tokens(" ".join(FUNCTION_WORDS_EN)))
@@ -31,15 +33,23 @@ class Named(OverTheIndex):
     name = "named"
 
     def propose(self, asked: Asked) -> Draft | None:
-        asked_for = self.asked_kind(asked)
+        index = self.scorer.index
+        # a document the question calls by its kind or title ("de monitor"): those it names, not all
+        called = {d for d in index.documents if colophon.called_in(asked.question, self.scorer.document(d))}
+        asked_for = self.asked_kind(asked, called)
         if asked_for is None:
             return None
         kind, noun = asked_for
-        index = self.scorer.index
         allowed = set(asked.filters.doc_ids) if asked.filters and asked.filters.doc_ids else None
+        if called:
+            allowed = called & allowed if allowed is not None else called
+        def current_first(places: list[Span]) -> list[Span]:  # a replaced version's sentence only where no other
+            return sorted(places, key=lambda r: index.meta(r.doc_id).status != "current")
+
         named = [(actor, place) for actor in index.overview().actors
-                 if actor.kind == "organisation" and (noun == _ANY or noun in actor.name.lower())
-                 and (place := next((r for r in actor.roles if allowed is None or r.doc_id in allowed), None))]
+                 if actor.kind == "organisation" and (noun in _ANY or noun in actor.name.lower())
+                 and (place := next((r for r in current_first(actor.roles) if allowed is None or r.doc_id in allowed),
+                                    None))]
         if not named:
             return None
         shown = named[:_MAX_NAMED]
@@ -48,11 +58,11 @@ class Named(OverTheIndex):
                              asked.language)
         return Draft(self.name, text, citations)
 
-    def asked_kind(self, asked: Asked) -> tuple[str, str] | None:
+    def asked_kind(self, asked: Asked, called: set[str] = frozenset()) -> tuple[str, str] | None:
         """The kind a question asks for, as it asks it, and its organisation noun ("coalities", "coalitie" of
         "Welke coalities zijn er?", through its translations of "Which coalitions …?"), where it asks nothing
-        else: besides the kind, only what the documents name or what there is, and a document it calls by its
-        kind ("de brief"). None for any other question."""
+        else: besides the kind, only what the documents name or what there is, and the documents it calls by their
+        kind or title (`called`: "de monitor"). None for any other question."""
         kind = which_kind(asked.question)
         if kind is None:
             return None
@@ -60,11 +70,12 @@ class Named(OverTheIndex):
         stems = set(lexical_tokens(kind))
         words = {kind.lower(), *(form.removeprefix("en:") for stem in stems if stem in terms
                                  for form in terms[stem].forms)}
-        noun = next((n for n in _ORG_NOUNS for w in words if n in w), None)
+        noun = next((n for n in (*_ORG_NOUNS, *_ANY) for w in words if n in w), None)
         if noun is None:
             return None
         rest = _EXISTS.sub(" ", _NAMES.sub(" ", asked.question.replace(kind, " ")))
         index = self.scorer.index
-        called = {t for d in index.documents for t in lexical_tokens(index.meta(d).kind)}  # "de nota"
-        left = set(lexical_tokens(rest)) - QUESTION_WORDS - _FUNCTION_STEMS_EN - called
+        calling = {t for d in index.documents for t in lexical_tokens(index.meta(d).kind)}  # "de nota"
+        calling |= {t for d in called for t in lexical_tokens(index.meta(d).title, index.meta(d).language)}
+        left = set(lexical_tokens(rest)) - QUESTION_WORDS - _FUNCTION_STEMS_EN - calling
         return (kind, noun) if not left else None

@@ -4,6 +4,7 @@ who-is-who, each organisation with a sentence that names it, quoted; a question 
 from __future__ import annotations
 
 import pytest
+from conftest import indexed, manifest
 
 from assistant.answer.answerer import Answerer
 from assistant.answer.named import Named
@@ -48,3 +49,27 @@ def test_an_english_question_names_them_through_the_translation_of_its_kind(answ
 ])
 def test_only_a_question_for_the_organisations_of_a_kind_is_taken(answerer, question, kind):
     assert Named(answerer.scorer).asked_kind(_asked(answerer, question)) == kind
+
+
+def test_the_organisations_of_the_document_the_question_calls_and_as_its_current_version_names_them(tmp_path):
+    factsheet = "# Factsheet wallet\n\nAlle lidstaten van de Europese Unie bieden een wallet aan.\n"
+    old = "# Plan hulp\n\nHet Bureau Digitale Hulp opent 650 hulppunten.\n"
+    new = "# Plan hulp\n\nHet Bureau Digitale Hulp opent 720 hulppunten in bibliotheken.\n"
+    settings = indexed(tmp_path, {"factsheet.md": factsheet, "plan-v1.md": old, "plan-v2.md": new,
+                                  "manifest.toml": manifest(
+        {"id": "factsheet", "title": "Factsheet wallet", "kind": "factsheet", "path": "factsheet.md"},
+        {"id": "plan-v1", "title": "Plan hulp (versie 1)", "kind": "plan", "status": "replaced",
+         "replaced_by": "plan-v2", "path": "plan-v1.md"},
+        {"id": "plan-v2", "title": "Plan hulp (versie 2)", "kind": "plan", "path": "plan-v2.md"})})
+    answerer = Answerer(settings, "extractive")
+    everyone = answerer.ask("Which organisations are mentioned?")
+    assert everyone.answer.startswith("The documents name these organisations (quoted in Dutch):")
+    by_name = {line[2:].split(": “")[0]: c for line, c in zip(everyone.answer.splitlines()[1:], everyone.citations,
+                                                              strict=True)}
+    assert set(by_name) == {"Europese Unie", "Bureau Digitale Hulp"}
+    assert by_name["Bureau Digitale Hulp"].doc_id == "plan-v2"  # as the current version says it
+    # and the who-is-who reads the current version first, whose sentences its few places keep
+    bureau = next(a for a in answerer.index.overview().actors if a.name == "Bureau Digitale Hulp")
+    assert bureau.roles[0].doc_id == "plan-v2"
+    called = answerer.ask("Welke organisaties noemt de factsheet?")
+    assert [c.doc_id for c in called.citations] == ["factsheet"]

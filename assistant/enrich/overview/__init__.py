@@ -107,8 +107,9 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
             meanings.setdefault(e.term, set()).add(_meaning(e.expansion or ""))
     for e in merged:  # "NLCS" with and without "2022–2028" is one meaning; BDI written out two ways is not
         e.conflict = len(meanings.get(e.term, ())) > 1 and bool(e.defined_at)
+    old = {d for d in parts if d in metas and metas[d].status != "current"}
     actors: dict[str, Actor] = {}
-    for doc_id in sorted(parts):
+    for doc_id in sorted(parts, key=lambda d: (d in old, d)):  # what is said of them now first, as it stands now
         for a in parts[doc_id].actors:
             if a.name in actors:
                 actors[a.name].roles += a.roles[: max(0, 3 - len(actors[a.name].roles))]
@@ -116,7 +117,6 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
             else:
                 actors[a.name] = a.model_copy(deep=True)
     order = sorted(parts, key=lambda d: (metas[d].date or "", d) if d in metas else ("", d))
-    old = {d for d in parts if d in metas and metas[d].status != "current"}
     return Overview(
         documents=[parts[d].map for d in order],
         glossary=sorted(merged, key=lambda e: (e.term.lower(), e.expansion or "")),
