@@ -33,6 +33,8 @@ class Named(OverTheIndex):
     name = "named"
 
     def propose(self, asked: Asked) -> Draft | None:
+        if which_kind(asked.question) is None:  # most questions: read no further
+            return None
         index = self.scorer.index
         # a document the question calls by its kind or title ("de monitor"): those it names, not all
         called = {d for d in index.documents if colophon.called_in(asked.question, self.scorer.document(d))}
