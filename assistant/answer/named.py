@@ -45,13 +45,9 @@ class Named(OverTheIndex):
         allowed = set(asked.filters.doc_ids) if asked.filters and asked.filters.doc_ids else None
         if called:
             allowed = called & allowed if allowed is not None else called
-        def current_first(places: list[Span]) -> list[Span]:  # a replaced version's sentence only where no other
-            return sorted(places, key=lambda r: index.meta(r.doc_id).status != "current")
-
         named = [(actor, place) for actor in index.overview().actors
                  if actor.kind == "organisation" and (noun in _ANY or noun in actor.name.lower())
-                 and (place := next((r for r in current_first(actor.roles) if allowed is None or r.doc_id in allowed),
-                                    None))]
+                 and (place := self._place(actor.roles, allowed))]
         if not named:
             return None
         shown = named[:_MAX_NAMED]
@@ -59,6 +55,13 @@ class Named(OverTheIndex):
         text = compose.named(kind, [actor.name for actor, _ in shown], citations, len(named) - len(shown),
                              asked.language)
         return Draft(self.name, text, citations)
+
+    def _place(self, places: list[Span], allowed: set[str] | None) -> Span | None:
+        """The sentence that names an organisation in the documents `allowed` (all where None), a current
+        document's before a replaced version's."""
+        index = self.scorer.index
+        return next((p for p in sorted(places, key=lambda p: index.meta(p.doc_id).status != "current")
+                     if allowed is None or p.doc_id in allowed), None)
 
     def asked_kind(self, asked: Asked, called: set[str] = frozenset()) -> tuple[str, str] | None:
         """The kind a question asks for, as it asks it, and its organisation noun ("coalities", "coalitie" of

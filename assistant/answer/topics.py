@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from assistant.answer import compose
 from assistant.answer.chosen import Evidence
-from assistant.answer.evidence import Scorer
+from assistant.answer.evidence import Scorer, Terms
 from assistant.answer.questions import asked_said_about, asked_topic
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon
@@ -46,9 +46,7 @@ class _Topical(OverTheIndex):
         terms = self.scorer.terms(topic, bridges=self.searcher.bridged(topic, asked.language))
         a = self.scorer.settings.answer
         index = self.scorer.index
-        named = {d for d in {ev.chunk.doc_id for ev in candidates} if titled and all(
-            {form for form, c in term.forms.items() if c == 1.0}  # itself or its one translation, not a guess
-            & set(lexical_tokens(index.meta(d).title, index.meta(d).language)) for term in terms.values())}
+        named = self._titled({ev.chunk.doc_id for ev in candidates}, terms) if titled else set()
         found = []
         for ev in candidates:  # best first
             if ev.span.footnote is not None:
@@ -64,6 +62,15 @@ class _Topical(OverTheIndex):
             if said >= a.min_coverage or (crossing and said > 0 and ev.similarity >= a.min_cross_evidence_similarity):
                 found.append(ev)
         return found
+
+
+    def _titled(self, doc_ids: set[str], terms: Terms) -> set[str]:
+        """The documents whose title names the topic: each of its `terms`, by itself or by its one translation
+        (not by one guess among several)."""
+        index = self.scorer.index
+        return {d for d in doc_ids if all({form for form, c in term.forms.items() if c == 1.0}
+                                          & set(lexical_tokens(index.meta(d).title, index.meta(d).language))
+                                          for term in terms.values())}
 
 
 class DocumentsAbout(_Topical):
