@@ -418,6 +418,16 @@ def test_an_abbreviation_written_out_without_brackets_is_read_from_the_document(
     assert glossary["SVB"].expansion != "SOCIAAL VERZEKERDE BURGERS"
 
 
+def test_a_standards_letters_before_its_number_are_no_abbreviation(tmp_path):
+    """"EN 301 549" names a standard: its letters are not listed as an abbreviation the documents never write
+    out; letters that stand alone elsewhere still are."""
+    monitor = ("# Monitor\n\nDe websites zijn getoetst aan de Europese norm EN 301 549 en aan NEN 7510.\n\n"
+               "Het ICTU voerde de toetsing uit.\n")
+    glossary = {e.term for e in Index.open(indexed(tmp_path, {"monitor.md": monitor})).overview().glossary}
+    assert "EN" not in glossary and "NEN" not in glossary
+    assert "ICTU" in glossary
+
+
 def test_a_curated_expansion_is_written_out_in_the_language_of_the_documents_that_use_it(tmp_path):
     """"AI" used only by an English paper is "artificial intelligence"; used by a Dutch letter as well, the list's
     Dutch stands; a Dutch body's name has no English form in the list and stays as it is."""

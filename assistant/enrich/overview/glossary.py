@@ -20,6 +20,7 @@ from assistant.types import Document, Span
 _BRACKETED = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&]{0,2}[A-Z][A-Za-z0-9&-]{0,6})\)")
 _USED = re.compile(r"(?<![\w-])(?P<abbr>[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,3}|[A-Z]{2,7})(?=-[a-z]|(?![\w-]))")
 _ROMAN = re.compile(r"[IVXLC]+")
+_NUMBERED = re.compile(r"[ \u00a0]\d{2,}")  # after its letters, a standard's number: "EN 301 549", "NEN 7510"
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:of|and|for|van|voor|en|de|het|der)\s+)?[A-Z][\w’'-]*)+")
 ARTICLES = {"de", "het", "een", "the", "a", "an"}
 # The sentences that define a term, by how they say it (`assistant/rules/definitions.toml`); a regulation's
@@ -125,8 +126,9 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
             for m in _USED.finditer(sentence):
                 abbr = m.group("abbr")
                 if (_ROMAN.fullmatch(abbr) or abbr in defined or sum(c.islower() for c in abbr) > 2
-                        or _in_capitals(sentence, m.start(), m.end())):
-                    continue  # a roman numeral, a defined one, a name like ChatGPT, or a heading in capitals
+                        or _in_capitals(sentence, m.start(), m.end()) or _NUMBERED.match(sentence, m.end())):
+                    continue  # a roman numeral, a defined one, a name like ChatGPT, a heading in capitals, or
+                    # a standard's letters before its number ("de norm EN 301 549")
                 places = used.setdefault(abbr, [])
                 if len(places) < 3:
                     places.append(note or place(doc, a, b))
