@@ -53,7 +53,7 @@ _WEB_ADDRESS = rules.rule("evidence", "web-address")
 _CONTEXT_WEIGHT = 0.2
 _COUNT_BONUS = 1.0  # a sentence that gives the asked count ranks as if it covered the whole question once more
 # English words that carry no content ("does", "have"); the index's Dutch and Lucene stop lists leave them in
-_FUNCTION_STEMS_EN = frozenset(lexical_tokens(" ".join(FUNCTION_WORDS_EN)))
+FUNCTION_STEMS_EN = frozenset(lexical_tokens(" ".join(FUNCTION_WORDS_EN)))
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class Scorer:
         ("the EPSIF paper") and its documents' (an English paper's "surveyed" meets "survey" only in English)."""
         terms = self.terms(question, bridges=bridges)
         if language_of(question) == "en":  # "does" says nothing an answer could account for
-            terms = {stem: term for stem, term in terms.items() if stem not in _FUNCTION_STEMS_EN}
+            terms = {stem: term for stem, term in terms.items() if stem not in FUNCTION_STEMS_EN}
         return self._share(terms, {*lexical_tokens(text, "nl"), *lexical_tokens(text, "en")}) if terms else 1.0
 
     def terms(self, question: str, context: str = "", bridges: dict[str, list[str]] | None = None) -> Terms:

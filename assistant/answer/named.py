@@ -11,11 +11,11 @@ is named, not who does what.
 from __future__ import annotations
 
 from assistant.answer import compose
+from assistant.answer.evidence import FUNCTION_STEMS_EN
 from assistant.answer.questions import QUESTION_WORDS, which_kind
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon
 from assistant.text import rules
-from assistant.text.normalize import FUNCTION_WORDS_EN
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Span
 
@@ -23,7 +23,6 @@ _ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.
 _ANY = ("organisatie", "organisation", "organization")  # "Welke organisaties …?" asks for all of them
 _NAMES = rules.rule("questions", "document-names")
 _EXISTS = rules.rule("questions", "asks-what-exists")
-_FUNCTION_STEMS_EN = frozenset(lexical_tokens(" ".join(FUNCTION_WORDS_EN)))
 _MAX_NAMED = 12
 
 
@@ -82,5 +81,5 @@ class Named(OverTheIndex):
         index = self.scorer.index
         calling = {t for d in index.documents for t in lexical_tokens(index.meta(d).kind)}  # "de nota"
         calling |= {t for d in called for t in lexical_tokens(index.meta(d).title, index.meta(d).language)}
-        left = set(lexical_tokens(rest)) - QUESTION_WORDS - _FUNCTION_STEMS_EN - calling
+        left = set(lexical_tokens(rest)) - QUESTION_WORDS - FUNCTION_STEMS_EN - calling
         return (kind, noun) if not left else None
