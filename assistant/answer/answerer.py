@@ -38,6 +38,7 @@ from assistant.answer.responders import (
     Registry,
     Responder,
     Subject,
+    holds_asked,
 )
 from assistant.answer.topics import DocumentsAbout, SaidAbout
 from assistant.config import Settings
@@ -103,7 +104,7 @@ class Answerer:
         draft: Draft | None = None
         if asked:  # a question made only of instructions is not answered
             request = Asked(alone, language, hits, candidates, filters, bridges, context)
-            drafts = [d for r in self.responders if (d := r.propose(request)) is not None]
+            drafts = [d for r in self.responders if (d := r.propose(request)) is not None and holds_asked(alone, d)]
             draft = max(drafts, key=lambda d: d.score, default=None)  # the first among equals
         timings: dict[str, float] = {}
         fallback = None

@@ -57,6 +57,7 @@ _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
 _PERCENTAGE = rules.rule("evidence", "percentage")
 _SHARE_FIGURE = rules.rule("evidence", "share-figure")
+_MONEY_FIGURE = rules.rule("evidence", "money-figure")
 _PHONE_NUMBER = rules.rule("evidence", "phone-number")
 _STATES_PLAN = rules.rule("evidence", "states-plan")
 _STATES_DONE = rules.rule("evidence", "states-done")
@@ -83,8 +84,9 @@ def counted_noun(question: str) -> str | None:
 
 
 def counts(text: str, noun: str) -> bool:
-    """Whether `text` gives a number of `noun` ("vier scenario’s", "50.000 apparaten", "zeven labs")."""
-    words = re.findall(r"[\w’'.-]+", SUPERSCRIPT.sub("", text))
+    """Whether `text` gives a number of `noun` ("vier scenario’s", "50.000 apparaten", "zeven labs"): not a share
+    of them or an amount of money per one ("€ 25.000 per digitaal hulppunt")."""
+    words = re.findall(r"[\w’'.-]+", _MONEY_FIGURE.sub(" ", _SHARE_FIGURE.sub(" ", SUPERSCRIPT.sub("", text))))
     return any((re.fullmatch(r"\d+(?:[.,]\d+)*", w) or _COUNT_WORDS.fullmatch(w))
                and noun in lexical_tokens(" ".join(words[i + 1 : i + 4])) for i, w in enumerate(words))
 
@@ -111,7 +113,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
     dates do count (the date of a cited letter), except where the question asks when something takes place
     (`questions.asks-when-held`: "Op welke datum vindt de Catshuissessie plaats?" is not answered by the date of
     a motion the footnote cites). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
-    A share ("44%", "66 procent") is no count of the things counted (`evidence.share-figure`).
+    A share ("44%", "66 procent") is no count of the things counted (`evidence.share-figure`), nor is an amount
+    of money where the question counts things by name (`evidence.money-figure`).
     A count is of what the question's own numbers say it is of ("in 2023", "op 10 februari 2025", "jonger dan
     25 jaar"): the sentence that gives it holds them too, or its setting does (`settings[i]` for `texts[i]`: the
     table header, section and document title it is read under). "Hoeveel testers waren jonger dan 25 jaar?" is
@@ -130,6 +133,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
                 ITEM_NUMBER.sub("\n", SUPERSCRIPT.sub("", text)))))
             if not (measure or percentage):  # a share is no count ("44%" of the sessions)
                 bare = _SHARE_FIGURE.sub(" ", bare)
+            if counted and not (measure or money):  # nor is an amount of money ("€ 25.000 per hulppunt")
+                bare = _MONEY_FIGURE.sub(" ", bare)
             numbers = set(_NUMBER.findall(bare)) - asked
             # "(miljoen euro)", "(%)" head a table's figures; a share follows from a part and a whole ("1,870 AI
             # systems …, of which 214 …")

@@ -29,6 +29,7 @@ from assistant.answer.questions import (
     asked_subject,
     asked_term,
     asks_inventory,
+    has_asked_type,
 )
 from assistant.enrich import colophon
 from assistant.enrich.overview import GlossaryEntry
@@ -68,6 +69,14 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     score: float = 1.0  # the share of the question the draft accounts for
+
+
+def holds_asked(question: str, draft: Draft) -> bool:
+    """Whether a draft gives the kind of thing the question asks for where it asks for one (a time, a count, an
+    amount: `has_asked_type`), whichever responder wrote it. A lookup found by the question's subject does not
+    answer when it is asked: "Wanneer is het algoritmeregister gepubliceerd?" names a register the documents cite,
+    and its web address gives no date. Evidence is chosen holding it (`Scorer.choose`)."""
+    return bool(draft.evidence) or has_asked_type(question, [draft.text])
 
 
 class Responder(Protocol):

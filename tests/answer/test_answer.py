@@ -347,6 +347,17 @@ def test_a_list_question_names_each_motion_once_and_shares_a_footnote_citation(a
     assert len({c.quote for c in answer.citations}) == len(answer.citations)
 
 
+def test_a_lookup_that_holds_no_time_does_not_answer_when_something_happened(answerer):
+    # the registry finds the register by name, but its web address says nothing of when it was published
+    assert answerer.registry.cited("Wanneer is het algoritmeregister gepubliceerd?")
+    answer = answerer.ask("Wanneer is het algoritmeregister gepubliceerd?")
+    assert answer.answer.strip() != "www.algoritmeregister.nl [1]"
+    assert all(c.quote != "www.algoritmeregister.nl" for c in answer.citations[:1])
+    # the footnote the registry quotes dates the progress report the question names
+    dated = answerer.ask("Van welke datum is de derde voortgangsrapportage over de moties Marijnissen en Klaver?")
+    assert "10 februari 2023" in dated.answer
+
+
 def test_a_report_asked_for_by_an_abbreviation_the_letter_never_writes_is_found(answerer):
     answer = answerer.ask("Naar welk WRR-rapport verwijst de brief?")  # the letter writes the council's name out
     assert not answer.abstained

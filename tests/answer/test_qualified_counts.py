@@ -8,7 +8,7 @@ import pytest
 from conftest import indexed
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.questions import counted_noun, has_asked_type, names_its_numbers
+from assistant.answer.questions import counted_noun, counts, has_asked_type, names_its_numbers
 
 FACTSHEET = """# Factsheet pilots digitale identiteit 2024
 
@@ -80,6 +80,13 @@ def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
      True),
     ("How many websites complied?", "38 per cent of the websites complied in full.", "", False),
     ("Hoeveel procent van de sessies liep via de app?", "Het aandeel steeg naar 66 procent.", "", True),
+    # nor is an amount of money per thing counted; asked for money, or how much one gets, it answers
+    ("Hoeveel hulppunten zijn er in 2025?", "U kunt maximaal € 25.000 per digitaal hulppunt krijgen.",
+     "Regeling subsidie digitale hulppunten 2025", False),
+    ("How many projects were funded?", "Each project received €5 million.", "", False),
+    ("Hoeveel subsidie krijgt een hulppunt?", "U kunt maximaal € 25.000 per digitaal hulppunt krijgen.", "", True),
+    ("Hoeveel krijgt een bibliotheek per hulppunt?", "U kunt maximaal € 25.000 per digitaal hulppunt krijgen.", "",
+     True),
     # the numbers of a question that asks no count are not checked here
     ("Wat gebeurde er in 2023?", "Er werden coalities gevormd.", "", True),
 ])
@@ -92,9 +99,22 @@ def test_the_count_holds_the_questions_own_numbers(question, text, setting, has)
     ("Hoeveel doorsnijdende thema's kent de agenda?", "thema"),
     ("Hoeveel scenario's stelde de Argumentenfabriek op?", "scenario"),
     ("How many people took part?", "peopl"),  # an English word in "-e" is no inflected adjective
+    # a word the question's subject follows is its verb: such a question counts nothing by name
+    ("Hoeveel krijgt een bibliotheek per hulppunt?", None),
+    ("Hoeveel kost de wallet?", None),
 ])
 def test_what_a_count_question_counts(question, noun):
     assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize(("text", "gives"), [
+    ("Zo stellen we per jaar 50.000 apparaten beschikbaar.", True),
+    ("Er zijn vier scenario’s ontstaan.", False),  # of scenarios, not of devices
+    ("U kunt maximaal € 25.000 per apparaat krijgen.", False),  # an amount per device counts none
+    ("Aan 44% van de apparaten is geen gebrek.", False),
+])
+def test_a_sentence_gives_a_number_of_the_things_counted(text, gives):
+    assert counts(text, "apparaat") is gives
 
 
 @pytest.mark.parametrize(("question", "lead_holds"), [
