@@ -19,7 +19,7 @@ from typing import Protocol
 
 from assistant.answer import compose
 from assistant.answer.chosen import Evidence
-from assistant.answer.evidence import Scorer, Term
+from assistant.answer.evidence import FUNCTION_STEMS_EN, Scorer, Term
 from assistant.answer.questions import (
     ABOUT_CONTENT,
     PLURAL,
@@ -244,7 +244,7 @@ class Registry(OverTheIndex):
             return []
         kinds = {k for pattern, ks in REFERENCE_NOUNS.items() if re.search(rf"\b(?:{pattern})\b", question, re.I)
                  for k in ks}
-        terms = set(lexical_tokens(REFERENCE_QUESTION.sub(" ", question))) - QUESTION_WORDS
+        terms = set(lexical_tokens(REFERENCE_QUESTION.sub(" ", question))) - QUESTION_WORDS - FUNCTION_STEMS_EN
         asked = {t: Term(1.0, {t: 1.0}) for t in terms}
         many = bool(PLURAL.search(question))
         scored = []

@@ -347,6 +347,22 @@ def test_a_list_question_names_each_motion_once_and_shares_a_footnote_citation(a
     assert len({c.quote for c in answer.citations}) == len(answer.citations)
 
 
+@pytest.mark.parametrize(("question", "date"), [
+    ("Wanneer verscheen de Werkagenda?", "4 november 2022"),
+    ("When did the Werkagenda appear?", "4 November 2022"),
+    ("Wanneer is de Werkagenda verschenen en wat is het nummer?", "4 november 2022"),
+])
+def test_when_a_cited_document_appeared_is_answered_from_the_footnote_that_cites_it(answerer, question, date):
+    answer = answerer.ask(question)
+    assert "Kamerstuk 26 643, nr. 940" in answer.answer and date in answer.answer, answer.answer
+    assert [c.footnote for c in answer.citations] == [1]
+
+
+def test_when_the_letter_itself_appeared_is_its_date(answerer):
+    answer = answerer.ask("Wanneer verscheen de brief?")
+    assert [c.quote for c in answer.citations] == ["Den Haag, 7 juli 2023"]
+
+
 def test_a_lookup_that_holds_no_time_does_not_answer_when_something_happened(answerer):
     # the registry finds the register by name, but its web address says nothing of when it was published
     assert answerer.registry.cited("Wanneer is het algoritmeregister gepubliceerd?")
