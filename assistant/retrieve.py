@@ -27,6 +27,7 @@ from assistant.text.tokens import lexical_tokens, query_tokens
 from assistant.types import Chunk, DocumentMeta, SearchHit
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_OTHER_PART = 4  # the fewest letters of a compound's other part ("algoritme|register", not "grote|re")
 # How Dutch joins the parts of a compound ("hulp|punt", "gegeven|s|deling") and ends it ("hulppunt|en").
 _LINKS = ("", "s", "e", "en")
 _ENDINGS = ("", "en", "s", "e", "n")
@@ -227,8 +228,10 @@ class Searcher:
         reaches `min_bridge_similarity`."""
         _, words, vectors = self.index.words
         language = language or language_of(query)
-        if not len(vectors) or self._languages <= {language}:
+        if not len(vectors):
             return {}
+        if self._languages <= {language}:
+            return self._compounded(query)
         if (query, language) not in self._bridged:
             r = self.settings.retrieval
             known = self._known_stems
@@ -238,6 +241,8 @@ class Searcher:
             found = {word: near for word in asked if (near := self._translated(word, language))}
             for word, parts in self._compounds(query, language).items():
                 found[word] = sorted({*found.get(word, []), *parts})
+            for word, parts in self._compounded(query).items():  # "cybersecurity", which no dictionary holds
+                found.setdefault(word, parts)
             lacked = [w for w in asked if w not in found and lexical_tokens(w)[0] not in known]
             if lacked:
                 similarity = np.array(get_embeddings(self.settings).embed_documents(lacked), dtype=np.float32)
@@ -251,6 +256,22 @@ class Searcher:
                 self._bridged.clear()
             self._bridged[query, language] = found
         return self._bridged[query, language]
+
+    def _compounded(self, query: str) -> dict[str, list[str]]:
+        """Each word of the query the documents never write alone, with the compounds they write it in, as their
+        first or last part: "cybersecurity" is met by "Cybersecuritystrategie", "register" by "algoritmeregister".
+        A word of five letters or more (a shorter one is a part of too many words that are not about it), and another
+        part of four or more ("grotere" is "grote" inflected, "staten" no compound of "state")."""
+        known = self._known_stems
+        found: dict[str, list[str]] = {}
+        for word in dict.fromkeys(w.lower() for w in _WORD.findall(query)):
+            if len(word) < 5 or word in FUNCTION_WORDS_EN or not (stem := lexical_tokens(word)) or stem[0] in known:
+                continue
+            parts = sorted(w for w in self._document_words
+                           if len(w) >= len(word) + _OTHER_PART and (w.startswith(word) or w.endswith(word)))
+            if parts:
+                found[word] = parts
+        return found
 
     def _translated(self, word: str, language: str) -> list[str]:
         """The documents' words that translate `word`: a translation where they hold it, else the forms in which

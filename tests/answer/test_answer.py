@@ -374,6 +374,12 @@ def test_a_lookup_that_holds_no_time_does_not_answer_when_something_happened(ans
     assert "10 februari 2023" in dated.answer
 
 
+def test_a_word_the_letter_writes_only_in_a_compound_finds_the_footnote_that_cites_it(answerer):
+    answer = answerer.ask("Welke kamerstukken worden genoemd over cybersecurity?")
+    assert answer.citations and "Cybersecuritystrategie (NLCS)’ (Kamerstukken 2022/23 26 643, nr. 925)" in (
+        answer.citations[0].quote)
+
+
 def test_a_report_asked_for_by_an_abbreviation_the_letter_never_writes_is_found(answerer):
     answer = answerer.ask("Naar welk WRR-rapport verwijst de brief?")  # the letter writes the council's name out
     assert not answer.abstained

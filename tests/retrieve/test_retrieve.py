@@ -71,6 +71,19 @@ def test_an_english_question_also_searches_the_dutch_words_nearest_in_meaning(bu
 
 
 
+def test_a_word_the_documents_write_only_in_compounds_is_met_by_those_compounds(bundled):
+    searcher = Searcher(bundled)
+    assert searcher.bridged("Welke kamerstukken worden genoemd over cybersecurity?") == {
+        "cybersecurity": ["cybersecuritystrategie"]}
+    assert searcher.bridged("Which strategy on cybersecurity is cited?")["cybersecurity"] == ["cybersecuritystrategie"]
+    # an inflected form is no compound, nor is a word of another language that begins the same
+    assert "grote" not in searcher.bridged("Welke grote vraag ligt achter de scenario's?")
+    assert "grotere" in searcher._document_words
+    # a word with a translation is met by that, not by the compounds it starts
+    assert "digitaliseringsvraagstukken" not in searcher.bridged("What drives the digital transition?")["digital"]
+    assert "digitaal" in searcher.bridged("What drives the digital transition?")["digital"]
+
+
 def test_a_topic_too_short_to_tell_its_language_is_searched_as_its_question_says(bundled):
     """"older people" cut from "What does the letter say about older people?" reads as Dutch by its words
     alone; searched as English, BM25 also searches the letter's "ouderen"."""
