@@ -81,3 +81,26 @@ def test_a_line_of_the_documents_title_is_no_evidence(tmp_path):
     quotes = [c.quote for c in answer.citations]
     assert any("twelve national administrations" in q for q in quotes), quotes
     assert not any(q.strip() in SUBTITLED.splitlines()[1] for q in quotes), quotes
+
+
+IMPRINTED = """# Trustworthy AI in Public Administration
+
+EPSIF Policy Paper No. 12, European Public Sector Innovation Forum, October 2024
+
+This paper compares how twelve administrations govern their AI systems.
+
+Registers are most useful when entries are written in plain language.
+"""
+
+
+@pytest.mark.parametrize("question", ["Who wrote the EPSIF paper?", "Wie heeft de EPSIF-paper geschreven?"])
+def test_a_paper_called_by_its_series_identifier_is_asked_about_itself(tmp_path, question):
+    """"the EPSIF paper" calls the paper by the words of its identifier, as "the policy paper" does by its kind:
+    who issued it is its imprint line, not a sentence that happens to share the question's words."""
+    files = {"paper.md": IMPRINTED, "manifest.toml": manifest(
+        {"id": "paper", "title": "Trustworthy AI in Public Administration", "kind": "policy paper",
+         "identifier": "EPSIF Policy Paper No. 12", "language": "en", "path": "paper.md"})}
+    answer = Answerer(indexed(tmp_path, files), "extractive").ask(question)
+    assert [c.quote for c in answer.citations] == [
+        "EPSIF Policy Paper No. 12, European Public Sector Innovation Forum, October 2024"]
+    assert answer.answer.startswith(("Issued by", "Uitgegeven door"))
