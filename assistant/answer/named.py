@@ -20,7 +20,7 @@ from assistant.text.tokens import lexical_tokens
 from assistant.types import Span
 
 _ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.toml`
-_ANY = ("organisatie", "organisation", "organization")  # "Welke organisaties …?" asks for all of them
+_ANY = tuple(rules.words("organisations_any"))  # "Welke organisaties …?" asks for all of them
 _NAMES = rules.rule("questions", "document-names")
 _EXISTS = rules.rule("questions", "asks-what-exists")
 _MAX_NAMED = 12

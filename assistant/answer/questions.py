@@ -57,6 +57,7 @@ _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
 _PERCENTAGE = rules.rule("evidence", "percentage")
 _SHARE_FIGURE = rules.rule("evidence", "share-figure")
+_ORGANISATIONS = (*rules.words("organisation_nouns"), *rules.words("organisations_any"))
 _MONEY_FIGURE = rules.rule("evidence", "money-figure")
 _PHONE_NUMBER = rules.rule("evidence", "phone-number")
 _STATES_PLAN = rules.rule("evidence", "states-plan")
@@ -328,6 +329,13 @@ def which_kind(question: str) -> str | None:
     er?" -> "coalities"), else None."""
     found = _ASKS_KINDS.search(question)
     return found.group("kind") if found else None
+
+
+def asks_organisations(question: str) -> bool:
+    """Whether a question asks which organisations (of a kind) there are: "Welke organisaties vormen de coalitie?",
+    "Welke partijen …?", "Which ministries …?" (`words.organisation_nouns`, `words.organisations_any`)."""
+    kind = (which_kind(question) or "").lower()
+    return bool(kind) and any(noun in kind for noun in _ORGANISATIONS)
 
 
 def listed(question: str) -> str | None:

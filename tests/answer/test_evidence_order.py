@@ -41,6 +41,27 @@ def test_a_footnote_follows_the_sentence_that_points_to_it():
         "Zij rapporteert jaarlijks."]
 
 
+ORGS = ("Het doel van de coalitie is ethiek. "
+        "In deze fase wordt de coalitie gevormd door IPO, UWV, Rijks ICT-Gilde en VNG.")
+ORG_CHUNK = Chunk(chunk_id="c2", doc_id="d", ordinal=1, text=ORGS, start=0, end=len(ORGS), section=(), pages=(1,))
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    # asked which organisations: the sentence that names them leads, not the best-scoring one
+    ("Welke organisaties vormen de coalitie?", "In deze fase"),
+    ("Which parties form the coalition?", "In deze fase"),
+    ("Wat is het doel van de coalitie?", "Het doel"),
+])
+def test_a_question_for_which_organisations_is_answered_first_by_the_sentence_that_names_them(question, first):
+    def at(quote: str, score: float) -> Evidence:
+        start = ORGS.index(quote)
+        return Evidence(1, ORG_CHUNK, Span(doc_id="d", quote=quote, start=start, end=start + len(quote)), 0.5, score)
+
+    chosen = [at("Het doel van de coalitie is ethiek.", 3.0),
+              at("In deze fase wordt de coalitie gevormd door IPO, UWV, Rijks ICT-Gilde en VNG.", 2.5)]
+    assert led(chosen, question, unread)[0].span.quote.startswith(first)
+
+
 def test_a_footnote_no_chosen_sentence_points_to_closes_its_passage():
     lead, other = sentence("De coalitie werkt aan ethiek.", 3.0), sentence("Daarna volgden er drie².", 2.4)
     order = led([lead, note(1, 2.5), other, note(2, 2.0)], "Waar werkt de coalitie aan?", unread)
