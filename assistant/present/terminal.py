@@ -303,11 +303,13 @@ def glossary(entries: list[GlossaryEntry], as_json: bool) -> None:
 
 
 def timeline(events: list[TimelineEvent], as_json: bool) -> None:
-    """Dated events in time order, each with its status and sentence."""
+    """Dated events in time order, each with its status and sentence, their dates in one column (a period of
+    days, "2024-01-01/2024-12-31", is the widest)."""
+    width = max((len(e.when) for e in events), default=0)
     for e in events:
         if as_json:
             click.echo(e.model_dump_json())
             continue
         resolved = f" (from “{e.as_written}”)" if e.resolved else ""
         old = "" if e.current else " — no longer current"
-        click.echo(f"{e.when:11} {e.status:8} {_quoted(e.cited.quote)} ({_cited(e.cited)}){resolved}{old}")
+        click.echo(f"{e.when:{width}} {e.status:8} {_quoted(e.cited.quote)} ({_cited(e.cited)}){resolved}{old}")

@@ -185,16 +185,26 @@ def test_a_new_document_adds_to_the_overview_and_keeps_the_others_part(workspace
     assert [e.when for e in view.timeline] == ["2021-03-03", "2024-01-01"]
 
 
-def test_a_range_of_days_is_dated_in_the_year_it_ends_in(tmp_path):
+def test_a_range_of_days_is_one_period_dated_in_the_year_it_ends_in(tmp_path):
     """"1 januari tot en met 31 december 2024" in a report of 2025 runs in 2024: the first day takes the year the
-    range ends in, not the report's."""
+    range ends in, not the report's, and the range is one event, not one at each end."""
     settings = indexed(tmp_path, {"monitor.md": "# Monitor 2024\n\nVerschenen op 14 maart 2025.\n\n"
                                   "Gebruik inlogmiddelen 1 januari tot en met 31 december 2024 799 miljoen sessies.\n\n"
                                   "Aanvragen kan van 1 september t/m 31 oktober 2025.\n"})
-    events = {(e.when, e.as_written) for e in Index.open(settings).overview().timeline}
-    assert {("2024-01-01", "1 januari"), ("2024-12-31", "31 december 2024"), ("2025-09-01", "1 september"),
-            ("2025-10-31", "31 oktober 2025")} <= events
-    assert not any(when == "2025-01-01" for when, _ in events)
+    events = {(e.when, e.precision, e.as_written) for e in Index.open(settings).overview().timeline}
+    assert {("2024-01-01/2024-12-31", "period", "1 januari tot en met 31 december 2024"),
+            ("2025-09-01/2025-10-31", "period", "1 september t/m 31 oktober 2025")} <= events
+    assert not any(when in ("2025-01-01", "2024-01-01", "2024-12-31", "2025-10-31") for when, _, _ in events)
+
+
+def test_the_timeline_command_keeps_its_dates_in_one_column(tmp_path):
+    settings = indexed(tmp_path, {"monitor.md": "# Monitor 2024\n\nVerschenen op 14 maart 2025.\n\n"
+                                  "Gebruik inlogmiddelen 1 januari tot en met 31 december 2024 799 miljoen sessies.\n"})
+    result = CliRunner().invoke(cli, ["timeline"], env=cli_env(settings))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line[:4].isdigit()]
+    assert any(line.startswith("2024-01-01/2024-12-31 past") for line in lines), result.output
+    assert len({line.index(" past ") if " past " in line else line.index(" planned ") for line in lines}) == 1
 
 
 def test_the_events_of_a_replaced_version_are_marked_no_longer_current(tmp_path):

@@ -28,7 +28,8 @@ TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition,
     re.IGNORECASE,
 )
 # The end of a range of days whose year it alone names: "1 januari tot en met 31 december 2024" is in 2024.
-_RANGE_END = re.compile(rf"\s*(?:tot en met|t/m|tot|–|-)\s*\d{{1,2}} (?:{_MONTH}) (?P<y>\d{{4}})\b", re.IGNORECASE)
+_RANGE_END = re.compile(rf"\s*(?:tot en met|t/m|tot|–|-)\s*(?P<d>\d{{1,2}}) (?P<m>{_MONTH}) (?P<y>\d{{4}})\b",
+                        re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:zal|zullen|wil|willen|ga|gaat|gaan|streef\w*|voornemens|verwacht\w*|doel\w*|plan|"
                      r"komt|komen|moet|moeten|werk\w* aan|naar verwachting|"
                      r"will|shall|plans?|intends?|expect\w*|aims?|must|apply from)\b", re.IGNORECASE)
@@ -98,17 +99,35 @@ def timeline_events(doc: Document) -> list[TimelineEvent]:
     for text, _, note in pieces(doc):
         for a, b in sentence_spans(text):
             sentence = text[a:b]
+            read_to = 0  # a range of days is one event: its last day is not read again on its own
             for m in TIME_EXPRESSION.finditer(sentence):
-                if re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$", sentence[: m.start()]):
+                if m.start() < read_to or re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$",
+                                                    sentence[: m.start()]):
                     continue  # a session year or number inside an identifier
                 found = _when(m, today, sentence[m.end():])
                 if found is None:
                     continue
                 when, precision, resolved = found
-                if any(e.when == when and e.as_written == m.group().strip() and e.cited.quote == sentence
-                       for e in events):
+                written = m.group().strip()
+                if precision == "day" and (last := _last_day(sentence, m.end())):
+                    when, precision, read_to = f"{when}/{last[0]}", "period", last[1]
+                    written = sentence[m.start():read_to].strip()
+                if any(e.when == when and e.as_written == written and e.cited.quote == sentence for e in events):
                     continue
                 events.append(TimelineEvent(
-                    when=when, precision=precision, as_written=m.group().strip(), resolved=resolved,
+                    when=when, precision=precision, as_written=written, resolved=resolved,
                     status=_status(when, sentence, today), cited=note or place(doc, a, b)))
     return events
+
+
+def _last_day(sentence: str, at: int) -> tuple[str, int] | None:
+    """The last day of a range of days that a day opens at `at` ("1 januari tot en met 31 december 2024"), with
+    where the range ends in the sentence; None where no range follows."""
+    end = _RANGE_END.match(sentence, at)
+    if end is None:
+        return None
+    try:
+        day = datetime.date(int(end.group("y")), month_number(end.group("m")), int(end.group("d")))
+    except ValueError:
+        return None
+    return day.isoformat(), end.end()
