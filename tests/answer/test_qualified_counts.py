@@ -87,6 +87,9 @@ def test_a_count_of_what_is_asked_is_answered(answerer, question, answered_by):
     ("Hoeveel subsidie krijgt een hulppunt?", "U kunt maximaal € 25.000 per digitaal hulppunt krijgen.", "", True),
     ("Hoeveel krijgt een bibliotheek per hulppunt?", "U kunt maximaal € 25.000 per digitaal hulppunt krijgen.", "",
      True),
+    # a question joined to the one before by "En" asks for a count as it would alone
+    ("En hoeveel krijgt een bibliotheek?", "Subsidie kan uitsluitend worden aangevraagd door een bibliotheek.", "",
+     False),
     # the numbers of a question that asks no count are not checked here
     ("Wat gebeurde er in 2023?", "Er werden coalities gevormd.", "", True),
 ])
@@ -99,6 +102,7 @@ def test_the_count_holds_the_questions_own_numbers(question, text, setting, has)
     ("Hoeveel doorsnijdende thema's kent de agenda?", "thema"),
     ("Hoeveel scenario's stelde de Argumentenfabriek op?", "scenario"),
     ("How many people took part?", "peopl"),  # an English word in "-e" is no inflected adjective
+    ("En hoeveel scholen doen mee?", "school"),  # a follow-up joined by a conjunction
     # a word the question's subject follows is its verb: such a question counts nothing by name
     ("Hoeveel krijgt een bibliotheek per hulppunt?", None),
     ("Hoeveel kost de wallet?", None),

@@ -101,3 +101,13 @@ def test_what_it_is_about_means_the_document_in_scope_too(one, two):
 def test_this_piece_is_the_document_itself(one):
     answer = one.ask("Van wanneer is dit stuk?")
     assert not answer.abstained and "17 april 2025" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Wat vraagt de motie?", "Wat verzoekt de motie de regering?", "What does the motion ask the government to do?"])
+def test_what_a_motion_asks_is_its_dictum(two, question):
+    """Among other documents, a motion named by its kind is asked what it asks: its dictum answers, not a sentence
+    that shares a word with the question."""
+    answer = two.ask(question)
+    assert answer.citations and answer.citations[0].quote == (
+        "verzoekt de regering, een niet-digitale terugvaloptie te garanderen,"), answer.answer
