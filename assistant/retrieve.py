@@ -225,7 +225,8 @@ class Searcher:
         or inflected ("drive" is "drijven", met by "voortgedreven"). A word the
         documents lack and the dictionary does not hold gets the documents' words nearest to it in meaning as
         the embedder sees words alone (`Index.words`): those within `bridge_margin` of its nearest, if that one
-        reaches `min_bridge_similarity`."""
+        reaches `min_bridge_similarity`. In any language, a word the documents write only inside compounds, and
+        that nothing translates, has those compounds (`_compounded`)."""
         _, words, vectors = self.index.words
         language = language or language_of(query)
         if not len(vectors):
