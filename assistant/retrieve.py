@@ -231,32 +231,38 @@ class Searcher:
         language = language or language_of(query)
         if not len(vectors):
             return {}
-        if self._languages <= {language}:
-            return self._compounded(query)
         if (query, language) not in self._bridged:
-            r = self.settings.retrieval
-            known = self._known_stems
-            asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
-                w.lower() for w in _WORD.findall(query) if not w.isupper() and w.lower() not in FUNCTION_WORDS_EN
-                and lexical_tokens(w)))
-            found = {word: near for word in asked if (near := self._translated(word, language))}
-            for word, parts in self._compounds(query, language).items():
-                found[word] = sorted({*found.get(word, []), *parts})
-            for word, parts in self._compounded(query).items():  # "cybersecurity", which no dictionary holds
-                found.setdefault(word, parts)
-            lacked = [w for w in asked if w not in found and lexical_tokens(w)[0] not in known]
-            if lacked:
-                similarity = np.array(get_embeddings(self.settings).embed_documents(lacked), dtype=np.float32)
-                similarity /= np.maximum(np.linalg.norm(similarity, axis=1, keepdims=True), 1e-12)
-                for word, row in zip(lacked, similarity @ vectors.T, strict=True):
-                    best = float(row.max())
-                    if best >= r.min_bridge_similarity:
-                        near = np.argsort(-row)[: r.bridge_words]
-                        found[word] = [words[i] for i in near if row[i] >= best - r.bridge_margin]
+            # the documents' own language: only the compounds a word stands in, as nothing translates it
+            found = (self._compounded(query) if self._languages <= {language}
+                     else self._translations(query, language, words, vectors))
             if len(self._bridged) > 16:  # a question is searched more than once (an evaluation ranks it again)
                 self._bridged.clear()
             self._bridged[query, language] = found
         return self._bridged[query, language]
+
+    def _translations(self, query: str, language: str, words: list[str], vectors: np.ndarray) -> dict[str, list[str]]:
+        """`bridged` for a query in another language than some documents: its words' translations, the compounds
+        they join into, the compounds a word stands in, and for a word still lacking, the nearest in meaning."""
+        r = self.settings.retrieval
+        known = self._known_stems
+        asked = list(dict.fromkeys(  # abbreviations are names, not words to translate
+            w.lower() for w in _WORD.findall(query) if not w.isupper() and w.lower() not in FUNCTION_WORDS_EN
+            and lexical_tokens(w)))
+        found = {word: near for word in asked if (near := self._translated(word, language))}
+        for word, parts in self._compounds(query, language).items():
+            found[word] = sorted({*found.get(word, []), *parts})
+        for word, parts in self._compounded(query).items():  # "cybersecurity", which no dictionary holds
+            found.setdefault(word, parts)
+        lacked = [w for w in asked if w not in found and lexical_tokens(w)[0] not in known]
+        if lacked:
+            similarity = np.array(get_embeddings(self.settings).embed_documents(lacked), dtype=np.float32)
+            similarity /= np.maximum(np.linalg.norm(similarity, axis=1, keepdims=True), 1e-12)
+            for word, row in zip(lacked, similarity @ vectors.T, strict=True):
+                best = float(row.max())
+                if best >= r.min_bridge_similarity:
+                    near = np.argsort(-row)[: r.bridge_words]
+                    found[word] = [words[i] for i in near if row[i] >= best - r.bridge_margin]
+        return found
 
     def _compounded(self, query: str) -> dict[str, list[str]]:
         """Each word of the query the documents never write alone, with the compounds they write it in, as their
