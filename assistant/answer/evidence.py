@@ -37,8 +37,8 @@ from assistant.answer.questions import (
 from assistant.answer.which import holds_the_group, is_the_row_asked, with_the_group
 from assistant.config import Settings
 from assistant.enrich.colophon import author
+from assistant.enrich.refs.grammar import named_in_words
 from assistant.index import Index
-from assistant.index.documents import named_in_words
 from assistant.models.embeddings import get_embeddings
 from assistant.retrieve import Hit
 from assistant.text import rules

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.enrich.overview import names_organisation, place
-from assistant.enrich.refs.grammar import identifiers
+from assistant.enrich.refs.grammar import named_in_words
 from assistant.text import rules
 from assistant.text.dates import MONTH_NAMES, MONTHS
 from assistant.text.lexicon import translations
@@ -223,8 +223,7 @@ def _called(doc: Document) -> str:
     """What a document is called by: its kind and the head of its title ("Monitor", "Agenda", "Regeling"), and an
     identifier that names it in words ("the EPSIF paper" is "EPSIF Policy Paper No. 12"; an official one,
     "Kamerstukken II 2024/25, 26 643, nr. 1192", names no document by its words)."""
-    named = doc.meta.identifier if doc.meta.identifier and not identifiers(doc.meta.identifier) else ""
-    return f"{' '.join(doc.meta.title.split()[:1])} {doc.meta.kind} {named}".strip()
+    return f"{' '.join(doc.meta.title.split()[:1])} {doc.meta.kind} {named_in_words(doc.meta.identifier)}".strip()
 
 
 def _named(subject: str, language: str, names: str, generic: bool = True) -> bool:

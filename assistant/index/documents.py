@@ -4,10 +4,9 @@ each of its chunks that both the dense and the lexical index see."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from functools import cache
 from typing import Any
 
-from assistant.enrich.refs.grammar import identifiers
+from assistant.enrich.refs.grammar import named_in_words
 from assistant.types import Chunk, Document, DocumentMeta, Footnote, PageSpan, Section, TableSpan
 
 # A document's files in `docs/`: clean text, sentence vectors and its stored analyses.
@@ -24,14 +23,6 @@ def indexed_text(chunk: Chunk, meta: DocumentMeta) -> str:
     notes = " ".join(f.text for f in chunk.footnotes)
     named = " · ".join(p for p in (meta.title, named_in_words(meta.identifier)) if p)
     return "\n".join(p for p in (named, " › ".join(chunk.section), chunk.text, notes) if p)
-
-
-@cache
-def named_in_words(identifier: str | None) -> str:
-    """An identifier that names a document in words ("EPSIF Policy Paper No. 12"); "" for an official one.
-    Read once per identifier: parsing one takes up to a millisecond, and every passage and every evidence
-    sentence's document asks."""
-    return "" if not identifier or identifiers(identifier) else identifier
 
 
 def document_to_dict(doc: Document) -> dict[str, Any]:

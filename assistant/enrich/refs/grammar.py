@@ -175,3 +175,11 @@ def parse_id(text: str) -> str | None:
         return text
     found = identifiers(text if text.lower().startswith("kamerstuk") else f"Kamerstuk {text}")
     return found[0].id if found else None
+
+
+@cache
+def named_in_words(identifier: str | None) -> str:
+    """An identifier that names a document in words ("EPSIF Policy Paper No. 12"); "" for an official one.
+    Read once per identifier: parsing one takes up to a millisecond, and every passage and every evidence
+    sentence's document asks."""
+    return "" if not identifier or identifiers(identifier) else identifier
