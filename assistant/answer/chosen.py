@@ -47,8 +47,9 @@ def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], 
     if not chosen:
         return chosen
     # "Welke organisaties vormen de coalitie?": the sentence that names them, not the one that says what it does
-    if asks_organisations(question) and any(names_organisation(ev.span.quote) for ev in chosen):
-        chosen = sorted(chosen, key=lambda ev: not names_organisation(ev.span.quote))
+    if asks_organisations(question):
+        naming = [ev for ev in chosen if names_organisation(ev.span.quote)]
+        chosen = [*naming, *(ev for ev in chosen if ev not in naming)]
     lead = next((ev for ev in chosen if holds(ev) and names(ev)), None) or next(
         (ev for ev in chosen if holds(ev)), chosen[0])
     # a footnote's span starts where its passage does: it is read where the sentence that points to it stands

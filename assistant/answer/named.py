@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from assistant.answer import compose
 from assistant.answer.evidence import FUNCTION_STEMS_EN
-from assistant.answer.questions import QUESTION_WORDS, which_kind
+from assistant.answer.questions import ANY_ORGANISATION, ORGANISATION_NOUNS, QUESTION_WORDS, which_kind
 from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon
 from assistant.text import rules
 from assistant.text.tokens import lexical_tokens
 from assistant.types import Span
 
-_ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.toml`
-_ANY = tuple(rules.words("organisations_any"))  # "Welke organisaties …?" asks for all of them
 _NAMES = rules.rule("questions", "document-names")
 _EXISTS = rules.rule("questions", "asks-what-exists")
 _MAX_NAMED = 12
@@ -45,7 +43,7 @@ class Named(OverTheIndex):
         if called:
             allowed = called & allowed if allowed is not None else called
         named = [(actor, place) for actor in index.overview().actors
-                 if actor.kind == "organisation" and (noun in _ANY or noun in actor.name.lower())
+                 if actor.kind == "organisation" and (noun in ANY_ORGANISATION or noun in actor.name.lower())
                  and (place := self._place(actor.roles, allowed))]
         if not named:
             return None
@@ -74,7 +72,7 @@ class Named(OverTheIndex):
         stems = set(lexical_tokens(kind))
         words = {kind.lower(), *(form.removeprefix("en:") for stem in stems if stem in terms
                                  for form in terms[stem].forms)}
-        noun = next((n for n in (*_ORG_NOUNS, *_ANY) for w in words if n in w), None)
+        noun = next((n for n in (*ORGANISATION_NOUNS, *ANY_ORGANISATION) for w in words if n in w), None)
         if noun is None:
             return None
         rest = _EXISTS.sub(" ", _NAMES.sub(" ", asked.question.replace(kind, " ")))

@@ -15,6 +15,10 @@ from assistant.text.tokens import lexical_tokens, query_tokens, question_stems
 
 # Words that shape a question but say nothing about its subject.
 QUESTION_WORDS = question_stems()
+# Nouns for organisations of a kind ("coalitie", "ministerie") and for any organisation ("organisatie", "partij"):
+# what a question for which organisations there are asks for (`assistant/rules/words.toml`)
+ORGANISATION_NOUNS = tuple(rules.words("organisation_nouns"))
+ANY_ORGANISATION = tuple(rules.words("organisations_any"))
 # The kinds of reference the nouns of a question about what the documents cite ask for, and such questions
 # (`assistant/rules/questions.toml`).
 REFERENCE_NOUNS = {pattern: tuple(kinds) for pattern, kinds in rules.table("questions", "reference_kinds").items()}
@@ -57,7 +61,6 @@ _MONEY = rules.rule("evidence", "money")
 _PERSON = rules.rule("evidence", "person-name")
 _PERCENTAGE = rules.rule("evidence", "percentage")
 _SHARE_FIGURE = rules.rule("evidence", "share-figure")
-_ORGANISATIONS = (*rules.words("organisation_nouns"), *rules.words("organisations_any"))
 _MONEY_FIGURE = rules.rule("evidence", "money-figure")
 _PHONE_NUMBER = rules.rule("evidence", "phone-number")
 _STATES_PLAN = rules.rule("evidence", "states-plan")
@@ -335,7 +338,7 @@ def asks_organisations(question: str) -> bool:
     """Whether a question asks which organisations (of a kind) there are: "Welke organisaties vormen de coalitie?",
     "Welke partijen …?", "Which ministries …?" (`words.organisation_nouns`, `words.organisations_any`)."""
     kind = (which_kind(question) or "").lower()
-    return bool(kind) and any(noun in kind for noun in _ORGANISATIONS)
+    return bool(kind) and any(noun in kind for noun in (*ORGANISATION_NOUNS, *ANY_ORGANISATION))
 
 
 def listed(question: str) -> str | None:

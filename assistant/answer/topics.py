@@ -63,7 +63,6 @@ class _Topical(OverTheIndex):
                 found.append(ev)
         return found
 
-
     def _titled(self, doc_ids: set[str], terms: Terms) -> set[str]:
         """The documents whose title names the topic: each of its `terms`, by itself or by its one translation
         (not by one guess among several)."""

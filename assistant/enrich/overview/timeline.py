@@ -103,7 +103,7 @@ def timeline_events(doc: Document) -> list[TimelineEvent]:
             for m in TIME_EXPRESSION.finditer(sentence):
                 if m.start() < read_to or re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$",
                                                     sentence[: m.start()]):
-                    continue  # a session year or number inside an identifier
+                    continue  # a range's last day, read with its first; a session year or number in an identifier
                 found = _when(m, today, sentence[m.end():])
                 if found is None:
                     continue
