@@ -23,6 +23,7 @@ _CONTINUES = rules.rule("questions", "continues")
 _DEMONSTRATIVE = rules.rule("questions", "demonstrative")
 _ELLIPTICAL = rules.rule("questions", "elliptical")
 _MODEL = rules.table("followup", "model")
+_CHAIN = 3  # the most earlier questions a follow-up is read with
 
 
 @dataclass
@@ -43,10 +44,9 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
     """
     if not history:
         return question, ""
-    previous = history[0].question
-    for turn in history[1:]:  # an earlier follow-up as it was understood ("En wanneer?" after "Wie heeft …?")
-        previous = asked_again(turn.question, previous) or turn.question
-    if (again := asked_again(question, previous)) is not None:
+    chain = understood(history)
+    previous = " ".join(chain)
+    if (again := asked_again(question, chain[-1])) is not None:
         return again, ""
     if backend.chat is not None and backend.instructed:
         own = _own_terms(question)
@@ -63,6 +63,23 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
     if leans_on(question, previous) > _MODEL["threshold"]:
         return question, previous
     return question, ""
+
+
+def understood(history: Sequence[Turn]) -> list[str]:
+    """The earlier questions a follow-up may lean on, each as it was understood (an elliptical one asked again in
+    full: "En wanneer?" after "Wie heeft …?"): the last one, and those it leaned on in turn, back to the one that
+    stood on its own, at most `_CHAIN`. "Wanneer is die coalitie gestart?" after "Wat is de coalitie voor digitale
+    ethiek?", "Wie zitten erin?" and "En aan welke actielijnen werken ze?" is about the coalition the first one
+    names: read with the last question alone, "die coalitie" was any."""
+    chain = [history[0].question]
+    for turn in history[1:]:
+        if (again := asked_again(turn.question, chain[-1])) is not None:
+            chain = [again]
+        elif leans_on(turn.question, " ".join(chain)) > _MODEL["threshold"]:
+            chain = [*chain, turn.question][-_CHAIN:]
+        else:
+            chain = [turn.question]
+    return chain
 
 
 def asked_again(question: str, previous: str) -> str | None:

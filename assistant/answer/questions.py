@@ -38,6 +38,7 @@ _ASKS_MONEY = rules.rule("questions", "asks-money")
 _ASKS_ROLE_HOLDER = rules.rule("questions", "asks-role-holder")
 _ASKS_PERCENTAGE = rules.rule("questions", "asks-percentage")
 _ASKS_PHONE_NUMBER = rules.rule("questions", "asks-phone-number")
+_ASKS_WEB_ADDRESS = rules.rule("questions", "asks-web-address")
 _ASKS_WHY = rules.rule("questions", "asks-why")
 _NAMES_ORDINAL = rules.rule("questions", "names-ordinal")
 _RESTRICTS_TO = rules.rule("questions", "restricts-to")
@@ -63,6 +64,7 @@ _PERCENTAGE = rules.rule("evidence", "percentage")
 _SHARE_FIGURE = rules.rule("evidence", "share-figure")
 _MONEY_FIGURE = rules.rule("evidence", "money-figure")
 _PHONE_NUMBER = rules.rule("evidence", "phone-number")
+_HOLDS_WEB_ADDRESS = rules.rule("evidence", "holds-web-address")
 _STATES_PLAN = rules.rule("evidence", "states-plan")
 _STATES_DONE = rules.rule("evidence", "states-done")
 # a number stands as a word of its own: "CO2", "5G" and "G20" name things, they count nothing
@@ -109,12 +111,12 @@ def _enumerates(text: str, noun: str | None) -> bool:
 
 def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), settings: Sequence[str] = ()) -> bool:
     """Whether the evidence (sentences `texts`, footnotes `notes`) holds what the question asks for when it asks
-    for a count, an amount of money, a share, a time, several things by number, who holds a role or a phone
-    number: a number that is not in the question and not a date (in money or as a share where those are asked),
-    or for a count an enumeration or a list of all the things counted (not some given as examples:
+    for a count, an amount of money, a share, a time, several things by number, who holds a role, a phone
+    number or a website: a number that is not in the question and not a date (in money or as a share where those
+    are asked), or for a count an enumeration or a list of all the things counted (not some given as examples:
     `evidence.names-some-of`), a time expression, as many things as asked for (`_names_as_many`), a person's
-    name, a phone number. A footnote's numbers are those of the references it cites ("nr. 1055"), no count; its
-    dates do count (the date of a cited letter), except where the question asks when something takes place
+    name, a phone number, a web address. A footnote's numbers are those of the references it cites ("nr. 1055"),
+    no count; its dates do count (the date of a cited letter), except where the question asks when something takes place
     (`questions.asks-when-held`: "Op welke datum vindt de Catshuissessie plaats?" is not answered by the date of
     a motion the footnote cites). So are a sentence's references ("bijlage bij Kamerstuk 35 788, nr. 77").
     A share ("44%", "66 procent") is no count of the things counted (`evidence.share-figure`), nor is an amount
@@ -160,6 +162,8 @@ def has_asked_type(question: str, texts: list[str], notes: Sequence[str] = (), s
         return any(_PERSON.search(t) for t in texts)
     if _ASKS_PHONE_NUMBER.search(question):
         return any(_PHONE_NUMBER.search(t) for t in texts)
+    if _ASKS_WEB_ADDRESS.search(question):
+        return any(_HOLDS_WEB_ADDRESS.search(t) for t in texts)
     if _ASKS_DAY.search(question):
         return any(_DAY_EN.search(t) or any(m.group("date") for m in TIME_EXPRESSION.finditer(t)) for t in texts)
     if _ASKS_TIME.search(question):

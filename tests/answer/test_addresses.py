@@ -52,6 +52,31 @@ def test_a_web_address_answers_where_the_scenarios_are_found(answerer):
     assert any(c.quote.strip() == ADDRESS for c in answer.citations), answer.answer
 
 
+LETTER = """# Voortgang van het Algoritmeregister
+
+Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+
+Met deze brief informeer ik uw Kamer over de voortgang van het Algoritmeregister van de overheid.
+
+Op 1 maart 2025 stonden 1.146 algoritmes in het Algoritmeregister, gepubliceerd door 212 overheidsorganisaties.
+"""
+
+
+def test_a_question_for_a_website_is_not_answered_without_one(tmp_path):
+    """The letter gives no web address: the addressee line ("… der Staten-Generaal", whose stem is that of "staat")
+    and the sentences that name the register are no answer to where it stands online."""
+    answerer = Answerer(indexed(tmp_path, {"brief.md": LETTER}), "extractive")
+    for question in ("Waar staat het algoritmeregister online?", "Op welke website staat het algoritmeregister?"):
+        answer = answerer.ask(question)
+        assert answer.abstained, answer.answer
+    assert not answerer.ask("Hoeveel algoritmes stonden er op 1 maart 2025 in het register?").abstained
+
+
+def test_a_question_for_a_website_is_answered_by_one(answerer):
+    found = answerer.ask("Waar staan de scenario's voor de digitale samenleving online?")
+    assert found.citations and found.citations[0].quote.strip() == ADDRESS, found.answer
+
+
 @pytest.mark.parametrize(("question", "asks"), [
     ("Op welke website staan de scenario's?", True),
     ("Where can the report be found?", True),

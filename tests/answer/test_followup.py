@@ -87,3 +87,23 @@ def test_a_follow_up_of_nothing_but_what_it_asks_is_the_previous_question_asked_
     # a follow-up with words of its own is no such question
     assert answerer.standalone("En wanneer is de brief verstuurd?", [Turn(first)])[0] == (
         "En wanneer is de brief verstuurd?")
+
+
+def test_a_chain_of_follow_ups_is_read_with_the_question_that_set_its_subject(answerer):
+    """"Waar werkt die coalitie aan?" after "Wie doen daaraan mee?" leans on the geo-information coalition the
+    question before that one names: read with "Wie doen daaraan mee?" alone, "die coalitie" was any, and the answer
+    quoted what coalitions in general do."""
+    first = "Welke coalitie werkt aan geo-informatie?"
+    second = "Wie doen daaraan mee?"
+    follow_up = "Waar werkt die coalitie aan?"
+    history = [Turn(first), Turn(second)]
+    assert answerer.standalone(follow_up, history) == (follow_up, f"{first} {second}")
+    answer = answerer.ask(follow_up, history)
+    assert "geodatafundament" in answer.citations[0].quote, answer.answer
+    # a question that stood on its own ends the chain: what came before it is not carried further
+    history = [Turn(first), Turn("Wat is de Basis Data Infrastructuur?")]
+    assert answerer.standalone("Wie doen daaraan mee?", history) == (
+        "Wie doen daaraan mee?", "Wat is de Basis Data Infrastructuur?")
+    # at most three earlier questions are carried along
+    many = [Turn(first), *(Turn(q) for q in [second, "En wie betaalt dat?", "Wie leidt die coalitie?"])]
+    assert answerer.standalone(follow_up, many)[1] == f"{second} En wie betaalt dat? Wie leidt die coalitie?"
