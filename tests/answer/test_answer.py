@@ -577,6 +577,14 @@ def test_a_question_for_a_number_is_answered_when_the_evidence_has_one(answerer,
     ("Hoeveel tijd kost een aanvraag?", ["Een aanvraag kost acht minuten."], True),
     ("How much has the Netherlands spent on its register?", ["The register held 1,100 entries."], False),
     ("How big is the budget of the programme?", ["The programme is large."], False),
+    # the budget asked for is an amount, not what the thing budgeted for does
+    ("Wat is het budget voor het federatief datastelsel?", ["Het federatief datastelsel verbindt registraties."],
+     False),
+    ("Wat is het budget voor het federatief datastelsel?", ["Voor het stelsel is 23 miljoen euro beschikbaar."],
+     True),
+    # a website is answered by a web address, not by a sentence that says something is online
+    ("Waar staat het algoritmeregister online?", ["Het algoritmeregister staat online."], False),
+    ("Waar staat het algoritmeregister online?", ["Het register staat op https://algoritmes.overheid.nl."], True),
     # a percentage or a share is answered by one; a digit inside a name ("CO2", "5G") is no number
     ("Met hoeveel procent moet de uitstoot omlaag?", ["De uitstoot moet met 20 procent omlaag."], True),
     ("Met hoeveel procent moet de uitstoot omlaag?", ["Er komen 3 nieuwe meetpunten voor de uitstoot."], False),
