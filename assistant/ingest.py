@@ -208,7 +208,7 @@ def ingest(
                 report.results.append(FileResult(name, "failed", spec.meta.doc_id, str(exc)))
         stale = live is not None and live.state.get("lexical", 1) != stamp("lexical")
         if stale:
-            report.repaired.append("the lexical index was made by an older version; made anew")
+            report.repaired.append("the lexical index was made by another version of the assistant; made anew")
         if prepared or removed or rebuild or live is None or stale:
             try:
                 report.generation, report.embedded = _write(settings, rebuild or live is None, prepared, removed,
