@@ -40,7 +40,7 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
     One made of nothing but what it asks for ("En wanneer?") is the previous question asked again (`asked_again`).
     Otherwise an instructed model rewrites it (used only if it keeps two thirds of the follow-up's own terms);
     else a question that more likely than not leans on the previous one (`leans_on`) is read together
-    with it, whose words then count less in choosing evidence.
+    with it and with those it leaned on in turn (`understood`), whose words then count less in choosing evidence.
     """
     if not history:
         return question, ""
