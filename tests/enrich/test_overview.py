@@ -197,6 +197,20 @@ def test_a_range_of_days_is_one_period_dated_in_the_year_it_ends_in(tmp_path):
     assert not any(when in ("2025-01-01", "2024-01-01", "2024-12-31", "2025-10-31") for when, _, _ in events)
 
 
+def test_a_range_of_months_is_one_period_in_the_year_it_ends_in(tmp_path):
+    """"between January and June 2024" was dated June 2024 alone; "van maart tot juni 2025" likewise. Two months
+    joined by "en" without "tussen" are no range: "in januari en juni 2024" dates June only."""
+    settings = indexed(tmp_path, {"paper.md": "# Paper\n\nPublished on 1 October 2024.\n\n"
+                                  "This paper draws on a survey carried out between January and June 2024.\n\n"
+                                  "De pilot loopt van maart tot juni 2025.\n\n"
+                                  "Rapportages verschenen in januari en juni 2024.\n"})
+    events = {(e.when, e.precision, e.as_written) for e in Index.open(settings).overview().timeline}
+    assert {("2024-01/2024-06", "period", "between January and June 2024"),
+            ("2025-03/2025-06", "period", "maart tot juni 2025"),
+            ("2024-06", "month", "juni 2024")} <= events
+    assert ("2024-06", "month", "June 2024") not in events
+
+
 def test_the_timeline_command_keeps_its_dates_in_one_column(tmp_path):
     settings = indexed(tmp_path, {"monitor.md": "# Monitor 2024\n\nVerschenen op 14 maart 2025.\n\n"
                                   "Gebruik inlogmiddelen 1 januari tot en met 31 december 2024 799 miljoen sessies.\n"})
@@ -400,8 +414,8 @@ def test_the_embedded_model_condenses_summaries_that_verify(bundled, tmp_path):
 
 
 def test_an_english_documents_dates_are_on_the_timeline(tmp_path):
-    """An English paper dates in English: days, months, years with a preposition and "the end of next year",
-    each resolved as a Dutch letter's are; the verb "may" is no month."""
+    """An English paper dates in English: days, ranges of months, months, years with a preposition and "the end of
+    next year", each resolved as a Dutch letter's are; the verb "may" is no month."""
     paper = ("---\ntitle: Trustworthy AI\ndate: 2024-10-08\n---\n\n# Trustworthy AI\n\n"
              "The survey ran between January and June 2024.\n\n"
              "Obligations for high-risk systems apply from August 2026.\n\n"
@@ -410,7 +424,8 @@ def test_an_english_documents_dates_are_on_the_timeline(tmp_path):
              "Administrations may 2025 budgets differently. The report of 8 October 2024 is final.\n")
     settings = indexed(tmp_path, {"paper.md": paper})
     events = {(e.when, e.as_written, e.status) for e in Index.open(settings).overview().timeline}
-    assert {("2024-06", "June 2024", "past"), ("2026-08", "August 2026", "planned"), ("2024", "early 2024", "past"),
+    assert {("2024-01/2024-06", "between January and June 2024", "past"), ("2026-08", "August 2026", "planned"),
+            ("2024", "early 2024", "past"),
             ("2025-12", "the end of next year", "planned"), ("2024-10-08", "8 October 2024", "past")} <= events
     assert not any(written.lower().startswith("may") for _, written, _ in events)
 

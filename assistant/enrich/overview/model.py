@@ -46,8 +46,8 @@ class GlossaryEntry(BaseModel):
 class TimelineEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    when: str = Field(description="YYYY-MM-DD, YYYY-MM, YYYY, YYYY/YYYY or YYYY-MM-DD/YYYY-MM-DD (a period), "
-                      "YYYY-Qn or YYYY-Hn.")
+    when: str = Field(description="YYYY-MM-DD, YYYY-MM, YYYY, YYYY-Qn, YYYY-Hn, or a period: YYYY/YYYY, "
+                      "YYYY-MM/YYYY-MM or YYYY-MM-DD/YYYY-MM-DD.")
     precision: str = Field(description="day, month, year, period, quarter or half.")
     as_written: str
     resolved: bool = Field(False, description="Resolved from a relative time against the document's date.")

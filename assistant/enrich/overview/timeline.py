@@ -16,6 +16,9 @@ from assistant.types import Document
 _MONTH = MONTH_NAMES
 TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition, or a relative time
     rf"(?P<date>\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH})(?: (?P<y>\d{{4}}))?(?P<jl> jongstleden| jl\.)?)"
+    # a range of months whose year only its last names: "between January and June 2024", "van maart tot juni 2025"
+    rf"|(?P<months>\b(?:(?:tussen|between)\s+(?P<m3>{_MONTH})\s+(?:en|and)"
+    rf"|(?P<m4>{_MONTH})\s*(?:tot en met|t/m|tot|to|until|through|–|-))\s*(?P<m5>{_MONTH}) (?P<y4>\d{{4}}))"
     rf"|(?P<month>\b(?P<m2>{_MONTH}) (?P<y2>\d{{4}}))"
     rf"|(?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s?[–-]\s?(?P<p2>(?:19|20)\d{{2}})\b)"
     r"|(?P<relative>\b(?:(?:het )?(?:eind|einde|begin|midden) (?:van )?(?:dit|volgend|komend) jaar|"
@@ -68,6 +71,9 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
             return datetime.date(year, month, day).isoformat(), "day", resolved
         except ValueError:
             return None
+    if m.group("months"):
+        first, year = m.group("m3") or m.group("m4"), m.group("y4")
+        return f"{year}-{month_number(first):02d}/{year}-{month_number(m.group('m5')):02d}", "period", False
     if m.group("month"):
         return f"{m.group('y2')}-{month_number(m.group('m2')):02d}", "month", False
     if m.group("period"):
