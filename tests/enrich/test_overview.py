@@ -443,6 +443,21 @@ def test_an_abbreviation_written_out_without_brackets_is_read_from_the_document(
     assert glossary["SVB"].expansion != "SOCIAAL VERZEKERDE BURGERS"
 
 
+def test_an_abbreviation_the_document_names_in_words_elsewhere_is_read_from_it(tmp_path):
+    """The factsheet asks "Wat is de EDI-wallet?" and answers "De Europese digitale identiteit is een app …": no
+    sentence writes EDI out beside it, and the glossary had it as never written out. Words that only happen to
+    start with its letters ("en de informatie") are none, nor is a name with a short word between ("Rijksdienst
+    voor Ondernemend Nederland" for RVO)."""
+    factsheet = ("# Factsheet\n\n## Wat is de EDI-wallet?\n\nDe Europese digitale identiteit is een app waarmee "
+                 "burgers zich online identificeren.\n\nHet EDI-team werkt samen met RVO en de informatie is "
+                 "openbaar.\n\nAanvragen gaan naar de Rijksdienst voor Ondernemend Nederland.\n")
+    glossary = {e.term: e for e in Index.open(indexed(tmp_path, {"factsheet.md": factsheet})).overview().glossary}
+    assert glossary["EDI"].expansion == "Europese digitale identiteit"
+    assert glossary["EDI"].source == "document"
+    assert "Europese digitale identiteit is een app" in glossary["EDI"].defined_at[0].quote
+    assert not glossary["RVO"].defined_at
+
+
 def test_a_standards_letters_before_its_number_are_no_abbreviation(tmp_path):
     """"EN 301 549" names a standard: its letters are not listed as an abbreviation the documents never write
     out; letters that stand alone elsewhere still are."""

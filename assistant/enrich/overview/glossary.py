@@ -23,6 +23,9 @@ _ROMAN = re.compile(r"[IVXLC]+")
 _NUMBERED = re.compile(r"[ \u00a0]\d{2,}")  # after its letters, a standard's number: "EN 301 549", "NEN 7510"
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:of|and|for|van|voor|en|de|het|der)\s+)?[A-Z][\w’'-]*)+")
 ARTICLES = {"de", "het", "een", "the", "a", "an"}
+# Words that join the words of a name, no letter of an abbreviation ("Binnenlandse Zaken en Koninkrijksrelaties")
+_SHORT_WORDS = ARTICLES | {"en", "van", "voor", "in", "op", "met", "te", "of", "and", "for", "to", "aan", "bij", "door",
+                           "om", "over", "uit", "als", "dat", "die"}
 # The sentences that define a term, by how they say it (`assistant/rules/definitions.toml`); a regulation's
 # lettered list of definitions is read item by item after its lead-in.
 _TERMS = [rules.rule("definitions", name) for name in ("seen-as", "is-understood-as", "under-is-meant",
@@ -138,6 +141,8 @@ def glossary_entries(doc: Document) -> list[GlossaryEntry]:
                 spelled[abbr] = (expansion, note or place(doc, a, b))
     curated = curated_expansions(doc.meta.language)
     for abbr, places in used.items():
+        if abbr not in spelled and (found := _in_words(doc, abbr)):
+            spelled[abbr] = found
         if abbr in spelled:  # written out beside it, without brackets: "EPSIF Policy Paper No. 12, European ..."
             expansion, cited = spelled[abbr]
             entries[(abbr, expansion.lower())] = GlossaryEntry(term=abbr, kind="abbreviation", expansion=expansion,
@@ -170,6 +175,26 @@ def _spelled_in(sentence: str, abbreviations: set[str]) -> dict[str, str]:
                 if "".join(words[j][0] for j in capitals[: len(abbr)]) == abbr:
                     found[abbr] = " ".join(words[i : capitals[len(abbr) - 1] + 1])
     return found
+
+
+def _in_words(doc: Document, abbr: str) -> tuple[str, Span] | None:
+    """Where a document that never writes an abbreviation out beside it names the thing in words whose initials
+    are its letters, the first word written as a name and no short word between ("Wat is de EDI-wallet?" … "De
+    Europese digitale identiteit is een app …"): the factsheet on the EDI wallet never says "EDI" stands for it
+    in one sentence. Only for three letters or more, all capitals: "en de informatie" is no EDI, and "Rijksdienst
+    voor Ondernemend Nederland" no RVO (a short word between)."""
+    if len(abbr) < 3 or not abbr.isupper():
+        return None
+    pattern = re.compile(rf"(?<![\w’'-]){abbr[0]}[\w’'-]{{2,}}"
+                         + "".join(rf"\s+(?i:{letter})[\w’'-]{{2,}}" for letter in abbr[1:].lower())
+                         + r"(?![\w’'-])")
+    for text, _, note in pieces(doc):
+        for m in pattern.finditer(text):
+            words = m.group().split()
+            if not any(w.lower() in _SHORT_WORDS or w.isupper() for w in words):
+                a, b = _sentence_at(sentence_spans(text), m.start())
+                return " ".join(words), note or place(doc, a, b)
+    return None
 
 
 def _in_capitals(text: str, start: int, end: int) -> bool:
