@@ -486,3 +486,19 @@ def test_a_curated_expansion_is_written_out_in_the_language_of_the_documents_tha
     ai = [e for e in both if e.term == "AI"]
     assert [e.expansion for e in ai] == ["artificiële intelligentie"]
     assert {c.doc_id for c in ai[0].used_at} == {"paper", "zbrief"}
+
+
+def test_who_is_who_reads_one_office_across_documents_and_no_article_as_a_name(tmp_path):
+    """A regulation opens with "Staatssecretaris van …", a letter writes "de staatssecretaris van …": one office,
+    listed once (it was listed twice). "The Forum" opening an English sentence is no organisation's name; "The
+    Joint Research Centre" names the Centre."""
+    settings = indexed(tmp_path, {
+        "regeling.md": "# Regeling\n\nStaatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties, gelet op de "
+                       "wet, besluit het volgende.\n",
+        "brief.md": "# Brief\n\nMet deze brief informeert de staatssecretaris van Binnenlandse Zaken en "
+                    "Koninkrijksrelaties de Kamer over de voortgang.\n",
+        "paper.md": "# Paper\n\nThe Forum makes five recommendations to member administrations.\n\n"
+                    "The Joint Research Centre proposes a common approach for all member states.\n"})
+    names = [a.name.lower() for a in Index.open(settings).overview().actors]
+    assert names.count("staatssecretaris van binnenlandse zaken en koninkrijksrelaties") == 1, names
+    assert "the forum" not in names and "joint research centre" in names, names

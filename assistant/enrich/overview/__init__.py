@@ -111,11 +111,12 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
     actors: dict[str, Actor] = {}
     for doc_id in sorted(parts, key=lambda d: (d in old, d)):  # what is said of them now first, as it stands now
         for a in parts[doc_id].actors:
-            if a.name in actors:
-                actors[a.name].roles += a.roles[: max(0, 3 - len(actors[a.name].roles))]
-                actors[a.name].aliases = sorted(set(actors[a.name].aliases) | set(a.aliases))
+            key = a.name.lower()  # "Staatssecretaris van …" opening a signature is the "staatssecretaris van …"
+            if key in actors:
+                actors[key].roles += a.roles[: max(0, 3 - len(actors[key].roles))]
+                actors[key].aliases = sorted(set(actors[key].aliases) | set(a.aliases))
             else:
-                actors[a.name] = a.model_copy(deep=True)
+                actors[key] = a.model_copy(deep=True)
     order = sorted(parts, key=lambda d: (metas[d].date or "", d) if d in metas else ("", d))
     return Overview(
         documents=[parts[d].map for d in order],
