@@ -23,7 +23,7 @@ from assistant.answer import audit, compose
 from assistant.answer.changes import Changes
 from assistant.answer.chosen import Evidence
 from assistant.answer.evidence import Scorer
-from assistant.answer.followup import Turn, standalone
+from assistant.answer.followup import Turn, standalone, understood
 from assistant.answer.generate import DECLINED, ModelWriter
 from assistant.answer.guard import prepared
 from assistant.answer.named import Named
@@ -149,8 +149,9 @@ class Answerer:
             notices.append("cites documents that are no longer current: " + ", ".join(replaced))
         if alone != (asked or question):
             notices.append(f"understood as: {alone}")
-        elif context:
-            notices.append(f"read together with the previous question: {context}")
+        elif context:  # a chain of follow-ups is read with each question it leaned on (`followup.understood`)
+            several = "s" if len(understood(history)) > 1 else ""
+            notices.append(f"read together with the previous question{several}: {context}")
         answer = Answer(
             question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],
             backend=self.backend.name, model=self.backend.model, language=language, notices=notices,

@@ -100,6 +100,7 @@ def test_a_chain_of_follow_ups_is_read_with_the_question_that_set_its_subject(an
     assert answerer.standalone(follow_up, history) == (follow_up, f"{first} {second}")
     answer = answerer.ask(follow_up, history)
     assert "geodatafundament" in answer.citations[0].quote, answer.answer
+    assert f"read together with the previous questions: {first} {second}" in answer.notices
     # a question that stood on its own ends the chain: what came before it is not carried further
     history = [Turn(first), Turn("Wat is de Basis Data Infrastructuur?")]
     assert answerer.standalone("Wie doen daaraan mee?", history) == (
