@@ -77,10 +77,21 @@ def main() -> int:
         print(f"{doc_id}: glossary precision {s['glossary_precision']}, recall {s['glossary_recall']}; undefined "
               f"abbreviations precision {s['undefined_precision']}, recall {s['undefined_recall']}; timeline recall "
               f"{s['timeline_recall']} ({s['timeline_dated_in_list']} dated events in the list); who is who recall "
-              f"{s['actors_recall']}")
-        for key in ("glossary_missed", "glossary_extra", "timeline_missed", "actors_missed"):
+              f"{s['actors_recall']}" + (f", precision {s['actors_precision']}" if s["actors_precision"] is not None
+                                         else ""))
+        for key in ("glossary_missed", "glossary_extra", "timeline_missed", "actors_missed", "actors_wrong"):
             if s[key]:
                 print(f"  {key}: {s[key]}")
+    if len(result["oracles"]) > 1:  # the documents together, each item counted once (micro-averaged)
+        total = {k: [sum(s["counts"][k][i] or 0 for s in result["oracles"].values()) for i in range(3)]
+                 for k in ("glossary", "timeline", "actors", "actors_judged")}
+        ratio = lambda a, b: round(a / b, 3) if b else None  # noqa: E731
+        print(f"all {len(result['oracles'])} documents: glossary precision "
+              f"{ratio(total['glossary'][0], total['glossary'][1])}, recall "
+              f"{ratio(total['glossary'][0], total['glossary'][2])}; timeline recall "
+              f"{ratio(total['timeline'][0], total['timeline'][2])}; who is who recall "
+              f"{ratio(total['actors'][0], total['actors'][2])}, precision "
+              f"{ratio(total['actors_judged'][0], total['actors_judged'][1])}")
     return 0
 
 

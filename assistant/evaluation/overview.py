@@ -40,7 +40,19 @@ def score(view: Overview, oracle: dict[str, Any]) -> dict[str, Any]:
     names = {plain(n) for a in view.actors for n in [a.name, *a.aliases]}
     missed_actors = [o["name"] for o in oracle["organisations"]
                      if not {plain(n) for n in [o["name"], *o.get("aliases", [])]} & names]
+    # precision where the oracle judges: of the names listed for this document, those it lists as organisations
+    # or offices against those it lists as looking like names but being none ("… Vergaderjaar", a product)
+    gold_names = {plain(n) for o in oracle["organisations"] for n in [o["name"], *o.get("aliases", [])]}
+    wrong_names = {plain(o["name"]) for o in oracle.get("not_organisations", [])}
+    listed = [a for a in view.actors if any(c.doc_id == doc_id for c in a.roles)]
+    right = [a.name for a in listed if {plain(n) for n in [a.name, *a.aliases]} & gold_names]
+    wrong = [a.name for a in listed if a.name not in right and plain(a.name) in wrong_names]
+    counts = {"glossary": (len(found & gold), len(found), len(gold)),  # true, extracted, labelled: summed over
+              "timeline": (len(dated) - len(missed_events), None, len(dated)),  # documents by the benchmark
+              "actors": (len(oracle["organisations"]) - len(missed_actors), None, len(oracle["organisations"])),
+              "actors_judged": (len(right), len(right) + len(wrong), None)}
     return {
+        "counts": counts,
         "glossary_precision": round(len(found & gold) / max(len(found), 1), 3),
         "glossary_recall": round(len(found & gold) / max(len(gold), 1), 3),
         "glossary_missed": sorted(gold - found), "glossary_extra": sorted(found - gold),
@@ -51,4 +63,6 @@ def score(view: Overview, oracle: dict[str, Any]) -> dict[str, Any]:
         "timeline_extracted": len(events), "timeline_dated_in_list": len(dated),
         "actors_recall": round(1 - len(missed_actors) / max(len(oracle["organisations"]), 1), 3),
         "actors_missed": missed_actors, "actors_extracted": len(view.actors),
+        "actors_precision": round(len(right) / max(len(right) + len(wrong), 1), 3) if wrong_names else None,
+        "actors_wrong": wrong,
     }

@@ -117,6 +117,12 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
                 actors[key].aliases = sorted(set(actors[key].aliases) | set(a.aliases))
             else:
                 actors[key] = a.model_copy(deep=True)
+    for key in list(actors):  # "Tweede Kamer" is the "Tweede Kamer der Staten-Generaal" another names in full
+        full = next((k for k in actors if k.startswith(f"{key} der ") and actors[k].kind == actors[key].kind), None)
+        if full and " " in key:
+            short = actors.pop(key)
+            actors[full].aliases = sorted({*actors[full].aliases, short.name, *short.aliases})
+            actors[full].roles += short.roles[: max(0, 3 - len(actors[full].roles))]
     order = sorted(parts, key=lambda d: (metas[d].date or "", d) if d in metas else ("", d))
     return Overview(
         documents=[parts[d].map for d in order],

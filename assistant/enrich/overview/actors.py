@@ -16,9 +16,14 @@ from assistant.types import Document
 _ORG_NOUNS = tuple(rules.words("organisation_nouns"))  # `assistant/rules/words.toml`
 _NAME = r"[A-Z][\w’'-]*"
 _JOIN = r"(?:\s+(?:van|voor|op|der|en|of)(?:\s+(?:de|het|der))?\s+|,\s+(?=[A-Z][\w’'-]*(?:,|\s+en\s))|\s+)"
+_OFFICE_NOUNS = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}"
+                         for w in sorted(rules.words("office_nouns"), key=len, reverse=True))
 _OFFICE = re.compile(
-    rf"\b(?P<office>(?:[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s+(?:van|voor)\s+{_NAME}"
-    rf"(?:(?:,\s+(?=[A-Z][a-z][\w’'-]*(?:,|\s+en\s))|\s+en\s+|\s+){_NAME})*)")
+    rf"\b(?P<office>(?:{_OFFICE_NOUNS})\s+(?:van|voor)(?:\s+(?:de|het))?\s+(?P<of>{_NAME}"
+    rf"(?:(?:,\s+(?=[A-Z][a-z][\w’'-]*(?:,|\s+en\s))|\s+(?:en|der)\s+|\s+){_NAME})*))")
+# A Kamerstuk's head names the chamber that publishes it, then fields ("Vergaderjaar 2024–2025") no name runs into
+_KAMERSTUK_HEAD = rules.rule("publications", "kamerstuk-head")
+_LIST_ITEM = re.compile(r"[^,]+?(?=,\s|\s+(?:en|of|and|or)\s|$)")
 _ORG_RUN = re.compile(rf"{_NAME}(?:{_JOIN}{_NAME})*")
 # A group named after its kind: coalitie «AI in actie», platform PRIO, coalitie AI in Actie (its name's words
 # capitalised, joined by a preposition).
@@ -66,6 +71,24 @@ def _org_names(sentence: str, glossary: dict[str, str]) -> Iterable[tuple[str, i
         yield m.group("name"), m.start("name")
 
 
+def _listed_beside(sentence: str, found: list[tuple[str, int, str]]) -> Iterable[tuple[str, int]]:
+    """One capitalised word listed next to an organisation in a list with at least two ("…, waterschappen (UvW),
+    Kadaster, Geonovum en de overige leden van het Beraad …"): the items of a list are of one kind, so it names
+    an organisation without an organisation noun of its own."""
+    items = [(m.start() + len(m.group()) - len(m.group().lstrip()), m.group().strip())
+             for m in _LIST_ITEM.finditer(sentence)]
+    items = [(start, re.sub(r"^(?:en|of|and|or)\s+", "", item)) for start, item in items]
+    spans = [(pos, pos + len(name)) for name, pos, _ in found]
+    named = [any(a < start + len(item) and start < b for a, b in spans) for start, item in items]
+    if sum(named) < 2:
+        return
+    for i, (start, item) in enumerate(items):
+        beside = (i and named[i - 1]) or (i + 1 < len(items) and named[i + 1])
+        if (not named[i] and beside and start > 0 and re.fullmatch(r"[A-Z][\w’'-]+", item)
+                and item.lower() not in _OPENERS):
+            yield item, sentence.find(item, start)
+
+
 def names_organisation(text: str) -> bool:
     """Whether `text` names an organisation by its own words (a run of capitalised words with an organisation
     noun): who issued a publication that is no letter names itself so on its imprint line
@@ -89,14 +112,23 @@ def actors_of(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
     alias_of.update({exp: abbr for abbr, exp in names.items()})
     actors: dict[str, Actor] = {}
     for text, _, note in pieces(doc):
+        head = _KAMERSTUK_HEAD.match(text) if note is None else None
         for a, b in sentence_spans(text):
             sentence = text[a:b]
             if sum(w.isupper() for w in sentence.split()) > len(sentence.split()) / 2:
                 continue
             found = [(m.group("office"), m.start("office"), "office") for m in _OFFICE.finditer(sentence)]
             offices = [(pos, pos + len(n)) for n, pos, _ in found]
+            found += [(n, m.start("of"), "organisation") for m in _OFFICE.finditer(sentence)  # the Kamer the
+                      if (n := _org_name(m.group("of")))]                                   # Voorzitter is of
             found += [(n, pos, "organisation") for n, pos in _org_names(sentence, names)
                       if not any(a <= pos < b for a, b in offices)]
+            found += [(n, pos, "organisation") for n, pos in _listed_beside(sentence, found)]
+            if head and a < head.end("nr"):  # the head's chamber, not a name run on into its fields
+                found = [f for f in found if a + f[1] >= head.end("nr")]
+                if a <= head.start("chamber") < b:
+                    found.append((f"{head['chamber']} Kamer der Staten-Generaal", head.start("chamber") - a,
+                                  "organisation"))
             for name, pos, kind in found:
                 full = names.get(name, name)
                 key = next((a.name for a in actors.values() if a.kind == kind
