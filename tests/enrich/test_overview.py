@@ -515,7 +515,8 @@ def test_who_is_who_reads_a_kamerstuks_head_an_office_of_an_organisation_and_a_l
     Staten-Generaal Vergaderjaar"); "de Voorzitter van de Tweede Kamer der Staten-Generaal" is an office (it was
     listed as an organisation) of the Kamer, which is listed in its own right, with "Tweede Kamer" as its short
     name; "Kadaster" and "Geonovum", listed among organisations, are organisations without an organisation noun
-    of their own, and the portfolio of an office ("… Zaken en Koninkrijksrelaties") lists none."""
+    of their own, and the portfolio of an office ("… Zaken en Koninkrijksrelaties") lists none. "De Directie
+    Algoritmetoezicht van de Autoriteit Persoonsgegevens" names two organisations (it was listed as one)."""
     settings = indexed(tmp_path, {
         "motie.txt": "Tweede Kamer der Staten-Generaal\nVergaderjaar 2024–2025\n26 643 Informatie- en "
                      "communicatietechnologie (ICT)\nNr. 1209\n\nMOTIE VAN HET LID BROUWER-KAYA C.S.\n\n"
@@ -524,7 +525,9 @@ def test_who_is_who_reads_a_kamerstuks_head_an_office_of_an_organisation_and_a_l
         "brief.md": "# Brief\n\nAan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDe coalitie bestaat uit "
                     "het Ministerie van BZK, provincies (IPO), de Unie van Waterschappen, Kadaster, Geonovum en het "
                     "Beraad voor de Geo-informatie.\n\nHet kabinet informeert de Tweede Kamer jaarlijks over de "
-                    "voortgang.\n\nDe staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties, M. de Graaf\n"})
+                    "voortgang.\n\nDe Directie Algoritmetoezicht van de Autoriteit Persoonsgegevens coördineert het "
+                    "toezicht, met de Vereniging van Nederlandse Gemeenten.\n\n"
+                    "De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties, M. de Graaf\n"})
     actors = {a.name: a for a in Index.open(settings).overview().actors}
     assert not [n for n in actors if "Vergaderjaar" in n], list(actors)
     assert actors["Voorzitter van de Tweede Kamer der Staten-Generaal"].kind == "office", list(actors)
@@ -532,3 +535,6 @@ def test_who_is_who_reads_a_kamerstuks_head_an_office_of_an_organisation_and_a_l
     assert kamer.kind == "organisation" and "Tweede Kamer" in kamer.aliases and "Tweede Kamer" not in actors
     assert actors["Kadaster"].kind == actors["Geonovum"].kind == "organisation", list(actors)
     assert not {"Koninkrijksrelaties", "Zaken", "Binnenlandse"} & set(actors), list(actors)
+    # a directorate of an organisation, named with it, is listed apart from it; "van" in one name splits none
+    assert {"Directie Algoritmetoezicht", "Autoriteit Persoonsgegevens", "Vereniging van Nederlandse Gemeenten",
+            "Ministerie van BZK"} <= set(actors), list(actors)

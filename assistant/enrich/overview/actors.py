@@ -23,6 +23,7 @@ _OFFICE = re.compile(
     rf"(?:(?:,\s+(?=[A-Z][a-z][\w’'-]*(?:,|\s+en\s))|\s+(?:en|der)\s+|\s+){_NAME})*))")
 # A Kamerstuk's head names the chamber that publishes it, then fields ("Vergaderjaar 2024–2025") no name runs into
 _KAMERSTUK_HEAD = rules.rule("publications", "kamerstuk-head")
+_PART_OF = re.compile(r"\s+van\s+(?:de|het)\s+")
 _LIST_ITEM = re.compile(r"[^,]+?(?=,\s|\s+(?:en|of|and|or)\s|$)")
 _ORG_RUN = re.compile(rf"{_NAME}(?:{_JOIN}{_NAME})*")
 # A group named after its kind: coalitie «AI in actie», platform PRIO, coalitie AI in Actie (its name's words
@@ -60,9 +61,15 @@ def _org_names(sentence: str, glossary: dict[str, str]) -> Iterable[tuple[str, i
         pieces = [(0, run)] if run.lstrip().startswith(("Ministerie", "Minister")) else [
             (p.start(), p.group()) for p in re.finditer(r"[^,]+?(?=,|\s+en\s+(?:de\s+|het\s+)?[A-Z]|$)", run)]
         for offset, piece in pieces:
-            name = _org_name(piece)
-            if name:
-                yield name, m.start() + offset + piece.find(name.split()[0])
+            # a part of an organisation named with it ("Directie Algoritmetoezicht van de Autoriteit
+            # Persoonsgegevens") is one organisation and the other is another; "Ministerie van Binnenlandse Zaken"
+            # and "Vereniging van Nederlandse Gemeenten" are one name
+            split = [(0, piece)]
+            if (of := _PART_OF.search(piece)) and _org_name(piece[: of.start()]) and _org_name(piece[of.end() :]):
+                split = [(0, piece[: of.start()]), (of.end(), piece[of.end() :])]
+            for at, words in split:
+                if name := _org_name(words):
+                    yield name, m.start() + offset + at + words.find(name.split()[0])
     for abbr, expansion in glossary.items():
         if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w])", sentence) and any(
                 w.lower().endswith(_ORG_NOUNS) for w in expansion.split()):
