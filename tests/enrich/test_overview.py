@@ -203,6 +203,22 @@ def test_a_range_of_days_is_one_period_dated_in_the_year_it_ends_in(tmp_path):
     assert not any(when in ("2025-01-01", "2024-01-01", "2024-12-31", "2025-10-31") for when, _, _ in events)
 
 
+def test_a_season_of_a_year_a_range_of_years_and_a_year_reported_on_are_dated(tmp_path):
+    """"in het najaar van 2025", "voor het zomerreces van 2026", "in de periode 2025 tot en met 2028" and "de
+    monitor over 2025" were no events: a season was read only as "dit najaar", years only joined by a dash, and a
+    year only after a preposition of time."""
+    settings = indexed(tmp_path, {"brief.md": "# Brief\n\nDen Haag, 3 april 2025.\n\n"
+                                  "Ik stuur het wetsvoorstel in het najaar van 2025 naar uw Kamer.\n\n"
+                                  "Voor het zomerreces van 2026 informeer ik u opnieuw.\n\n"
+                                  "In de periode 2025 tot en met 2028 is jaarlijks 23 miljoen euro beschikbaar.\n\n"
+                                  "In de monitor over 2025 volgt de opvolging.\n\n"
+                                  "The pilot starts in spring 2026.\n"})
+    events = {(e.when, e.precision) for e in Index.open(settings).overview().timeline}
+    assert {("2025-H2", "half"), ("2026-Q2", "quarter"), ("2025/2028", "period"), ("2025", "year"),
+            ("2026-H1", "half")} <= events, events
+    assert ("2028", "year") not in events  # a range's end is read with it, not again alone
+
+
 def test_a_range_of_months_is_one_period_in_the_year_it_ends_in(tmp_path):
     """"between January and June 2024" was dated June 2024 alone; "van maart tot juni 2025" likewise. Two months
     joined by "en" without "tussen" are no range: "in januari en juni 2024" dates June only."""

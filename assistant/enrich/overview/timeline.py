@@ -20,12 +20,16 @@ TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition,
     rf"|(?P<months>\b(?:(?:tussen|between)\s+(?P<m3>{_MONTH})\s+(?:en|and)"
     rf"|(?P<m4>{_MONTH})\s*(?:tot en met|t/m|tot|to|until|through|–|-))\s*(?P<m5>{_MONTH}) (?P<y4>\d{{4}}))"
     rf"|(?P<month>\b(?P<m2>{_MONTH}) (?P<y2>\d{{4}}))"
-    rf"|(?P<period>\b(?P<p1>(?:19|20)\d{{2}})\s?[–-]\s?(?P<p2>(?:19|20)\d{{2}})\b)"
+    rf"|(?P<period>\b(?P<p1>(?:19|20)\d{{2}})(?:\s?[–-]\s?|\s+(?:tot en met|t/m|tot|to|through|until)\s+)"
+    rf"(?P<p2>(?:19|20)\d{{2}})\b)"
+    # a season of a year the text names: "in het najaar van 2025", "voor het zomerreces van 2026", "spring 2025"
+    r"|(?P<season>\b(?:(?P<before>voor|vóór|before)\s+)?(?:(?:het|de|the)\s+)?(?P<s>najaar|voorjaar|zomer(?:reces)?"
+    r"|autumn|fall|spring|summer(?: recess)?)(?:\s+(?:van|of))?\s+(?P<y5>(?:19|20)\d{2})\b)"
     r"|(?P<relative>\b(?:(?:het )?(?:eind|einde|begin|midden) (?:van )?(?:dit|volgend|komend) jaar|"
     r"(?:dit|volgend|komend|vorig) (?:jaar|najaar|voorjaar)|(?:deze|komende|afgelopen) zomer|"
     r"voor de zomer(?:van dit jaar)?|"
     r"(?:(?:the )?(?:end|beginning|middle) of |early |later )?(?:this|next|last) year)\b)"
-    r"|(?P<year>\b(?P<prep>in|vóór|voor|na|sinds|vanaf|tot|uiterlijk|per|rond|eind|begin|jaar|by|from|since|until|"
+    r"|(?P<year>\b(?P<prep>in|vóór|voor|na|sinds|vanaf|tot|uiterlijk|per|rond|eind|begin|jaar|over|van|by|from|since|until|"
     r"before|after|around|early|late) (?P<y3>(?:19|20)\d{2})\b"
     r"(?![/–-]\d))",
     re.IGNORECASE,
@@ -78,6 +82,11 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
         return f"{m.group('y2')}-{month_number(m.group('m2')):02d}", "month", False
     if m.group("period"):
         return f"{m.group('p1')}/{m.group('p2')}", "period", False
+    if m.group("season"):
+        season, year = m.group("s").lower(), m.group("y5")
+        if season.startswith(("zomer", "summer")):  # before the summer is its second quarter, as "voor de zomer"
+            return (f"{year}-Q2" if m.group("before") else f"{year}-Q3"), "quarter", False
+        return (f"{year}-H1" if season in ("voorjaar", "spring") else f"{year}-H2"), "half", False
     if m.group("relative"):
         if today is None:
             return None
