@@ -37,7 +37,7 @@ TEXT = {
            "not_current": "niet meer actueel",
            "outdated": "Weggelaten, gemaakt door een eerdere versie (opnieuw maken: assistant ingest):",
            "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
-           "try": "Begin met een vraag", "past": "gebeurd", "planned": "gepland", "target": "doel",
+           "try": "Begin met een vraag", "past": "gebeurd", "ongoing": "lopend", "planned": "gepland", "target": "doel",
            "conflict": "elders anders gedefinieerd", "for_question": "Bij de vraag", "sign_out": "Afmelden"},
     "en": {"title": "Digitalisation policy assistant", "ask": "Ask a question about the documents",
            "send": "Ask", "new": "New conversation", "docs": "Documents", "filter": "Only in these documents",
@@ -64,7 +64,8 @@ TEXT = {
            "not_current": "no longer current",
            "outdated": "Left out, made by an earlier version (made again by assistant ingest):",
            "briefing_md": "Briefing (Markdown)", "briefing_html": "Briefing (HTML)", "briefing": "Briefing",
-           "try": "Start with a question", "past": "happened", "planned": "planned", "target": "target",
+           "try": "Start with a question", "past": "happened", "ongoing": "ongoing", "planned": "planned",
+           "target": "target",
            "conflict": "defined differently elsewhere", "for_question": "For the question", "sign_out": "Sign out"},
 }
 # the sign-in form answers a held-back attempt with nothing of its own, so the form says beforehand what happens

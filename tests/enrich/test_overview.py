@@ -219,6 +219,27 @@ def test_a_season_of_a_year_a_range_of_years_and_a_year_reported_on_are_dated(tm
     assert ("2028", "year") not in events  # a range's end is read with it, not again alone
 
 
+def test_a_year_that_holds_the_documents_date_is_ongoing_and_a_session_year_no_event(tmp_path):
+    """A plan of June 2025 says what the Rijk does "in 2025": that was marked past, as was "In 2025 volgt een
+    grotere pilot"; it is ongoing, neither over nor to come, while the plan's own month stays past and what it
+    says will come is planned. A motion's session year ("Vergaderjaar 2024–2025") was an event."""
+    settings = indexed(tmp_path, {
+        "plan.md": "# Uitvoeringsplan\n\nMinisterie van BZK, juni 2025\n\nDit plan beschrijft wat het Rijk in 2025 "
+                   "doet.\n\nIn 2025 volgt een grotere pilot.\n\nIn 2024 namen 3.200 testers deel.\n\n"
+                   "In 2026 zal het netwerk verder groeien.\n",
+        "motie.txt": "Tweede Kamer der Staten-Generaal\nVergaderjaar 2024–2025\n26 643 Informatie- en "
+                     "communicatietechnologie (ICT)\nNr. 1209\n\nMOTIE VAN HET LID BROUWER-KAYA C.S.\n\n"
+                     "Voorgesteld 17 april 2025 door het lid Brouwer-Kaya.\n",
+        "manifest.toml": manifest({"id": "plan", "title": "Uitvoeringsplan", "date": "2025-06-23", "path": "plan.md"},
+                                  {"id": "motie", "title": "Motie", "date": "2025-04-17", "path": "motie.txt"})})
+    status = {(e.cited.doc_id, e.as_written, e.cited.quote.split()[0]): e.status
+              for e in Index.open(settings).overview().timeline}
+    assert status[("plan", "in 2025", "Dit")] == status[("plan", "In 2025", "In")] == "ongoing", status
+    assert status[("plan", "juni 2025", "Ministerie")] == status[("plan", "In 2024", "In")] == "past", status
+    assert status[("plan", "In 2026", "In")] == "planned", status
+    assert [k for k in status if k[0] == "motie"] == [("motie", "17 april 2025", "Voorgesteld")], status
+
+
 def test_a_range_of_months_is_one_period_in_the_year_it_ends_in(tmp_path):
     """"between January and June 2024" was dated June 2024 alone; "van maart tot juni 2025" likewise. Two months
     joined by "en" without "tussen" are no range: "in januari en juni 2024" dates June only."""

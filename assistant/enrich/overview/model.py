@@ -51,7 +51,7 @@ class TimelineEvent(BaseModel):
     precision: str = Field(description="day, month, year, period, quarter or half.")
     as_written: str
     resolved: bool = Field(False, description="Resolved from a relative time against the document's date.")
-    status: str = Field(description="`past`, `planned` or `target`, from the date and the wording.")
+    status: str = Field(description="`past`, `ongoing`, `planned` or `target`, from the date and the wording.")
     cited: Span
     current: bool = Field(True, description="False when read from a document that is no longer current (a "
                           "newer version replaces it, or it was withdrawn): what it dates may have changed.")

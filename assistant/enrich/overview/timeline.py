@@ -1,6 +1,6 @@
 """The timeline of one document: dates, days without a year, months, years with a preposition, periods and
 relative times ("eind dit jaar", "the end of next year"), in Dutch or English, resolved against the document's
-date where the text allows, each marked past, planned or target from the date and the wording."""
+date where the text allows, each marked past, ongoing, planned or target from the date and the wording."""
 
 from __future__ import annotations
 
@@ -37,9 +37,12 @@ TIME_EXPRESSION = re.compile(  # a date, month, period, year with a preposition,
 # The end of a range of days whose year it alone names: "1 januari tot en met 31 december 2024" is in 2024.
 _RANGE_END = re.compile(rf"\s*(?:tot en met|t/m|tot|–|-)\s*(?P<d>\d{{1,2}}) (?P<m>{_MONTH}) (?P<y>\d{{4}})\b",
                         re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:zal|zullen|wil|willen|ga|gaat|gaan|streef\w*|voornemens|verwacht\w*|doel\w*|plan|"
+# A session year or a number is part of the identifier it follows, no time of an event.
+_IDENTIFIER_BEFORE = re.compile(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.|[Vv]ergaderjaar)\s*\S*\s*$")
+# Words that say something is to come; "plan" only as the English verb ("Dit plan beschrijft …" plans nothing).
+_FUTURE = re.compile(r"\b(?:zal|zullen|wil|willen|ga|gaat|gaan|streef\w*|voornemens|verwacht\w*|doel\w*|"
                      r"komt|komen|moet|moeten|werk\w* aan|naar verwachting|"
-                     r"will|shall|plans?|intends?|expect\w*|aims?|must|apply from)\b", re.IGNORECASE)
+                     r"will|shall|plans?\s+to|planned|intends?|expect\w*|aims?|must|apply from)\b", re.IGNORECASE)
 
 
 def _relative(phrase: str, today: datetime.date) -> tuple[str, str]:
@@ -95,14 +98,30 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
     return m.group("y3"), "year", False
 
 
-def _status(when: str, sentence: str, today: datetime.date | None) -> str:
+def _status(when: str, precision: str, sentence: str, today: datetime.date | None) -> str:
+    """Past, planned, a target, or ongoing: a year, half, quarter, month or period that holds the document's own
+    date ("Dit uitvoeringsplan beschrijft wat het Rijk in 2025 doet", written in June 2025) is neither over nor
+    to come, unless the wording plans it; a day or a month is (a document's own date, "januari 2025" on a
+    factsheet, is past once it is out)."""
     moment = when.split("/")[-1][:10]
     later = today is not None and moment > today.isoformat()[: len(moment)]
     if later and re.search(r"\b(?:doel\w*|\w*neutraal|streven|streeft|target\w*|goals?|\w*neutral)\b", sentence, re.I):
         return "target"
     if later or _FUTURE.search(sentence):
         return "planned"
+    if today is not None and precision not in ("day", "month") and _holds(when, today):
+        return "ongoing"
     return "past"
+
+
+def _holds(when: str, today: datetime.date) -> bool:
+    """Whether the time `when` stands for ("2025", "2025-H2", "2025-04", "2025-01/2025-06") holds `today`."""
+    first, _, last = when.partition("/")
+    quarter = (today.month - 1) // 3 + 1
+    forms = {str(today.year), f"{today.year}-{today.month:02d}", f"{today.year}-Q{quarter}",
+             f"{today.year}-H{1 if today.month <= 6 else 2}"}
+    return first in forms if not last else first[:7] <= today.isoformat()[: len(first[:7])] and (
+        today.isoformat()[: len(last[:7])] <= last[:7])
 
 
 def timeline_events(doc: Document) -> list[TimelineEvent]:
@@ -116,8 +135,7 @@ def timeline_events(doc: Document) -> list[TimelineEvent]:
             sentence = text[a:b]
             read_to = 0  # a range of days is one event: its last day is not read again on its own
             for m in TIME_EXPRESSION.finditer(sentence):
-                if m.start() < read_to or re.search(r"(?:Kamerstuk\w*|Staatscourant|Stcrt\.|nr\.)\s*\S*\s*$",
-                                                    sentence[: m.start()]):
+                if m.start() < read_to or _IDENTIFIER_BEFORE.search(sentence[: m.start()]):
                     continue  # a range's last day, read with its first; a session year or number in an identifier
                 found = _when(m, today, sentence[m.end():])
                 if found is None:
@@ -131,7 +149,7 @@ def timeline_events(doc: Document) -> list[TimelineEvent]:
                     continue
                 events.append(TimelineEvent(
                     when=when, precision=precision, as_written=written, resolved=resolved,
-                    status=_status(when, sentence, today), cited=note or place(doc, a, b)))
+                    status=_status(when, precision, sentence, today), cited=note or place(doc, a, b)))
     return events
 
 
