@@ -17,7 +17,7 @@ from assistant.answer.responders import Asked, Draft, OverTheIndex
 from assistant.enrich import colophon
 from assistant.text import rules
 from assistant.text.tokens import lexical_tokens
-from assistant.types import Span
+from assistant.types import Citation, Span
 
 _NAMES = rules.rule("questions", "document-names")
 _EXISTS = rules.rule("questions", "asks-what-exists")
@@ -33,8 +33,10 @@ class Named(OverTheIndex):
         if which_kind(asked.question) is None:  # most questions: read no further
             return None
         index = self.scorer.index
-        # a document the question calls by its kind or title ("de monitor"): those it names, not all
-        called = {d for d in index.documents if colophon.called_in(asked.question, self.scorer.document(d))}
+        # a document the question calls by its kind or title ("de monitor"), or by what its title says it is about
+        # ("de nota over datadelen"): those it names, not all
+        called = {d for d in index.documents if colophon.called_in(asked.question, self.scorer.document(d))
+                  or colophon.names(asked.question, index.meta(d).title, asked.bridges)}
         asked_for = self.asked_kind(asked, called)
         if asked_for is None:
             return None
@@ -48,10 +50,13 @@ class Named(OverTheIndex):
         if not named:
             return None
         shown = named[:_MAX_NAMED]
-        citations = [compose.place_citation(index, n, place) for n, (_, place) in enumerate(shown, 1)]
-        text = compose.named(kind, [actor.name for actor, _ in shown], citations, len(named) - len(shown),
-                             asked.language)
-        return Draft(self.name, text, citations)
+        cited: dict[tuple[str, int | None, int | None, int | None], Citation] = {}  # a sentence naming two: one source
+        for _, place in shown:
+            key = (place.doc_id, place.start, place.end, place.footnote)
+            cited.setdefault(key, compose.place_citation(index, len(cited) + 1, place))
+        each = [cited[(p.doc_id, p.start, p.end, p.footnote)] for _, p in shown]
+        text = compose.named(kind, [actor.name for actor, _ in shown], each, len(named) - len(shown), asked.language)
+        return Draft(self.name, text, list(cited.values()))
 
     def _place(self, places: list[Span], allowed: set[str] | None) -> Span | None:
         """The sentence that names an organisation in the documents `allowed` (all where None), a current

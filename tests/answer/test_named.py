@@ -73,3 +73,24 @@ def test_the_organisations_of_the_document_the_question_calls_and_as_its_current
     assert bureau.roles[0].doc_id == "plan-v2"
     called = answerer.ask("Welke organisaties noemt de factsheet?")
     assert [c.doc_id for c in called.citations] == ["factsheet"]
+
+
+def test_the_organisations_of_a_document_named_by_what_it_is_about_each_sentence_cited_once(tmp_path):
+    """"Welke organisaties worden genoemd in de nota over datadelen?" names the note by its subject, not its kind
+    alone: it was answered from the evidence with an English paper's sentence about "an organisation". A sentence
+    that names two organisations is one source, not two numbered ones with the same quote."""
+    nota = ("# Beleidsnota Verantwoord datadelen\n\nHet toetsingskader wordt ontwikkeld door het Kenniscentrum "
+            "Datadelen in samenwerking met de Autoriteit Persoonsgegevens.\n\nHet Bureau Digitale Hulp helpt "
+            "burgers.\n")
+    paper = "# Trustworthy AI\n\nAn algorithm register describes which algorithms an organisation uses.\n"
+    settings = indexed(tmp_path, {"nota.md": nota, "paper.md": paper, "manifest.toml": manifest(
+        {"id": "nota", "title": "Beleidsnota Verantwoord datadelen binnen de overheid", "kind": "nota",
+         "path": "nota.md"},
+        {"id": "paper", "title": "Trustworthy AI", "kind": "policy paper", "language": "en",
+         "path": "paper.md"})})
+    answer = Answerer(settings, "extractive").ask("Welke organisaties worden genoemd in de nota over datadelen?")
+    assert answer.answer.startswith("De documenten noemen deze organisaties:\n- "), answer.answer
+    names = [line[2:].split(": “")[0] for line in answer.answer.splitlines()[1:]]
+    assert set(names) == {"Kenniscentrum Datadelen", "Autoriteit Persoonsgegevens", "Bureau Digitale Hulp"}
+    assert [c.doc_id for c in answer.citations] == ["nota", "nota"]  # two sentences, three organisations
+    assert len({c.quote for c in answer.citations}) == 2
