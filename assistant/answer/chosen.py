@@ -4,6 +4,7 @@ order with each footnote after the sentence that points to it (`led`); the footn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,7 +28,8 @@ class Evidence:
 
 
 def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], str],
-        names: Callable[[Evidence], bool] = lambda ev: True) -> list[Evidence]:
+        names: Callable[[Evidence], bool] = lambda ev: True,
+        said: Callable[[Evidence], str] = lambda ev: ev.span.quote) -> list[Evidence]:
     """The chosen evidence led by the sentence that answers, the others in document order, a footnote after the
     sentence that points to it. The one that answers is the best one, unless it lacks the kind of thing the
     question asks for (a number, a time, a day) and another chosen one holds it ("Wanneer stuurde de minister de
@@ -38,10 +40,11 @@ def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], 
     they say which one is asked (corpus2 dev and own-words dev one more first quote each; bundled train one
     gained, one lost). A question for which organisations there are is answered first by a sentence that names
     organisations (`actors.names_organisation`), not by the one about what they do together (train: three more
-    first quotes; dev unchanged)."""
+    first quotes; dev unchanged). What a sentence holds is what it `said` of its own: the year in its document's
+    title ("Deze regeling wordt aangehaald als: Regeling subsidie digitale hulppunten 2025.") dates nothing."""
     def holds(ev: Evidence) -> bool:
         note = ev.span.footnote is not None
-        return has_asked_type(question, [] if note else [ev.span.quote], [ev.span.quote] if note else [],
+        return has_asked_type(question, [] if note else [said(ev)], [ev.span.quote] if note else [],
                               [] if note else [read_under(ev)])
 
     if not chosen:
@@ -62,6 +65,12 @@ def led(chosen: list[Evidence], question: str, read_under: Callable[[Evidence], 
             return ev.chunk.doc_id, ev.span.start, 0
         return ev.chunk.doc_id, cited_at.get((ev.chunk.chunk_id, note), ev.chunk.end), note
     return [lead, *sorted((ev for ev in chosen if ev is not lead), key=place)]
+
+
+def without_title(quote: str, title: str) -> str:
+    """A sentence without its document's title: what it says of its own ("… aangehaald als: Regeling subsidie
+    digitale hulppunten 2025" gives no year of anything)."""
+    return re.sub(re.escape(title).replace(r"\ ", r"\s+"), " ", quote, flags=re.I) if title.strip() else quote
 
 
 def _markers(ev: Evidence) -> list[int]:

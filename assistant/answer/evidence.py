@@ -17,7 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from assistant.answer.chosen import Evidence, footnotes_of, led, ran_on
+from assistant.answer.chosen import Evidence, footnotes_of, led, ran_on, without_title
 from assistant.answer.extent import POINTS_BACK, extent
 from assistant.answer.guard import INSTRUCTION
 from assistant.answer.questions import (
@@ -328,7 +328,8 @@ class Scorer:
                 ev.span.footnote is not None or holds_the_group(groups, self.document(ev.chunk.doc_id), ev,
                                                                 read_under(ev)))
 
-        ordered = led(chosen, question, read_under, names)
+        ordered = led(chosen, question, read_under, names,
+                      lambda ev: without_title(ev.span.quote, self.index.meta(ev.chunk.doc_id).title))
         if ordered and not names(ordered[0]):  # what is asked of the instance asked: one quote says both
             return []
         # the sentence that answers is the one that must say it happened, or name what is asked, not a neighbour

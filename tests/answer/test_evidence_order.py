@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.answerer import Answerer
-from assistant.answer.chosen import Evidence, led
+from assistant.answer.chosen import Evidence, led, without_title
 from assistant.types import Chunk, Footnote, Span
 
 TEXT = ("Het kabinet richtte een coalitie op¹. Daarna volgden er drie². De coalitie werkt aan ethiek. "
@@ -109,3 +109,29 @@ def test_a_sentence_that_announces_a_web_pages_or_word_list_takes_its_items_alon
     answer = Answerer(indexed(tmp_path, {name: content}), "extractive").ask("Welke afspraken maakt het kabinet?")
     assert answer.citations[0].quote.startswith(lead)
     assert all(i in answer.citations[0].quote for i in items)
+
+
+def test_a_year_in_the_documents_title_dates_nothing_a_sentence_says(tmp_path):
+    """"Wanneer treedt de regeling in werking?" led with "Deze regeling wordt aangehaald als: Regeling subsidie
+    digitale hulppunten 2025.": the year of the regulation's name was read as the time asked for, and put that
+    sentence before the one that says when it takes effect."""
+    from conftest import indexed, manifest
+
+    regeling = ("# Regeling subsidie digitale hulppunten 2025\n\n## Artikel 9\n\n1. Deze regeling treedt in werking "
+                "met ingang van de dag na de datum van uitgifte van de Staatscourant waarin zij wordt geplaatst.\n\n"
+                "2. Deze regeling wordt aangehaald als: Regeling subsidie digitale hulppunten 2025.\n")
+    settings = indexed(tmp_path, {"regeling.md": regeling, "manifest.toml": manifest(
+        {"id": "regeling", "title": "Regeling subsidie digitale hulppunten 2025", "kind": "regeling",
+         "path": "regeling.md"})})
+    chosen = [ev for ev in [Evidence(1, CHUNK, Span(doc_id="regeling", quote=q, start=0, end=0), 0.5, 0.0)
+                            for q in ("1. Deze regeling treedt in werking met ingang van de dag na de datum van "
+                                      "uitgifte van de Staatscourant waarin zij wordt geplaatst.", "2. Deze regeling "
+                                      "wordt aangehaald als: Regeling subsidie digitale hulppunten 2025.")]]
+    answerer = Answerer(settings, "extractive")
+    title = answerer.scorer.index.meta("regeling").title
+    lead = led(chosen, "Wanneer treedt de regeling in werking?", unread,
+               said=lambda ev: without_title(ev.span.quote, title))[0]
+    assert "treedt in werking" in lead.span.quote
+    # as any question asks it: the answer leads with the sentence that says when it takes effect
+    answer = answerer.ask("Wanneer is de regeling voor digitale hulppunten in werking getreden?")
+    assert "treedt in werking" in answer.citations[0].quote, answer.answer
