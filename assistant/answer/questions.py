@@ -228,7 +228,8 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
     one ("…, en wanneer kwam die uit?"), a lead without the kind's word may answer the rest. "De ICT-lectoraten
     van de hogescholen van Nederland zijn via het platform PRIO ... in contact" restates what is asked. A sentence
     that says there are none answers ("houden geen rekening met disrupties"). A question for which N things has its
-    own check (`_names_as_many`)."""
+    own check (`_names_as_many`). Members named right after the kind's word are named ("de regio's Groningen en
+    Eindhoven")."""
     several = _ASKS_KINDS.search(question)
     found = several or _ASKS_NAMED.search(question)
     if not found or _ASKS_SEVERAL.search(question) or not lead:
@@ -248,7 +249,9 @@ def names_the_kind_asked(question: str, lead: str, quotes: Sequence[str]) -> boo
             for i, word in enumerate(words))
     announced = any((number := words[j].strip("(").lower()).isdigit() or number in rules.numbers()
                     for i in at for j in range(max(i - 2, 0), i))
-    return announced or any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q)
+    # or named right after the kind's word: "in de regio's Groningen en Eindhoven"
+    apposed = any(i + 1 < len(words) and words[i + 1][:1].isupper() for i in at)
+    return announced or apposed or any(_ENUMERATION.search(SUPERSCRIPT.sub("", q)) or LIST_ITEM.search(q)
                             or _RESTRICTS.search(q) or _INTRODUCES.search(q) for q in quotes)
 
 

@@ -67,6 +67,11 @@ def test_a_kind_named_is_not_its_members(answerer, question, lead_holds):
      "beschikbaarheid van data en het Federatief Datastelsel.", [], True),
     ("Welke maatregelen noemt het plan?", "De drie maatregelen zijn een centraal register, een vaste "
      "contactpersoon en een jaarlijkse controle.", [], True),
+    # or named right after the kind's word; the kind's word before a verb names none
+    ("Welke regio's doen mee aan de grotere pilot?", "In 2025 volgt een grotere pilot met 25.000 deelnemers in de "
+     "regio's Groningen en Eindhoven.", [], True),
+    ("Welke regio's doen mee aan de grotere pilot?", "In 2025 volgt een grotere pilot in twee regio's.", [], True),
+    ("Welke regio's doen mee aan de grotere pilot?", "De pilot wordt in regio's uitgevoerd.", [], False),
     # an enumeration or a list among the quotes names them
     ("Welke landen werken samen?", "Met andere landen werken we samen.",
      ["Het gaat om Duitsland, Frankrijk, België en Denemarken."], True),
