@@ -149,8 +149,8 @@ class Answerer:
             notices.append("cites documents that are no longer current: " + ", ".join(replaced))
         if alone != (asked or question):
             notices.append(f"understood as: {alone}")
-        elif context:  # a chain of follow-ups is read with each question it leaned on (`followup.understood`)
-            several = "s" if len(understood(history)) > 1 else ""
+        if context:  # a chain of follow-ups is read with each question it leaned on (`followup.understood`)
+            several = "s" if sum(q in context for q in understood(history)) > 1 else ""
             notices.append(f"read together with the previous question{several}: {context}")
         answer = Answer(
             question=question, answer=text, abstained=not citations, citations=citations, related=related[:3],

@@ -46,8 +46,8 @@ def standalone(question: str, history: Sequence[Turn], backend: Backend, setting
         return question, ""
     chain = understood(history)
     previous = " ".join(chain)
-    if (again := asked_again(question, chain[-1])) is not None:
-        return again, ""
+    if (again := asked_again(question, chain[-1])) is not None:  # "Door wie?" after "Wanneer is die verstuurd?"
+        return again, " ".join(chain[:-1])  # is about what that one leaned on: "die" is still the Werkagenda
     if backend.chat is not None and backend.instructed:
         own = _own_terms(question)
         template = prompts.load(settings.prompts_dir, "condense", language_of(question))
@@ -74,7 +74,7 @@ def understood(history: Sequence[Turn]) -> list[str]:
     chain = [history[0].question]
     for turn in history[1:]:
         if (again := asked_again(turn.question, chain[-1])) is not None:
-            chain = [again]
+            chain = [*chain[:-1], again]  # asked again in full, still about what the one it repeats leaned on
         elif leans_on(turn.question, " ".join(chain)) > _MODEL["threshold"]:
             chain = [*chain, turn.question][-_CHAIN:]
         else:

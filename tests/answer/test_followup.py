@@ -89,6 +89,20 @@ def test_a_follow_up_of_nothing_but_what_it_asks_is_the_previous_question_asked_
         "En wanneer is de brief verstuurd?")
 
 
+def test_a_question_asked_again_is_still_read_with_what_the_one_it_repeats_leaned_on(answerer):
+    """"Door wie?" after "Wat is de Werkagenda …?" and "Wanneer is die naar de Kamer gestuurd?" is "Door wie is
+    die naar de Kamer gestuurd?", and "die" is still the Werkagenda: asked again alone, it was answered with the
+    Minister van EZK sending an action plan to the Kamer."""
+    first = "Wat is de Werkagenda Waardengedreven Digitaliseren?"
+    history = [Turn(first), Turn("Wanneer is die naar de Kamer gestuurd?")]
+    assert answerer.standalone("Door wie?", history) == ("Door wie is die naar de Kamer gestuurd?", first)
+    answer = answerer.ask("Door wie?", history)
+    assert any("4 november 2022" in c.quote and "Werkagenda" in c.quote for c in answer.citations), answer.answer
+    assert not any("Minister van EZK" in c.quote for c in answer.citations), answer.answer
+    assert answer.notices[-2:] == ["understood as: Door wie is die naar de Kamer gestuurd?",
+                                   f"read together with the previous question: {first}"]
+
+
 def test_a_chain_of_follow_ups_is_read_with_the_question_that_set_its_subject(answerer):
     """"Waar werkt die coalitie aan?" after "Wie doen daaraan mee?" leans on the geo-information coalition the
     question before that one names: read with "Wie doen daaraan mee?" alone, "die coalitie" was any, and the answer
