@@ -44,7 +44,7 @@ def score(view: Overview, oracle: dict[str, Any]) -> dict[str, Any]:
     # or offices against those it lists as looking like names but being none ("… Vergaderjaar", a product)
     gold_names = {plain(n) for o in oracle["organisations"] for n in [o["name"], *o.get("aliases", [])]}
     wrong_names = {plain(o["name"]) for o in oracle.get("not_organisations", [])}
-    listed = [a for a in view.actors if any(c.doc_id == doc_id for c in a.roles)]
+    listed = [a for a in view.actors if a.kind != "member" and any(c.doc_id == doc_id for c in a.roles)]
     right = [a.name for a in listed if {plain(n) for n in [a.name, *a.aliases]} & gold_names]
     wrong = [a.name for a in listed if a.name not in right and plain(a.name) in wrong_names]
     counts = {"glossary": (len(found & gold), len(found), len(gold)),  # true, extracted, labelled: summed over

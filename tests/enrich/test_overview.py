@@ -575,3 +575,18 @@ def test_who_is_who_reads_a_kamerstuks_head_an_office_of_an_organisation_and_a_l
     # a directorate of an organisation, named with it, is listed apart from it; "van" in one name splits none
     assert {"Directie Algoritmetoezicht", "Autoriteit Persoonsgegevens", "Vereniging van Nederlandse Gemeenten",
             "Ministerie van BZK"} <= set(actors), list(actors)
+
+
+def test_who_is_who_lists_the_members_of_parliament_a_motion_names_after_the_organisations(tmp_path):
+    """Parliament's staff ask who tabled a motion: "het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El
+    Amrani" names three members (none was listed); "de overige leden van het Beraad" names none."""
+    settings = indexed(tmp_path, {"motie.md": "# Motie\n\nVoorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede "
+                                  "namens de leden Van Dijkhuizen en El Amrani.\n\nZie de motie van het lid Klaver c.s. "
+                                  "over de registratie.\n\nDe coalitie bestaat uit de overige leden van het Beraad "
+                                  "voor de Geo-informatie en de Autoriteit Persoonsgegevens.\n"})
+    actors = Index.open(settings).overview().actors
+    members = [a.name for a in actors if a.kind == "member"]
+    assert sorted(members) == ["Brouwer-Kaya", "El Amrani", "Klaver", "Van Dijkhuizen"], members
+    assert "door het lid Brouwer-Kaya" in next(a for a in actors if a.name == "Brouwer-Kaya").roles[0].quote
+    assert [a.kind for a in actors][-len(members):] == ["member"] * len(members)  # after the organisations
+    assert "Autoriteit Persoonsgegevens" in [a.name for a in actors if a.kind == "organisation"]

@@ -34,7 +34,7 @@ from collections.abc import Collection
 
 import numpy as np
 
-from assistant.enrich.overview.actors import actors_of, names_organisation
+from assistant.enrich.overview.actors import actors_of, listed, names_organisation
 from assistant.enrich.overview.glossary import curated_expansions, expansions, glossary_entries
 from assistant.enrich.overview.model import (
     Actor,
@@ -129,6 +129,6 @@ def combine(parts: dict[str, DocumentOverview], metas: dict[str, DocumentMeta],
         glossary=sorted(merged, key=lambda e: (e.term.lower(), e.expansion or "")),
         timeline=sorted((t.model_copy(update={"current": False}) if d in old else t
                          for d in order for t in parts[d].timeline), key=lambda t: (t.when, t.cited.doc_id)),
-        actors=sorted(actors.values(), key=lambda x: (x.kind, x.name.lower())),
+        actors=sorted(actors.values(), key=listed),
         outdated=sorted(outdated),
     )

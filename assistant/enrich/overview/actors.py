@@ -1,5 +1,6 @@
 """Who is who in one document: organisations (names with an organisation noun, or an abbreviation that stands
-for one) and office holders ("de staatssecretaris van BZK"), with the sentences that give them a role."""
+for one), office holders ("de staatssecretaris van BZK") and members of parliament ("het lid Brouwer-Kaya"), with
+the sentences that give them a role."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ _OFFICE_NOUNS = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}"
 _OFFICE = re.compile(
     rf"\b(?P<office>(?:{_OFFICE_NOUNS})\s+(?:van|voor)(?:\s+(?:de|het))?\s+(?P<of>{_NAME}"
     rf"(?:(?:,\s+(?=[A-Z][a-z][\w’'-]*(?:,|\s+en\s))|\s+(?:en|der)\s+|\s+){_NAME})*))")
+# Members of parliament a motion or letter names: "het lid Brouwer-Kaya", "de leden Van Dijkhuizen en El Amrani",
+# "de motie van het lid Klaver c.s." (a surname with its particles)
+_SURNAME = r"(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|El|Al)\s+)*[A-Z][\w’'-]+"
+_MEMBERS = re.compile(rf"\b(?:het\s+lid|de\s+leden)\s+(?P<names>{_SURNAME}(?:\s*(?:,|\s+en)\s+{_SURNAME})*)")
 # A Kamerstuk's head names the chamber that publishes it, then fields ("Vergaderjaar 2024–2025") no name runs into
 _KAMERSTUK_HEAD = rules.rule("publications", "kamerstuk-head")
 _PART_OF = re.compile(r"\s+van\s+(?:de|het)\s+")
@@ -131,6 +136,8 @@ def actors_of(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
             found += [(n, pos, "organisation") for n, pos in _org_names(sentence, names)
                       if not any(a <= pos < b for a, b in offices)]
             found += [(n, pos, "organisation") for n, pos in _listed_beside(sentence, found)]
+            found += [(n.group(), m.start("names") + n.start(), "member") for m in _MEMBERS.finditer(sentence)
+                      for n in re.finditer(_SURNAME, m.group("names"))]
             if head and a < head.end("nr"):  # the head's chamber, not a name run on into its fields
                 found = [f for f in found if a + f[1] >= head.end("nr")]
                 if a <= head.start("chamber") < b:
@@ -153,4 +160,9 @@ def actors_of(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
                     actor.roles.append(cited)
     for actor in actors.values():
         actor.pages.sort()
-    return sorted(actors.values(), key=lambda x: (x.kind, x.name.lower()))
+    return sorted(actors.values(), key=listed)
+
+
+def listed(actor: Actor) -> tuple[int, str]:
+    """Where an actor stands in who is who: offices, organisations, then members of parliament, each by name."""
+    return ("office", "organisation", "member").index(actor.kind), actor.name.lower()

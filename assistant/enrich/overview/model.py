@@ -62,7 +62,7 @@ class Actor(BaseModel):
 
     name: str
     aliases: list[str] = Field(default_factory=list)
-    kind: str = Field(description="`organisation` or `office`.")
+    kind: str = Field(description="`organisation`, `office` or `member` (of parliament).")
     pages: list[int] = Field(default_factory=list)
     roles: list[Span] = Field(default_factory=list, description="Sentences that say what it does.")
 

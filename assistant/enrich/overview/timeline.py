@@ -98,7 +98,7 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
     return m.group("y3"), "year", False
 
 
-def _status(when: str, precision: str, sentence: str, today: datetime.date | None) -> str:
+def _status(when: str, precision: str, sentence: str, today: datetime.date | None, written: str = "") -> str:
     """Past, planned, a target, or ongoing: a year, half, quarter, month or period that holds the document's own
     date ("Dit uitvoeringsplan beschrijft wat het Rijk in 2025 doet", written in June 2025) is neither over nor
     to come, unless the wording plans it; a day or a month is (a document's own date, "januari 2025" on a
@@ -109,6 +109,9 @@ def _status(when: str, precision: str, sentence: str, today: datetime.date | Non
         return "target"
     if later or _FUTURE.search(sentence):
         return "planned"
+    part = re.match(r"(early|begin|late|eind|end)\b", written, re.I) if precision == "year" else None
+    if part:  # "early 2024", written in October 2024, is over: the year's first quarter, not the whole year
+        when = f"{when}-Q1" if part[1].lower() in ("early", "begin") else f"{when}-Q4"
     if today is not None and precision not in ("day", "month") and _holds(when, today):
         return "ongoing"
     return "past"
@@ -149,7 +152,7 @@ def timeline_events(doc: Document) -> list[TimelineEvent]:
                     continue
                 events.append(TimelineEvent(
                     when=when, precision=precision, as_written=written, resolved=resolved,
-                    status=_status(when, precision, sentence, today), cited=note or place(doc, a, b)))
+                    status=_status(when, precision, sentence, today, written), cited=note or place(doc, a, b)))
     return events
 
 
