@@ -74,6 +74,7 @@ def main() -> int:
           f"{result['overview_from_stored_parts_ms']} ms (index opened in {result['index_open_ms']} ms); Overview "
           f"page HTML {result['overview_page_html_ms']} ms; Markdown briefing {result['briefing_md_ms']} ms")
     for doc_id, s in result["oracles"].items():
+        s = {k: "–" if v is None and k != "actors_precision" else v for k, v in s.items()}  # nothing to measure
         print(f"{doc_id}: glossary precision {s['glossary_precision']}, recall {s['glossary_recall']}; undefined "
               f"abbreviations precision {s['undefined_precision']}, recall {s['undefined_recall']}; timeline recall "
               f"{s['timeline_recall']} ({s['timeline_dated_in_list']} dated events in the list); who is who recall "

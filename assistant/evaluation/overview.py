@@ -53,16 +53,22 @@ def score(view: Overview, oracle: dict[str, Any]) -> dict[str, Any]:
               "actors_judged": (len(right), len(right) + len(wrong), None)}
     return {
         "counts": counts,
-        "glossary_precision": round(len(found & gold) / max(len(found), 1), 3),
-        "glossary_recall": round(len(found & gold) / max(len(gold), 1), 3),
+        "glossary_precision": _share(len(found & gold), len(found)),
+        "glossary_recall": _share(len(found & gold), len(gold)),
         "glossary_missed": sorted(gold - found), "glossary_extra": sorted(found - gold),
-        "undefined_precision": round(len(undefined & gold_undefined) / max(len(undefined), 1), 3),
-        "undefined_recall": round(len(undefined & gold_undefined) / max(len(gold_undefined), 1), 3),
+        "undefined_precision": _share(len(undefined & gold_undefined), len(undefined)),
+        "undefined_recall": _share(len(undefined & gold_undefined), len(gold_undefined)),
         "undefined_missed": sorted(gold_undefined - undefined), "undefined_extra": sorted(undefined - gold_undefined),
         "timeline_recall": round(1 - len(missed_events) / max(len(dated), 1), 3), "timeline_missed": missed_events,
         "timeline_extracted": len(events), "timeline_dated_in_list": len(dated),
         "actors_recall": round(1 - len(missed_actors) / max(len(oracle["organisations"]), 1), 3),
         "actors_missed": missed_actors, "actors_extracted": len(view.actors),
-        "actors_precision": round(len(right) / max(len(right) + len(wrong), 1), 3) if wrong_names else None,
+        "actors_precision": _share(len(right), len(right) + len(wrong)) if wrong_names else None,
         "actors_wrong": wrong,
     }
+
+
+def _share(part: int, whole: int) -> float | None:
+    """A precision or recall; None where there is nothing to measure it on (a document that defines no
+    abbreviation, and where none is found, has neither)."""
+    return round(part / whole, 3) if whole else None

@@ -581,9 +581,9 @@ def test_who_is_who_lists_the_members_of_parliament_a_motion_names_after_the_org
     """Parliament's staff ask who tabled a motion: "het lid Brouwer-Kaya, mede namens de leden Van Dijkhuizen en El
     Amrani" names three members (none was listed); "de overige leden van het Beraad" names none."""
     settings = indexed(tmp_path, {"motie.md": "# Motie\n\nVoorgesteld 17 april 2025 door het lid Brouwer-Kaya, mede "
-                                  "namens de leden Van Dijkhuizen en El Amrani.\n\nZie de motie van het lid Klaver c.s. "
-                                  "over de registratie.\n\nDe coalitie bestaat uit de overige leden van het Beraad "
-                                  "voor de Geo-informatie en de Autoriteit Persoonsgegevens.\n"})
+                                  "namens de leden Van Dijkhuizen en El Amrani.\n\nZie de motie van het lid Klaver "
+                                  "c.s. over de registratie.\n\nDe coalitie bestaat uit de overige leden van het "
+                                  "Beraad voor de Geo-informatie en de Autoriteit Persoonsgegevens.\n"})
     actors = Index.open(settings).overview().actors
     members = [a.name for a in actors if a.kind == "member"]
     assert sorted(members) == ["Brouwer-Kaya", "El Amrani", "Klaver", "Van Dijkhuizen"], members
