@@ -10,6 +10,7 @@ from assistant.enrich import colophon
 from assistant.enrich.overview import GlossaryEntry
 from assistant.enrich.refs import Reference
 from assistant.index import Index
+from assistant.text import rules
 from assistant.text.dates import MONTHS, MONTHS_EN
 from assistant.text.normalize import language_of
 from assistant.types import Citation, DocumentMeta, ReferenceLink, Span
@@ -131,10 +132,19 @@ def definitions(defined: list[tuple[GlossaryEntry, Citation]], language: str) ->
 
 _ABOUT = {
     "nl": {"signer": "Ondertekend door: ", "sender": "Afzender: ", "issuer": "Uitgegeven door: ",
-           "addressee": "Gericht aan: ", "date": "Gedateerd: ", "identifier": "Vindplaats: "},
+           "addressee": "Gericht aan: ", "date": "Gedateerd: ", "identifier": "Vindplaats: ", "proposed": "Ingediend: ",
+           "motion": ""},
     "en": {"signer": "Signed by: ", "sender": "Sent by: ", "issuer": "Issued by: ", "addressee": "Addressed to: ",
-           "date": "Dated: ", "identifier": "Published as: "},
+           "date": "Dated: ", "identifier": "Published as: ", "proposed": "Submitted: ", "motion": ""},
 }
+# A motion is proposed, not signed, and its head says whose it is: "MOTIE VAN HET LID …" needs no "Afzender:"
+_MOTION_LABELS = {"signer": ("proposed", rules.rule("evidence", "motion-proposed")),
+                  "sender": ("motion", rules.rule("evidence", "motion-head"))}
+
+
+def _label(kind: str, quote: str, labels: dict[str, str]) -> str:
+    motion = _MOTION_LABELS.get(kind)
+    return labels[motion[0]] if motion and motion[1].search(quote) else labels[kind]
 
 
 def about(facts: list[colophon.Fact], citations: list[Citation], language: str) -> str:
@@ -142,7 +152,7 @@ def about(facts: list[colophon.Fact], citations: list[Citation], language: str) 
     english = language == "en"
     labels = _ABOUT["en" if english else "nl"]
     quotes = [(" ".join(c.quote.split()), c.n) for c in citations]
-    return " ".join(f"{labels[f.kind]}{f'“{q}”' if english else q} [{n}]."
+    return " ".join(f"{_label(f.kind, q, labels)}{f'“{q}”' if english else q} [{n}]."
                     for f, (q, n) in zip(facts, quotes, strict=True))
 
 

@@ -216,6 +216,14 @@ def test_a_motion_called_by_its_kind_is_answered_from_its_header(motion, questio
     assert [c.quote for c in answer.citations] == quotes
 
 
+def test_a_motion_is_said_to_be_submitted_not_signed_and_its_head_needs_no_sender_label(motion):
+    """A motion's head and the line that says who proposed it were labelled "Afzender:" and "Ondertekend door:"."""
+    dutch = motion.ask("Wie heeft de motie ingediend?").answer
+    assert dutch == f"MOTIE VAN HET LID BROUWER-KAYA C.S. [1]. Ingediend: {PROPOSED} [2].", dutch
+    english = motion.ask("Who tabled the motion?").answer
+    assert english == f"“MOTIE VAN HET LID BROUWER-KAYA C.S.” [1]. Submitted: “{PROPOSED}” [2].", english
+
+
 def test_a_motion_a_letter_cites_is_no_question_about_the_letter_itself():
     assert colophon.asked("Wie heeft de motie ingediend?", "Agenda ‘Coalities voor de digitale samenleving’") is None
 
