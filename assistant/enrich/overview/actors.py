@@ -129,10 +129,11 @@ def actors_of(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
             sentence = text[a:b]
             if sum(w.isupper() for w in sentence.split()) > len(sentence.split()) / 2:
                 continue
-            found = [(m.group("office"), m.start("office"), "office") for m in _OFFICE.finditer(sentence)]
+            held = list(_OFFICE.finditer(sentence))
+            found = [(m.group("office"), m.start("office"), "office") for m in held]
             offices = [(pos, pos + len(n)) for n, pos, _ in found]
-            found += [(n, m.start("of"), "organisation") for m in _OFFICE.finditer(sentence)  # the Kamer the
-                      if (n := _org_name(m.group("of")))]                                   # Voorzitter is of
+            # the organisation an office is of: the Kamer of its Voorzitter
+            found += [(n, m.start("of"), "organisation") for m in held if (n := _org_name(m.group("of")))]
             found += [(n, pos, "organisation") for n, pos in _org_names(sentence, names)
                       if not any(a <= pos < b for a, b in offices)]
             found += [(n, pos, "organisation") for n, pos in _listed_beside(sentence, found)]
