@@ -99,9 +99,9 @@ def _when(m: re.Match[str], today: datetime.date | None, after: str = "") -> tup
 
 
 def _status(when: str, precision: str, sentence: str, today: datetime.date | None, written: str = "") -> str:
-    """Past, planned, a target, or ongoing: a year, half, quarter, month or period that holds the document's own
-    date ("Dit uitvoeringsplan beschrijft wat het Rijk in 2025 doet", written in June 2025) is neither over nor
-    to come, unless the wording plans it; a day or a month is (a document's own date, "januari 2025" on a
+    """Past, planned, a target, or ongoing: a year, half, quarter or period that holds the document's own date
+    ("Dit uitvoeringsplan beschrijft wat het Rijk in 2025 doet", written in June 2025) is neither over nor to
+    come, unless the wording plans it; a day or a month is over (a document's own date, "januari 2025" on a
     factsheet, is past once it is out)."""
     moment = when.split("/")[-1][:10]
     later = today is not None and moment > today.isoformat()[: len(moment)]
