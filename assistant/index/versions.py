@@ -44,7 +44,7 @@ TABLE: dict[str, Version] = {
     "chunks": Version(24, ("sentences", "folding")),
     "lexical": Version(5, ("folding",)),
     "refs": Version(4, ("sentences",)),
-    "overview": Version(20, ("sentences",)),
+    "overview": Version(21, ("sentences",)),
 }
 
 

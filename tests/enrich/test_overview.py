@@ -562,7 +562,8 @@ def test_who_is_who_reads_a_kamerstuks_head_an_office_of_an_organisation_and_a_l
         "brief.md": "# Brief\n\nAan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDe coalitie bestaat uit "
                     "het Ministerie van BZK, provincies (IPO), de Unie van Waterschappen, Kadaster, Geonovum en het "
                     "Beraad voor de Geo-informatie.\n\nHet kabinet informeert de Tweede Kamer jaarlijks over de "
-                    "voortgang.\n\nDe Directie Algoritmetoezicht van de Autoriteit Persoonsgegevens coördineert het "
+                    "voortgang.\n\nDe Raad voor het Regeringsbeleid adviseert.\n\n"
+                    "De Directie Algoritmetoezicht van de Autoriteit Persoonsgegevens coördineert het "
                     "toezicht, met de Vereniging van Nederlandse Gemeenten.\n\n"
                     "De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties, M. de Graaf\n"})
     actors = {a.name: a for a in Index.open(settings).overview().actors}
@@ -572,6 +573,9 @@ def test_who_is_who_reads_a_kamerstuks_head_an_office_of_an_organisation_and_a_l
     assert kamer.kind == "organisation" and "Tweede Kamer" in kamer.aliases and "Tweede Kamer" not in actors
     assert actors["Kadaster"].kind == actors["Geonovum"].kind == "organisation", list(actors)
     assert not {"Koninkrijksrelaties", "Zaken", "Binnenlandse"} & set(actors), list(actors)
+    # the government named by a common noun is an actor; a word it opens is not ("Regeringsbeleid")
+    assert actors["kabinet"].kind == "organisation" and "Het kabinet informeert" in actors["kabinet"].roles[0].quote
+    assert [n for n in actors if n.lower().startswith("regering")] == ["regering"], list(actors)  # the motion's
     # a directorate of an organisation, named with it, is listed apart from it; "van" in one name splits none
     assert {"Directie Algoritmetoezicht", "Autoriteit Persoonsgegevens", "Vereniging van Nederlandse Gemeenten",
             "Ministerie van BZK"} <= set(actors), list(actors)

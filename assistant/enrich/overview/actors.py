@@ -26,6 +26,7 @@ _OFFICE = re.compile(
 # "de motie van het lid Klaver c.s." (a surname with its particles)
 _SURNAME = r"(?:(?:[Vv]an|[Dd]e|[Dd]er|[Dd]en|[Tt]er|[Tt]en|El|Al)\s+)*[A-Z][\w’'-]+"
 _MEMBERS = re.compile(rf"\b(?:het\s+lid|de\s+leden)\s+(?P<names>{_SURNAME}(?:\s*(?:,|\s+en)\s+{_SURNAME})*)")
+_COLLECTIVE = re.compile(r"\b(?:[Hh]et|[Dd]e|[Tt]he)\s+(?P<name>" + "|".join(rules.words("collective_actors")) + r")\b")
 # A Kamerstuk's head names the chamber that publishes it, then fields ("Vergaderjaar 2024–2025") no name runs into
 _KAMERSTUK_HEAD = rules.rule("publications", "kamerstuk-head")
 _PART_OF = re.compile(r"\s+van\s+(?:de|het)\s+")
@@ -137,6 +138,7 @@ def actors_of(doc: Document, glossary: list[GlossaryEntry]) -> list[Actor]:
             found += [(n, pos, "organisation") for n, pos in _org_names(sentence, names)
                       if not any(a <= pos < b for a, b in offices)]
             found += [(n, pos, "organisation") for n, pos in _listed_beside(sentence, found)]
+            found += [(m["name"], m.start("name"), "organisation") for m in _COLLECTIVE.finditer(sentence)]
             found += [(n.group(), m.start("names") + n.start(), "member") for m in _MEMBERS.finditer(sentence)
                       for n in re.finditer(_SURNAME, m.group("names"))]
             if head and a < head.end("nr"):  # the head's chamber, not a name run on into its fields
